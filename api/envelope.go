@@ -1,0 +1,76 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+// envelope is the response shape of the seeds: code, timestamp,
+// transaction_id, sub_code, message, data.
+type envelope struct {
+	Code          int    `json:"code"`
+	Timestamp     int64  `json:"timestamp"`
+	TransactionID string `json:"transaction_id"`
+	SubCode       string `json:"sub_code"`
+	Message       string `json:"message"`
+	Data          any    `json:"data,omitempty"`
+}
+
+func newTransactionID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) writeOK(w http.ResponseWriter, status int, message string, data any) {
+	writeJSON(w, status, envelope{
+		Code: status, Timestamp: s.Now().UnixMilli(), TransactionID: newTransactionID(),
+		SubCode: "SUCCESS", Message: message, Data: data,
+	})
+}
+
+// errorStatus maps a domain error code to its HTTP status.
+var errorStatus = map[string]int{
+	bulkverify.EInvalidProvider:  http.StatusBadRequest,
+	bulkverify.EMissingColumn:    http.StatusBadRequest,
+	bulkverify.EInvalidFile:      http.StatusBadRequest,
+	bulkverify.EEmptyFile:        http.StatusBadRequest,
+	bulkverify.EInvalidRequest:   http.StatusBadRequest,
+	bulkverify.EFileTooLarge:     http.StatusRequestEntityTooLarge,
+	bulkverify.EInvalidRequestID: http.StatusUnprocessableEntity,
+	bulkverify.EConflict:         http.StatusConflict,
+	bulkverify.EInternal:         http.StatusInternalServerError,
+}
+
+// writeError renders err in the envelope. Only internal errors are logged,
+// and their details never reach the client.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := bulkverify.ErrorCode(err)
+	status, ok := errorStatus[code]
+	if !ok {
+		status = http.StatusBadRequest
+	}
+	if code == bulkverify.EInternal {
+		s.Log.Error("request failed", "pattern", r.Pattern, "err", err)
+	}
+	s.Metrics.Errors.WithLabelValues(code).Inc()
+	writeJSON(w, status, envelope{
+		Code: status, Timestamp: s.Now().UnixMilli(), TransactionID: newTransactionID(),
+		SubCode: code, Message: bulkverify.ErrorMessage(err),
+	})
+}
+
+// writeDetail renders the seeds' auth error body: {"detail": "..."}.
+func writeDetail(w http.ResponseWriter, status int, detail string) {
+	writeJSON(w, status, map[string]string{"detail": detail})
+}

@@ -1,0 +1,99 @@
+// Package api is the intake HTTP API: batch upload, batch status, auth and
+// health endpoints.
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/storage"
+)
+
+// BatchStore is the batch state the API reads and creates.
+type BatchStore interface {
+	Create(ctx context.Context, b bulkverify.Batch) error
+	Get(ctx context.Context, id string) (bulkverify.Batch, error)
+	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (string, error)
+	ResolveIdempotencyKey(ctx context.Context, tenant, key, id string) error
+	ReleaseIdempotencyKey(ctx context.Context, tenant, key string)
+}
+
+// FileStore is the object store the API writes inputs to and presigns
+// outputs from.
+type FileStore interface {
+	Upload(ctx context.Context, key string, r io.Reader) error
+	Delete(ctx context.Context, key string) error
+	PresignGet(ctx context.Context, key, filename string) (string, error)
+}
+
+// Enqueuer queues tasks.
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+// Pinger checks a dependency for /readyz.
+type Pinger func(ctx context.Context) error
+
+var _ BatchStore = (*storage.Batches)(nil)
+var _ FileStore = (*storage.Files)(nil)
+
+// Server is the HTTP API.
+type Server struct {
+	Batches BatchStore
+	Files   FileStore
+	Queue   Enqueuer
+	// Clients maps client_id to client_secret.
+	Clients        map[string]string
+	JWTSecret      []byte
+	JWTTTL         time.Duration
+	ChunkSize      int
+	MaxUploadBytes int64
+	// Providers lists the providers the workers are configured for.
+	Providers []string
+	Ready          map[string]Pinger
+	Metrics        *Metrics
+	Now            func() time.Time
+	Log            *slog.Logger
+}
+
+// Handler returns the API's routes behind its middleware.
+func (s *Server) Handler() http.Handler {
+	return s.instrument(s.routes())
+}
+
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/authorize", s.handleAuthorize)
+	mux.Handle("POST /v1/verification/batch", s.authenticate(http.HandlerFunc(s.handleBatchCreate)))
+	mux.Handle("GET /v1/verification/batch-processing-status", s.authenticate(http.HandlerFunc(s.handleBatchStatus)))
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.Handle("GET /metrics", s.Metrics.Handler())
+	return mux
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	status, code := map[string]string{}, http.StatusOK
+	for name, ping := range s.Ready {
+		if err := ping(ctx); err != nil {
+			status[name] = "unavailable"
+			code = http.StatusServiceUnavailable
+			s.Log.Warn("readiness check failed", "dependency", name, "err", err)
+			continue
+		}
+		status[name] = "ok"
+	}
+	writeJSON(w, code, status)
+}

@@ -1,0 +1,21 @@
+package bulkverify
+
+// Code is a stable UPPER_SNAKE reason for a row's status.
+type Code string
+
+// Result codes. Every one is documented in the README.
+const (
+	CodeOK                   Code = "OK"
+	CodeDocumentNotFound     Code = "DOCUMENT_NOT_FOUND"
+	CodeIntegrityFailed      Code = "INTEGRITY_FAILED"
+	CodeNameMismatch         Code = "NAME_MISMATCH"
+	CodeDOBMismatch          Code = "DOB_MISMATCH"
+	CodeTokenInvalid         Code = "TOKEN_INVALID"
+	CodeConsentRequired      Code = "CONSENT_REQUIRED"
+	CodeUpstreamRejected     Code = "UPSTREAM_REJECTED"
+	CodeUpstreamUnavailable  Code = "UPSTREAM_UNAVAILABLE"
+	CodeInvalidRow           Code = "INVALID_ROW"
+	CodeCancelled            Code = "CANCELLED"
+	CodeApplicationNotFound  Code = "APPLICATION_NOT_FOUND"
+	CodeUntrustedDownloadURL Code = "UNTRUSTED_DOWNLOAD_URL"
+)

@@ -1,0 +1,273 @@
+// Package config loads the service configuration from environment variables.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of every command. Defaults live in Load.
+type Config struct {
+	HTTPAddr string
+	RedisURL string
+
+	S3Endpoint  string
+	S3Bucket    string
+	S3Region    string
+	S3PathStyle bool
+
+	// Clients maps client_id to client_secret.
+	Clients   map[string]string
+	JWTSecret string
+	JWTTTL    time.Duration
+
+	DigiLockerBaseURL      string
+	DigiLockerClientSecret string
+	SilaBaseURL            string
+	SilaAccessToken        string
+	SilaAppHandle          string
+	FlexFactorBaseURL      string
+	FlexFactorClientID     string
+	FlexFactorClientSecret string
+
+	// Rates are global upstream requests per second per provider; 0 means
+	// unlimited.
+	Rates map[string]float64
+
+	ChunkSize         int
+	MaxUploadBytes    int64
+	WorkerConcurrency int
+	RowConcurrency    int
+	MaxAttempts       int
+	PresignTTL        time.Duration
+	UpstreamTimeout   time.Duration
+	LogLevel          string
+}
+
+// Load reads the configuration through getenv and validates it, reporting
+// every problem at once.
+func Load(getenv func(string) string) (Config, error) {
+	l := loader{getenv: getenv}
+	c := Config{
+		HTTPAddr:               l.str("BV_HTTP_ADDR", ":8080"),
+		RedisURL:               l.str("BV_REDIS_URL", ""),
+		S3Endpoint:             l.str("BV_S3_ENDPOINT", ""),
+		S3Bucket:               l.str("BV_S3_BUCKET", "bulkverify"),
+		S3Region:               l.str("BV_S3_REGION", "us-east-1"),
+		S3PathStyle:            l.boolean("BV_S3_PATH_STYLE", true),
+		Clients:                l.clients("BV_CLIENTS"),
+		JWTSecret:              l.str("BV_JWT_SECRET", ""),
+		JWTTTL:                 l.duration("BV_JWT_TTL", time.Hour),
+		DigiLockerBaseURL:      l.url("BV_DIGILOCKER_BASE_URL"),
+		DigiLockerClientSecret: l.str("BV_DIGILOCKER_CLIENT_SECRET", ""),
+		SilaBaseURL:            l.url("BV_SILA_BASE_URL"),
+		SilaAccessToken:        l.str("BV_SILA_ACCESS_TOKEN", ""),
+		SilaAppHandle:          l.str("BV_SILA_APP_HANDLE", ""),
+		FlexFactorBaseURL:      l.url("BV_FLEXFACTOR_BASE_URL"),
+		FlexFactorClientID:     l.str("BV_FLEXFACTOR_CLIENT_ID", ""),
+		FlexFactorClientSecret: l.str("BV_FLEXFACTOR_CLIENT_SECRET", ""),
+		Rates: map[string]float64{
+			"digilocker": l.float("BV_DIGILOCKER_RATE", 50),
+			"sila":       l.float("BV_SILA_RATE", 50),
+			"flexfactor": l.float("BV_FLEXFACTOR_RATE", 50),
+		},
+		ChunkSize:         l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
+		MaxUploadBytes:    int64(l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20)) << 20,
+		WorkerConcurrency: l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
+		RowConcurrency:    l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
+		MaxAttempts:       l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
+		PresignTTL:        l.duration("BV_PRESIGN_TTL", time.Hour),
+		UpstreamTimeout:   l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
+		LogLevel:          l.str("BV_LOG_LEVEL", "info"),
+	}
+	if r := c.RedisURL; r != "" && !strings.HasPrefix(r, "redis://") && !strings.HasPrefix(r, "rediss://") {
+		l.fail("BV_REDIS_URL=%s: want redis://[user:pass@]host:port/db or rediss://...", redactURL(r))
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		l.fail("BV_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
+	}
+	return c, l.err()
+}
+
+// NeedRedis reports a problem if no Redis is configured; serve and work need
+// one, dev embeds one.
+func (c Config) NeedRedis() error {
+	if c.RedisURL == "" {
+		return errors.New("BV_REDIS_URL is not set: point it at your Redis (redis://host:6379/0), or run `bulkverify dev` to use an embedded one")
+	}
+	return nil
+}
+
+// Dump returns the configuration as sorted key=value lines with every secret
+// redacted, for logging at start.
+func (c Config) Dump() []string {
+	kv := map[string]string{
+		"BV_HTTP_ADDR":                c.HTTPAddr,
+		"BV_REDIS_URL":                redactURL(c.RedisURL),
+		"BV_S3_ENDPOINT":              c.S3Endpoint,
+		"BV_S3_BUCKET":                c.S3Bucket,
+		"BV_S3_REGION":                c.S3Region,
+		"BV_CLIENTS":                  strings.Join(c.ClientIDs(), ",") + redacted(len(c.Clients) > 0, ":<redacted>"),
+		"BV_JWT_SECRET":               redacted(c.JWTSecret != "", "<redacted>"),
+		"BV_DIGILOCKER_BASE_URL":      c.DigiLockerBaseURL,
+		"BV_DIGILOCKER_CLIENT_SECRET": redacted(c.DigiLockerClientSecret != "", "<redacted>"),
+		"BV_SILA_BASE_URL":            c.SilaBaseURL,
+		"BV_SILA_ACCESS_TOKEN":        redacted(c.SilaAccessToken != "", "<redacted>"),
+		"BV_FLEXFACTOR_BASE_URL":      c.FlexFactorBaseURL,
+		"BV_FLEXFACTOR_CLIENT_SECRET": redacted(c.FlexFactorClientSecret != "", "<redacted>"),
+		"BV_CHUNK_SIZE":               strconv.Itoa(c.ChunkSize),
+		"BV_WORKER_CONCURRENCY":       strconv.Itoa(c.WorkerConcurrency),
+		"BV_ROW_CONCURRENCY":          strconv.Itoa(c.RowConcurrency),
+		"BV_MAX_ATTEMPTS":             strconv.Itoa(c.MaxAttempts),
+	}
+	for p, r := range c.Rates {
+		kv["BV_"+strings.ToUpper(p)+"_RATE"] = strconv.FormatFloat(r, 'f', -1, 64)
+	}
+	out := make([]string, 0, len(kv))
+	for k, v := range kv {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ClientIDs returns the configured client ids, sorted.
+func (c Config) ClientIDs() []string {
+	ids := make([]string, 0, len(c.Clients))
+	for id := range c.Clients {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func redacted(set bool, s string) string {
+	if set {
+		return s
+	}
+	return ""
+}
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	u.User = url.UserPassword(u.User.Username(), "redacted")
+	return u.String()
+}
+
+type loader struct {
+	getenv   func(string) string
+	problems []string
+}
+
+func (l *loader) fail(format string, args ...any) {
+	l.problems = append(l.problems, fmt.Sprintf(format, args...))
+}
+
+func (l *loader) err() error {
+	if len(l.problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("invalid configuration:\n  %s", strings.Join(l.problems, "\n  "))
+}
+
+func (l *loader) str(key, def string) string {
+	if v := strings.TrimSpace(l.getenv(key)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (l *loader) integer(key string, def, min, max int) int {
+	v := l.str(key, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		l.fail("%s=%q: want a whole number from %d to %d", key, v, min, max)
+		return def
+	}
+	return n
+}
+
+func (l *loader) float(key string, def float64) float64 {
+	v := l.str(key, "")
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 {
+		l.fail("%s=%q: want a number of requests per second, 0 or more (0 = unlimited)", key, v)
+		return def
+	}
+	return f
+}
+
+func (l *loader) boolean(key string, def bool) bool {
+	v := l.str(key, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		l.fail("%s=%q: want true or false", key, v)
+		return def
+	}
+	return b
+}
+
+func (l *loader) duration(key string, def time.Duration) time.Duration {
+	v := l.str(key, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		l.fail("%s=%q: want a positive duration such as 30s or 15m", key, v)
+		return def
+	}
+	return d
+}
+
+func (l *loader) url(key string) string {
+	v := strings.TrimRight(l.str(key, ""), "/")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		l.fail("%s=%q: want an http(s) URL such as https://api.example.com", key, v)
+		return ""
+	}
+	return v
+}
+
+func (l *loader) clients(key string) map[string]string {
+	v := l.str(key, "")
+	m := map[string]string{}
+	if v == "" {
+		return m
+	}
+	for i, pair := range strings.Split(v, ",") {
+		id, secret, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		if !ok || id == "" || secret == "" {
+			l.fail("%s: entry %d is not client_id:client_secret", key, i+1)
+			continue
+		}
+		if _, dup := m[id]; dup {
+			l.fail("%s: client_id %q appears twice", key, id)
+		}
+		m[id] = secret
+	}
+	return m
+}

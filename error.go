@@ -1,0 +1,54 @@
+package bulkverify
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes for errors a user can act on. The HTTP API sends them as
+// sub_code; anything else is an internal error.
+const (
+	EInvalidProvider  = "INVALID_PROVIDER"
+	EMissingColumn    = "MISSING_COLUMN"
+	EInvalidFile      = "INVALID_FILE"
+	EEmptyFile        = "EMPTY_FILE"
+	EFileTooLarge     = "FILE_TOO_LARGE"
+	EInvalidRequestID = "INVALID_REQUEST_ID"
+	EInvalidRequest   = "INVALID_REQUEST"
+	EConflict         = "CONFLICT"
+	EInternal         = "INTERNAL"
+)
+
+// Error is an error meant for the user: Code is stable, Message says what
+// went wrong and what to do.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf returns an *Error with code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err if it is, or wraps, an *Error, and
+// EInternal otherwise.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorMessage returns the message of err if it is, or wraps, an *Error, and
+// "internal error" otherwise, so that internals never leak.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

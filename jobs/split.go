@@ -1,0 +1,188 @@
+// Package jobs holds the asynq task types and payloads, and the CSV splitter
+// that turns an upload into chunks of rows.
+package jobs
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+// Chunk is a run of consecutive data rows of an input file, addressed by its
+// byte range so that a worker can read it back from the stored input.
+type Chunk struct {
+	Index    int   `json:"chunk"`
+	Offset   int64 `json:"offset"`
+	Length   int64 `json:"length"`
+	FirstRow int   `json:"first_row"`
+	Rows     int   `json:"rows"`
+}
+
+// Plan is the result of splitting an input file.
+type Plan struct {
+	// Header is the input's header, lower-cased and trimmed.
+	Header       []string
+	Chunks       []Chunk
+	TotalRows    int
+	RejectedRows int
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Split reads a CSV input in one pass, checks its header against spec,
+// validates every row and cuts the rows into chunks of chunkSize. It keeps
+// only the chunk boundaries in memory. A file that cannot be accepted yields
+// a *bulkverify.Error that names the line.
+func Split(r io.Reader, spec bulkverify.Spec, chunkSize int) (Plan, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var base int64
+	if p, _ := br.Peek(3); bytes.Equal(p, utf8BOM) {
+		br.Discard(3)
+		base = 3
+	}
+	cr := newReader(br)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return Plan{}, bulkverify.Errorf(bulkverify.EEmptyFile, "the file is empty: upload a CSV with a header row (%s) and at least one data row", strings.Join(spec.Required, ","))
+	}
+	if err != nil {
+		return Plan{}, fileError(err)
+	}
+	plan := Plan{Header: normalizeHeader(header)}
+	if err := checkHeader(header, plan.Header, spec); err != nil {
+		return Plan{}, err
+	}
+	start := base + cr.InputOffset()
+	cur := Chunk{Offset: start, FirstRow: 1}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return Plan{}, fileError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := checkText(rec, line); err != nil {
+			return Plan{}, err
+		}
+		plan.TotalRows++
+		if _, reason := RowFrom(plan.Header, rec, plan.TotalRows, spec); reason != "" {
+			plan.RejectedRows++
+		}
+		cur.Rows++
+		if cur.Rows == chunkSize {
+			end := base + cr.InputOffset()
+			cur.Length = end - cur.Offset
+			plan.Chunks = append(plan.Chunks, cur)
+			cur = Chunk{Index: cur.Index + 1, Offset: end, FirstRow: plan.TotalRows + 1}
+		}
+	}
+	if cur.Rows > 0 {
+		cur.Length = base + cr.InputOffset() - cur.Offset
+		plan.Chunks = append(plan.Chunks, cur)
+	}
+	if plan.TotalRows == 0 {
+		return Plan{}, bulkverify.Errorf(bulkverify.EEmptyFile, "the file has a header but no data rows: add at least one row under line 1")
+	}
+	return plan, nil
+}
+
+func newReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // a short or long row is a bad row, not a bad file
+	cr.ReuseRecord = false
+	return cr
+}
+
+func normalizeHeader(h []string) []string {
+	out := make([]string, len(h))
+	for i, name := range h {
+		out[i] = strings.ToLower(strings.TrimSpace(name))
+	}
+	return out
+}
+
+func checkHeader(raw, header []string, spec bulkverify.Spec) error {
+	if err := checkText(raw, 1); err != nil {
+		return err
+	}
+	seen := map[string]int{}
+	for i, name := range header {
+		if name == "" {
+			continue
+		}
+		if j, dup := seen[name]; dup {
+			return bulkverify.Errorf(bulkverify.EInvalidFile, "line 1: column %q appears twice (columns %d and %d): keep one", name, j+1, i+1)
+		}
+		seen[name] = i
+	}
+	var missing []string
+	for _, req := range spec.Required {
+		if _, ok := seen[req]; !ok {
+			missing = append(missing, req)
+		}
+	}
+	if len(missing) > 0 {
+		return bulkverify.Errorf(bulkverify.EMissingColumn,
+			"line 1: missing required column %s; provider %s needs %s (found: %s)",
+			quoteList(missing), spec.Name, strings.Join(spec.Required, ", "), strings.Join(raw, ","))
+	}
+	return nil
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// checkText rejects binary content: NUL bytes or invalid UTF-8.
+func checkText(rec []string, line int) error {
+	for i, f := range rec {
+		if strings.IndexByte(f, 0) >= 0 || !utf8.ValidString(f) {
+			return bulkverify.Errorf(bulkverify.EInvalidFile,
+				"line %d, column %d: not UTF-8 text (the file looks binary): upload a CSV file saved as UTF-8", line, i+1)
+		}
+	}
+	return nil
+}
+
+func fileError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		what := pe.Err.Error()
+		switch {
+		case errors.Is(pe.Err, csv.ErrQuote):
+			what = "a quoted field is not closed (unbalanced \")"
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			what = "a \" appears inside an unquoted field; quote the field and double the \" (\"\")"
+		}
+		return bulkverify.Errorf(bulkverify.EInvalidFile, "line %d, column %d: %s: fix the CSV and upload it again", pe.Line, pe.Column, what)
+	}
+	return fmt.Errorf("read upload: %w", err)
+}
+
+// RowFrom builds the Row numbered n from a record under header and returns
+// why it cannot be verified, or "".
+func RowFrom(header, rec []string, n int, spec bulkverify.Spec) (bulkverify.Row, string) {
+	row := bulkverify.Row{Number: n, Fields: make(map[string]string, len(header))}
+	for i, name := range header {
+		if name != "" && i < len(rec) {
+			row.Fields[name] = strings.TrimSpace(rec[i])
+		}
+	}
+	if len(rec) != len(header) {
+		return row, fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(header))
+	}
+	return row, spec.Validate(row)
+}

@@ -1,0 +1,80 @@
+package jobs
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+)
+
+// Task type names.
+const (
+	TypeVerifyChunk = "verify:chunk"
+	TypeFinalize    = "batch:finalize"
+)
+
+// Queue names. Finalizing a batch outranks verifying more rows so that a
+// finished batch is handed out promptly.
+const (
+	QueueChunks   = "chunks"
+	QueueFinalize = "finalize"
+)
+
+// Queues is the asynq queue priority map the workers serve.
+var Queues = map[string]int{QueueFinalize: 6, QueueChunks: 3}
+
+// VerifyChunk is the payload of a verify:chunk task. It carries no row data
+// (and so no secrets): the worker reads the chunk's byte range of the stored
+// input.
+type VerifyChunk struct {
+	BatchID  string   `json:"batch_id"`
+	Provider string   `json:"provider"`
+	Header   []string `json:"header"`
+	Chunk
+}
+
+// Finalize is the payload of a batch:finalize task.
+type Finalize struct {
+	BatchID string `json:"batch_id"`
+}
+
+// NewVerifyChunkTask returns the task for one chunk.
+func NewVerifyChunkTask(p VerifyChunk, opts ...asynq.Option) (*asynq.Task, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode chunk payload: %w", err)
+	}
+	opts = append([]asynq.Option{asynq.Queue(QueueChunks)}, opts...)
+	return asynq.NewTask(TypeVerifyChunk, b, opts...), nil
+}
+
+// NewFinalizeTask returns the finalizer task of a batch. Its ID is fixed by
+// the batch so that however many workers enqueue it, it is queued once.
+func NewFinalizeTask(batchID string) *asynq.Task {
+	b, _ := json.Marshal(Finalize{BatchID: batchID})
+	return asynq.NewTask(TypeFinalize, b, asynq.Queue(QueueFinalize), asynq.TaskID(FinalizeTaskID(batchID)), asynq.MaxRetry(10))
+}
+
+// FinalizeTaskID is the fixed asynq task ID of a batch's finalizer.
+func FinalizeTaskID(batchID string) string { return "finalize:" + batchID }
+
+// DecodeVerifyChunk decodes a verify:chunk payload.
+func DecodeVerifyChunk(b []byte) (VerifyChunk, error) {
+	var p VerifyChunk
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, fmt.Errorf("decode %s payload: %w", TypeVerifyChunk, err)
+	}
+	if p.BatchID == "" || p.Length <= 0 || p.FirstRow < 1 || len(p.Header) == 0 {
+		return p, fmt.Errorf("decode %s payload: incomplete payload %s", TypeVerifyChunk, b)
+	}
+	return p, nil
+}
+
+// DecodeFinalize decodes a batch:finalize payload.
+func DecodeFinalize(b []byte) (Finalize, error) {
+	var p Finalize
+	if err := json.Unmarshal(b, &p); err != nil || p.BatchID == "" {
+		return p, fmt.Errorf("decode %s payload %q: %v", TypeFinalize, b, err)
+	}
+	return p, nil
+}

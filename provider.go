@@ -1,0 +1,93 @@
+package bulkverify
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Provider names, as given in ?provider= and stored with each batch.
+const (
+	ProviderDigiLocker = "digilocker"
+	ProviderSila       = "sila"
+	ProviderFlexFactor = "flexfactor"
+)
+
+// Spec describes a provider's input columns and how a row is validated
+// before any upstream is called.
+type Spec struct {
+	Name     string
+	Required []string
+	Optional []string
+	// Check returns why row cannot be verified, or "" when it can.
+	Check func(row Row) string
+}
+
+// Specs lists the providers the service knows, by name.
+var Specs = map[string]Spec{
+	ProviderDigiLocker: {
+		Name:     ProviderDigiLocker,
+		Required: []string{"access_token", "doctype"},
+		Optional: []string{"reference_id", "uri", "name", "dob"},
+		Check:    checkDigiLocker,
+	},
+	ProviderSila: {
+		Name:     ProviderSila,
+		Required: []string{"user_handle", "doc_types"},
+		Optional: []string{"reference_id", "start_date", "end_date", "search"},
+	},
+	ProviderFlexFactor: {
+		Name:     ProviderFlexFactor,
+		Required: []string{"application_id", "document_types"},
+		Optional: []string{"reference_id"},
+	},
+}
+
+// ProviderNames returns the known provider names, sorted.
+func ProviderNames() []string {
+	names := make([]string, 0, len(Specs))
+	for n := range Specs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Validate returns why row cannot be verified, or "": every required column
+// must have a value, then the provider's own checks apply.
+func (s Spec) Validate(row Row) string {
+	var empty []string
+	for _, c := range s.Required {
+		if row.Get(c) == "" {
+			empty = append(empty, c)
+		}
+	}
+	if len(empty) > 0 {
+		return fmt.Sprintf("required value missing: %s", strings.Join(empty, ", "))
+	}
+	if s.Check != nil {
+		return s.Check(row)
+	}
+	return ""
+}
+
+func checkDigiLocker(row Row) string {
+	if dob := row.Get("dob"); dob != "" && !isDDMMYYYY(dob) {
+		return fmt.Sprintf("dob %q is not a date in DDMMYYYY form (e.g. 31121970)", dob)
+	}
+	return ""
+}
+
+func isDDMMYYYY(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	d := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[2]-'0')*10 + int(s[3]-'0')
+	return d >= 1 && d <= 31 && m >= 1 && m <= 12
+}
