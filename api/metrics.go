@@ -40,7 +40,9 @@ func NewMetrics(reg prometheus.Registerer, g prometheus.Gatherer) *Metrics {
 }
 
 // Handler serves the metrics.
-func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{}) }
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{})
+}
 
 type statusRecorder struct {
 	http.ResponseWriter

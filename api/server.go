@@ -56,10 +56,10 @@ type Server struct {
 	MaxUploadBytes int64
 	// Providers lists the providers the workers are configured for.
 	Providers []string
-	Ready          map[string]Pinger
-	Metrics        *Metrics
-	Now            func() time.Time
-	Log            *slog.Logger
+	Ready     map[string]Pinger
+	Metrics   *Metrics
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // Handler returns the API's routes behind its middleware.

@@ -20,6 +20,10 @@ type Config struct {
 	S3Bucket    string
 	S3Region    string
 	S3PathStyle bool
+	// S3AccessKeyID and S3SecretAccessKey, when set, replace the standard
+	// AWS credential chain.
+	S3AccessKeyID     string
+	S3SecretAccessKey string
 
 	// Clients maps client_id to client_secret.
 	Clients   map[string]string
@@ -60,6 +64,8 @@ func Load(getenv func(string) string) (Config, error) {
 		S3Bucket:               l.str("BV_S3_BUCKET", "bulkverify"),
 		S3Region:               l.str("BV_S3_REGION", "us-east-1"),
 		S3PathStyle:            l.boolean("BV_S3_PATH_STYLE", true),
+		S3AccessKeyID:          l.str("BV_S3_ACCESS_KEY_ID", ""),
+		S3SecretAccessKey:      l.str("BV_S3_SECRET_ACCESS_KEY", ""),
 		Clients:                l.clients("BV_CLIENTS"),
 		JWTSecret:              l.str("BV_JWT_SECRET", ""),
 		JWTTTL:                 l.duration("BV_JWT_TTL", time.Hour),
@@ -84,6 +90,9 @@ func Load(getenv func(string) string) (Config, error) {
 		PresignTTL:        l.duration("BV_PRESIGN_TTL", time.Hour),
 		UpstreamTimeout:   l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
 		LogLevel:          l.str("BV_LOG_LEVEL", "info"),
+	}
+	if (c.S3AccessKeyID == "") != (c.S3SecretAccessKey == "") {
+		l.fail("BV_S3_ACCESS_KEY_ID and BV_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS credential chain")
 	}
 	if r := c.RedisURL; r != "" && !strings.HasPrefix(r, "redis://") && !strings.HasPrefix(r, "rediss://") {
 		l.fail("BV_REDIS_URL=%s: want redis://[user:pass@]host:port/db or rediss://...", redactURL(r))
@@ -114,6 +123,8 @@ func (c Config) Dump() []string {
 		"BV_S3_ENDPOINT":              c.S3Endpoint,
 		"BV_S3_BUCKET":                c.S3Bucket,
 		"BV_S3_REGION":                c.S3Region,
+		"BV_S3_ACCESS_KEY_ID":         c.S3AccessKeyID,
+		"BV_S3_SECRET_ACCESS_KEY":     redacted(c.S3SecretAccessKey != "", "<redacted>"),
 		"BV_CLIENTS":                  strings.Join(c.ClientIDs(), ",") + redacted(len(c.Clients) > 0, ":<redacted>"),
 		"BV_JWT_SECRET":               redacted(c.JWTSecret != "", "<redacted>"),
 		"BV_DIGILOCKER_BASE_URL":      c.DigiLockerBaseURL,

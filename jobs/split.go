@@ -163,7 +163,9 @@ func fileError(err error) error {
 		what := pe.Err.Error()
 		switch {
 		case errors.Is(pe.Err, csv.ErrQuote):
-			what = "a quoted field is not closed (unbalanced \")"
+			return bulkverify.Errorf(bulkverify.EInvalidFile,
+				"line %d: a quoted field that starts on this line is never closed (unbalanced \", parsing stopped at line %d): fix the quote and upload the file again",
+				pe.StartLine, pe.Line)
 		case errors.Is(pe.Err, csv.ErrBareQuote):
 			what = "a \" appears inside an unquoted field; quote the field and double the \" (\"\")"
 		}

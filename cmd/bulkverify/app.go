@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/api"
+	"github.com/bulkverify/bulkverify/config"
+	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/provider/digilocker"
+	"github.com/bulkverify/bulkverify/storage"
+	"github.com/bulkverify/bulkverify/worker"
+)
+
+// app holds what serve, work and dev share: one Redis client for asynq and
+// batch state, the object store, metrics and the provider clients.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	rdb     redis.UniversalClient
+	files   *storage.Files
+	batches *storage.Batches
+	reg     *prometheus.Registry
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// open connects to Redis and S3 and checks both answer.
+func (a *app) open(ctx context.Context, createBucket bool) error {
+	opt, err := redis.ParseURL(a.cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("BV_REDIS_URL: %w", err)
+	}
+	a.rdb = redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := a.rdb.Ping(pctx).Err(); err != nil {
+		return fmt.Errorf("connect to Redis at %s: %w (is it running? check BV_REDIS_URL)", opt.Addr, err)
+	}
+	s3c, err := storage.NewS3Client(ctx, storage.S3Options{
+		Endpoint: a.cfg.S3Endpoint, Region: a.cfg.S3Region, PathStyle: a.cfg.S3PathStyle,
+		StaticKey: a.cfg.S3AccessKeyID, StaticSecret: a.cfg.S3SecretAccessKey,
+	})
+	if err != nil {
+		return err
+	}
+	a.files = storage.NewFiles(s3c, a.cfg.S3Bucket, a.cfg.PresignTTL)
+	if err := a.files.EnsureBucket(pctx, createBucket); err != nil {
+		return fmt.Errorf("object store: %w", err)
+	}
+	a.batches = storage.NewBatches(a.rdb, time.Now, 30*24*time.Hour)
+	a.reg = prometheus.NewRegistry()
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return nil
+}
+
+func (a *app) close() {
+	if a.rdb != nil {
+		a.rdb.Close()
+	}
+}
+
+// enabledProviders lists the providers this configuration can verify.
+func (a *app) enabledProviders() []string {
+	var out []string
+	if a.cfg.DigiLockerBaseURL != "" {
+		out = append(out, bulkverify.ProviderDigiLocker)
+	}
+	return out
+}
+
+func (a *app) verifiers() map[string]bulkverify.Verifier {
+	hc := &http.Client{
+		Timeout: a.cfg.UpstreamTimeout,
+		Transport: &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			MaxIdleConns:        256,
+			MaxIdleConnsPerHost: 128,
+			IdleConnTimeout:     90 * time.Second,
+		},
+	}
+	v := map[string]bulkverify.Verifier{}
+	if a.cfg.DigiLockerBaseURL != "" {
+		v[bulkverify.ProviderDigiLocker] = digilocker.New(digilocker.Config{
+			BaseURL: a.cfg.DigiLockerBaseURL, ClientSecret: a.cfg.DigiLockerClientSecret, HTTPClient: hc,
+		})
+	}
+	return v
+}
+
+// serveAPI runs the intake API on addr until ctx ends. It prints the URL it
+// listens on.
+func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error {
+	secret := []byte(a.cfg.JWTSecret)
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		rand.Read(secret)
+		a.log.Warn("BV_JWT_SECRET is not set: tokens from /v1/authorize are valid on this instance only")
+	}
+	queue := asynq.NewClientFromRedisClient(a.rdb)
+	srv := &api.Server{
+		Batches: a.batches, Files: a.files, Queue: queue,
+		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
+		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes,
+		Providers: a.enabledProviders(),
+		Ready: map[string]api.Pinger{
+			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
+			"s3":    a.files.Ping,
+		},
+		Metrics: api.NewMetrics(a.reg, a.reg),
+		Now:     time.Now,
+		Log:     a.log,
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (BV_HTTP_ADDR): %w", addr, err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "api: %s\n", listenURL(ln.Addr()))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve API: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	return hs.Shutdown(sctx)
+}
+
+func listenURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// runWorker processes tasks until ctx ends, then finishes what it holds.
+func (a *app) runWorker(ctx context.Context) error {
+	verifiers := a.verifiers()
+	if len(verifiers) == 0 {
+		return errors.New("no provider is configured: set BV_DIGILOCKER_BASE_URL (or run `bulkverify dev`)")
+	}
+	h := &worker.Handlers{
+		Batches: a.batches, Files: a.files, Queue: asynq.NewClientFromRedisClient(a.rdb),
+		Verifiers: verifiers, RowConcurrency: a.cfg.RowConcurrency,
+		Backoff: worker.Backoff{MaxAttempts: a.cfg.MaxAttempts, Base: 200 * time.Millisecond, Max: 10 * time.Second},
+		Now:     time.Now, Log: a.log, Metrics: worker.NewMetrics(a.reg),
+	}
+	mux := asynq.NewServeMux()
+	h.Register(mux)
+	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
+		Concurrency:     a.cfg.WorkerConcurrency,
+		Queues:          jobs.Queues,
+		ShutdownTimeout: 30 * time.Second,
+		Logger:          asynqLogger{a.log},
+		LogLevel:        asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			a.log.Warn("task failed", "type", t.Type(), "err", err)
+		}),
+	})
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
+	<-ctx.Done()
+	srv.Shutdown()
+	return nil
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// asynqLogger sends asynq's logs to slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (l asynqLogger) Debug(args ...any) { l.l.Debug(fmt.Sprint(args...)) }
+func (l asynqLogger) Info(args ...any)  { l.l.Info(fmt.Sprint(args...)) }
+func (l asynqLogger) Warn(args ...any)  { l.l.Warn(fmt.Sprint(args...)) }
+func (l asynqLogger) Error(args ...any) { l.l.Error(fmt.Sprint(args...)) }
+func (l asynqLogger) Fatal(args ...any) { l.l.Error(fmt.Sprint(args...)) }

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"flag"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// apiClient talks to a bulkverify API as one tenant.
+type apiClient struct {
+	base     string
+	clientID string
+	apiKey   string
+	http     *http.Client
+}
+
+func clientFlags(fs *flag.FlagSet, getenv func(string) string) *apiClient {
+	c := &apiClient{http: &http.Client{Timeout: 10 * time.Minute}}
+	fs.StringVar(&c.base, "url", envOr(getenv, "BV_API_URL", "http://127.0.0.1:8080"), "API root `URL` (BV_API_URL)")
+	fs.StringVar(&c.clientID, "client-id", envOr(getenv, "BV_CLIENT_ID", "demo"), "client id (BV_CLIENT_ID)")
+	fs.StringVar(&c.apiKey, "api-key", envOr(getenv, "BV_API_KEY", "demo-secret"), "client secret sent as x-api-key (BV_API_KEY)")
+	return c
+}
+
+func envOr(getenv func(string) string, k, def string) string {
+	if v := getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// apiResponse is the envelope of the API's answers.
+type apiResponse struct {
+	Code    int             `json:"code"`
+	SubCode string          `json:"sub_code"`
+	Message string          `json:"message"`
+	Detail  string          `json:"detail"`
+	Data    json.RawMessage `json:"data"`
+}
+
+type statusData struct {
+	RequestID       string  `json:"request_id"`
+	Status          int     `json:"status"`
+	ProductID       string  `json:"product_id"`
+	Message         string  `json:"message"`
+	OutputURL       *string `json:"batch_output_file_url"`
+	ErrorURL        *string `json:"batch_error_file_url"`
+	State           string  `json:"state"`
+	TotalRows       int     `json:"total_rows"`
+	ProcessedRows   int     `json:"processed_rows"`
+	RejectedRows    int     `json:"rejected_rows"`
+	Verified        int     `json:"verified"`
+	NotVerified     int     `json:"not_verified"`
+	Failed          int     `json:"failed"`
+	PercentComplete float64 `json:"percent_complete"`
+}
+
+func (c *apiClient) do(ctx context.Context, method, path string, body io.Reader, contentType string, hdr map[string]string) (*apiResponse, error) {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.base, "/")+path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("client-id", c.clientID)
+	req.Header.Set("x-api-key", c.apiKey)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w (is the API running? check --url / BV_API_URL)", method, c.base, err)
+	}
+	defer resp.Body.Close()
+	var out apiResponse
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, fmt.Errorf("%s %s: HTTP %d with an unreadable body: %w", method, path, resp.StatusCode, err)
+	}
+	if resp.StatusCode >= 300 {
+		msg := out.Message
+		if out.Detail != "" {
+			msg = out.Detail + " (check --client-id and --api-key)"
+		}
+		if out.SubCode != "" {
+			msg = out.SubCode + ": " + msg
+		}
+		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, msg)
+	}
+	return &out, nil
+}
+
+func (c *apiClient) upload(ctx context.Context, file, provider, idemKey string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		part, err := mw.CreateFormFile("file", filepath.Base(file))
+		if err == nil {
+			_, err = io.Copy(part, f)
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	hdr := map[string]string{}
+	if idemKey != "" {
+		hdr["Idempotency-Key"] = idemKey
+	}
+	resp, err := c.do(ctx, http.MethodPost, "/v1/verification/batch?provider="+url.QueryEscape(provider), pr, mw.FormDataContentType(), hdr)
+	if err != nil {
+		return "", fmt.Errorf("upload %s: %w", file, err)
+	}
+	var d struct {
+		RequestID    string `json:"request_id"`
+		TotalRows    int    `json:"total_rows"`
+		RejectedRows int    `json:"rejected_rows"`
+	}
+	if err := json.Unmarshal(resp.Data, &d); err != nil {
+		return "", fmt.Errorf("upload %s: %w", file, err)
+	}
+	return d.RequestID, nil
+}
+
+func (c *apiClient) status(ctx context.Context, id string) (statusData, json.RawMessage, error) {
+	resp, err := c.do(ctx, http.MethodGet, "/v1/verification/batch-processing-status?request_id="+url.QueryEscape(id), nil, "", nil)
+	if err != nil {
+		return statusData{}, nil, err
+	}
+	var d statusData
+	err = json.Unmarshal(resp.Data, &d)
+	return d, resp.Data, err
+}
+
+func download(ctx context.Context, u, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("download output: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("download output: HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(b))
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("download output to %s: %w", path, err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulkverify/bulkverify/config"
+)
+
+// loadApp reads the configuration for a production command: Redis and the
+// API clients must be configured.
+func loadApp(getenv func(string) string, needClients bool) (*app, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.NeedRedis(); err != nil {
+		return nil, err
+	}
+	if needClients && len(cfg.Clients) == 0 {
+		return nil, fmt.Errorf("BV_CLIENTS is not set: give the API tenants as client_id:client_secret pairs separated by commas")
+	}
+	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel)}
+	a.log.Info("configuration", "settings", cfg.Dump())
+	return a, nil
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	a, err := loadApp(getenv, true)
+	if err != nil {
+		return err
+	}
+	if err := a.open(ctx, false); err != nil {
+		return err
+	}
+	defer a.close()
+	return a.serveAPI(ctx, a.cfg.HTTPAddr, stdout)
+}
+
+func runWork(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	a, err := loadApp(getenv, false)
+	if err != nil {
+		return err
+	}
+	if err := a.open(ctx, false); err != nil {
+		return err
+	}
+	defer a.close()
+	return a.runWorker(ctx)
+}
+
+// serveAndWork runs the API and a worker together until ctx ends.
+func (a *app) serveAndWork(ctx context.Context, stdout io.Writer) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.serveAPI(gctx, a.cfg.HTTPAddr, stdout) })
+	g.Go(func() error { return a.runWorker(gctx) })
+	return g.Wait()
+}

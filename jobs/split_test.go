@@ -1,0 +1,127 @@
+package jobs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+var digilocker = bulkverify.Specs[bulkverify.ProviderDigiLocker]
+
+func TestSplitRejectsFilesThatCannotBeAccepted(t *testing.T) {
+	tests := []struct {
+		name     string
+		input    string
+		wantCode string
+		wantIn   []string // substrings of the message
+	}{
+		{"an empty file is EMPTY_FILE", "", bulkverify.EEmptyFile, []string{"empty"}},
+		{"a file of blank lines is EMPTY_FILE", "\n\n\r\n", bulkverify.EEmptyFile, []string{"empty"}},
+		{"a header without rows is EMPTY_FILE", "access_token,doctype\n", bulkverify.EEmptyFile, []string{"no data rows"}},
+		{"a missing required column is named", "access_token,uri\nt,u\n", bulkverify.EMissingColumn, []string{"line 1", `"doctype"`}},
+		{"an unbalanced quote names its line", "access_token,doctype\nt1,PANCR\nt2,\"PANCR\nt3,DRVLC\n", bulkverify.EInvalidFile, []string{"line 3", "never closed"}},
+		{"a bare quote names its line and column", "access_token,doctype\nt1,PA\"NCR\n", bulkverify.EInvalidFile, []string{"line 2", "column 6"}},
+		{"a binary file is INVALID_FILE", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", bulkverify.EInvalidFile, []string{"line 1", "binary"}},
+		{"a NUL byte in a row is INVALID_FILE", "access_token,doctype\nt1,PAN\x00CR\n", bulkverify.EInvalidFile, []string{"line 2", "binary"}},
+		{"invalid UTF-8 is INVALID_FILE", "access_token,doctype\nt1,\xff\xfe\n", bulkverify.EInvalidFile, []string{"line 2", "UTF-8"}},
+		{"a duplicated column is INVALID_FILE", "access_token,doctype,DocType\nt,a,b\n", bulkverify.EInvalidFile, []string{"appears twice"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Split(strings.NewReader(tt.input), digilocker, 10)
+			var e *bulkverify.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got error %v, want a *bulkverify.Error with code %s", err, tt.wantCode)
+			}
+			if e.Code != tt.wantCode {
+				t.Errorf("got code %s, want %s (message %q)", e.Code, tt.wantCode, e.Message)
+			}
+			for _, s := range tt.wantIn {
+				if !strings.Contains(e.Message, s) {
+					t.Errorf("message %q does not mention %q", e.Message, s)
+				}
+			}
+		})
+	}
+}
+
+func TestSplitCountsRowsAndRejectsBadOnes(t *testing.T) {
+	in := "\ufeff Access_Token , DOCTYPE,extra,dob\r\n" +
+		"t1,PANCR,x,\r\n" +
+		",PANCR,x,\r\n" + // empty token
+		"t3,PANCR\r\n" + // short row
+		"t4,PANCR,x,1970-12-31\r\n" + // bad dob
+		"\"t5\",\"multi\nline\",x,31121970\r\n"
+	plan, err := Split(strings.NewReader(in), digilocker, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.TotalRows != 5 || plan.RejectedRows != 3 {
+		t.Errorf("got %d rows, %d rejected, want 5 and 3", plan.TotalRows, plan.RejectedRows)
+	}
+	if got, want := strings.Join(plan.Header, ","), "access_token,doctype,extra,dob"; got != want {
+		t.Errorf("got header %q, want %q", got, want)
+	}
+	if len(plan.Chunks) != 3 {
+		t.Fatalf("got %d chunks, want 3", len(plan.Chunks))
+	}
+}
+
+// Reading every chunk's byte range back yields every row once, in order,
+// with the same values: the worker sees what intake saw.
+func TestChunksReadBackEveryRowOnce(t *testing.T) {
+	for _, bom := range []bool{false, true} {
+		for _, size := range []int{1, 3, 7, 100} {
+			t.Run(fmt.Sprintf("bom=%v chunk size %d", bom, size), func(t *testing.T) {
+				var b bytes.Buffer
+				if bom {
+					b.WriteString("\ufeff")
+				}
+				b.WriteString("reference_id,access_token,doctype\n")
+				for i := 1; i <= 23; i++ {
+					if i%5 == 0 {
+						fmt.Fprintf(&b, "\"ref,%d\",\"tok\"\"%d\",\"PAN\nCR\"\r\n", i, i)
+					} else {
+						fmt.Fprintf(&b, "ref%d,tok%d,PANCR\n", i, i)
+					}
+				}
+				data := b.Bytes()
+				plan, err := Split(bytes.NewReader(data), digilocker, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				next := 1
+				for _, c := range plan.Chunks {
+					rows, reasons, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c.FirstRow, digilocker)
+					if err != nil {
+						t.Fatalf("chunk %d: %v", c.Index, err)
+					}
+					if len(rows) != c.Rows {
+						t.Fatalf("chunk %d: got %d rows, want %d", c.Index, len(rows), c.Rows)
+					}
+					for i, r := range rows {
+						if r.Number != next {
+							t.Fatalf("got row %d, want %d", r.Number, next)
+						}
+						wantRef := fmt.Sprintf("ref%d", next)
+						if next%5 == 0 {
+							wantRef = fmt.Sprintf("ref,%d", next)
+						}
+						if r.ReferenceID() != wantRef || reasons[i] != "" {
+							t.Errorf("row %d: got reference %q (reason %q), want %q", next, r.ReferenceID(), reasons[i], wantRef)
+						}
+						next++
+					}
+				}
+				if next != 24 {
+					t.Errorf("read %d rows back, want 23", next-1)
+				}
+			})
+		}
+	}
+}

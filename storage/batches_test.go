@@ -1,0 +1,133 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/internal/redistest"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+func newBatches(t *testing.T) *Batches {
+	rdb := redistest.Connect(t, redistest.URL(t))
+	now := time.UnixMilli(1_700_000_000_000)
+	return NewBatches(rdb, func() time.Time { return now }, time.Hour)
+}
+
+func TestCompleteChunkCountsEachChunkOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 5, Chunks: 3, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	c := bulkverify.ChunkCounts{Rows: 2, Verified: 1, Failed: 1}
+	steps := []struct {
+		chunk           int
+		first, allDone  bool
+		processed, done int
+	}{
+		{0, true, false, 2, 1},
+		{0, false, false, 2, 1}, // redelivered
+		{1, true, false, 4, 2},
+		{1, false, false, 4, 2},
+		{2, true, true, 6, 3},
+		{2, false, true, 6, 3}, // redelivered before the batch completed: queue the finalizer again
+	}
+	for _, st := range steps {
+		got, err := s.CompleteChunk(ctx, "b1", st.chunk, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.First != st.first || got.AllDone != st.allDone {
+			t.Errorf("chunk %d: got first=%v allDone=%v, want %v %v", st.chunk, got.First, got.AllDone, st.first, st.allDone)
+		}
+		b, _ := s.Get(ctx, "b1")
+		if b.ProcessedRows != st.processed || b.DoneChunks != st.done || b.Verified != st.processed/2 {
+			t.Errorf("after chunk %d: got %d rows, %d chunks, %d verified; want %d, %d, %d", st.chunk, b.ProcessedRows, b.DoneChunks, b.Verified, st.processed, st.done, st.processed/2)
+		}
+	}
+	if b, _ := s.Get(ctx, "b1"); b.State != bulkverify.StateFinalizing {
+		t.Errorf("got state %s, want finalizing", b.State)
+	}
+	if err := s.MarkCompleted(ctx, "b1", bulkverify.ChunkCounts{Rows: 5, Verified: 3, Failed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.CompleteChunk(ctx, "b1", 2, c)
+	if got.AllDone {
+		t.Error("a chunk redelivered after completion asks for the finalizer again")
+	}
+	b, _ := s.Get(ctx, "b1")
+	if b.State != bulkverify.StateCompleted || b.ProcessedRows != 5 || b.Verified != 3 || b.Failed != 2 || b.CompletedAt.IsZero() {
+		t.Errorf("completed batch: %+v", b)
+	}
+}
+
+func TestCompleteChunkUnderConcurrentDeliveries(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	const chunks, copies = 50, 4
+	s.Create(ctx, bulkverify.Batch{ID: "b2", Chunks: chunks, TotalRows: chunks, CreatedAt: time.Now()})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	allDone := 0
+	for i := 0; i < chunks*copies; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := s.CompleteChunk(ctx, "b2", i%chunks, bulkverify.ChunkCounts{Rows: 1, Verified: 1})
+			if err != nil {
+				t.Error(err)
+			}
+			if got.AllDone {
+				mu.Lock()
+				allDone++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	b, _ := s.Get(ctx, "b2")
+	if b.ProcessedRows != chunks || b.DoneChunks != chunks {
+		t.Errorf("got %d rows in %d chunks, want %d in %d", b.ProcessedRows, b.DoneChunks, chunks, chunks)
+	}
+	if allDone < 1 {
+		t.Error("no delivery saw the batch all done")
+	}
+}
+
+func TestUnknownBatch(t *testing.T) {
+	s := newBatches(t)
+	if _, err := s.Get(context.Background(), "nope"); !errors.Is(err, ErrBatchNotFound) {
+		t.Errorf("Get: got %v, want ErrBatchNotFound", err)
+	}
+	if _, err := s.CompleteChunk(context.Background(), "nope", 0, bulkverify.ChunkCounts{}); !errors.Is(err, ErrBatchNotFound) {
+		t.Errorf("CompleteChunk: got %v, want ErrBatchNotFound", err)
+	}
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	if id, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "" || err != nil {
+		t.Fatalf("first claim: got %q, %v; want the claim", id, err)
+	}
+	if _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
+		t.Errorf("claim while pending: got %v, want ErrIdempotencyPending", err)
+	}
+	if id, err := s.ClaimIdempotencyKey(ctx, "other-tenant", "k"); id != "" || err != nil {
+		t.Errorf("another tenant's claim of the same key: got %q, %v; want the claim", id, err)
+	}
+	s.ResolveIdempotencyKey(ctx, "t", "k", "batch-1")
+	if id, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "batch-1" || err != nil {
+		t.Errorf("claim after success: got %q, %v; want batch-1", id, err)
+	}
+	s.ReleaseIdempotencyKey(ctx, "t", "k")
+	if id, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "" || err != nil {
+		t.Errorf("claim after release: got %q, %v; want the claim", id, err)
+	}
+}
