@@ -1,0 +1,91 @@
+package digilocker
+
+import (
+	"strings"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+// The operations the adapter performs, as named in UpstreamError.Op,
+// messages and SpecError.API.
+const (
+	OpUser   = "get user details"
+	OpIssued = "list issued documents"
+	OpFile   = "get file from URI"
+)
+
+// SpecError is one row of an error table of the spec.
+type SpecError struct {
+	API         string // OpUser, OpIssued or OpFile
+	Code        string
+	Status      int
+	Description string
+}
+
+// SpecErrors lists the error tables of the three APIs the adapter calls, as
+// spec 1.12 gives them. Classify says what the adapter makes of each.
+var SpecErrors = []SpecError{
+	{OpUser, "invalid_token", 401, "The access token is invalid"},
+	{OpUser, "insufficient_scope", 403, "The request requires higher privileges than provided by the access token"},
+	{OpUser, "unexpected_error", 500, "Internal server error"},
+
+	{OpIssued, "invalid_token", 401, "The access token is invalid"},
+	{OpIssued, "partner_service_unresponsive", 500, "Internal server error"},
+	{OpIssued, "unexpected_error", 500, "Internal server error"},
+
+	{OpFile, "invalid_token", 401, "The access token is invalid"},
+	{OpFile, "uri_missing", 400, "URI parameter missing"},
+	{OpFile, "insufficient_scope", 403, "The request requires higher privileges than provided by the access token"},
+	{OpFile, "invalid_uri", 404, "No file found for given URI"},
+	{OpFile, "repository_service_unresponsive", 500, "Internal server error"},
+	{OpFile, "repository_service_unpublished", 503, "Internal server error"},
+	{OpFile, "repository_service_inactive", 503, "Internal server error"},
+	{OpFile, "repository_service_configerror", 500, "Internal server error"},
+	{OpFile, "repository_service_resperror", 500, "Internal server error"},
+	{OpFile, "repository_service_exception", 500, "Internal server error"},
+}
+
+// Outcome is what the adapter makes of an error answer.
+type Outcome struct {
+	// Transient means Verify returns a *bulkverify.UpstreamError, which the
+	// caller retries and finally reports as UPSTREAM_UNAVAILABLE; Status,
+	// Code and Retryable are then unset.
+	Transient bool
+	Status    bulkverify.Status
+	Code      bulkverify.Code
+	Retryable bool
+}
+
+// Classify maps an error answer, by HTTP status and error code, to an
+// Outcome. A code from the spec's tables decides (it is trimmed first: the
+// spec's sample sends "partner_service_unresponsive "); otherwise 429 and
+// 5xx are transient and anything else is UPSTREAM_REJECTED.
+//
+//	invalid_token                     FAILED/TOKEN_INVALID, not retryable
+//	insufficient_scope                FAILED/CONSENT_REQUIRED, not retryable
+//	invalid_uri                       NOT_VERIFIED/DOCUMENT_NOT_FOUND
+//	uri_missing, other 4xx            FAILED/UPSTREAM_REJECTED, not retryable
+//	repository_service_*,
+//	partner_service_unresponsive,
+//	unexpected_error, 429, 5xx        transient
+func Classify(status int, code string) Outcome {
+	code = strings.TrimSpace(code)
+	switch {
+	case code == "invalid_token":
+		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeTokenInvalid}
+	case code == "insufficient_scope":
+		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeConsentRequired}
+	case code == "invalid_uri":
+		return Outcome{Status: bulkverify.StatusNotVerified, Code: bulkverify.CodeDocumentNotFound}
+	case code == "uri_missing":
+		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeUpstreamRejected}
+	case strings.HasPrefix(code, "repository_service_"),
+		code == "partner_service_unresponsive",
+		code == "unexpected_error",
+		status == 429,
+		status >= 500:
+		return Outcome{Transient: true}
+	default:
+		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeUpstreamRejected}
+	}
+}

@@ -1,0 +1,180 @@
+package digilocker
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/simulation"
+)
+
+// specTables are the error tables of "Get User Details", "Get List of
+// Issued Documents" and "Get File from URI" in spec 1.12, copied here
+// rather than read from SpecErrors so that both are checked against the
+// document. wire is the error value as the simulator sends it.
+var specTables = []struct {
+	path, code, wire, desc string
+	status                 int
+	account                string
+	want                   outcome
+}{
+	{"/oauth2/1/user", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
+	{"/oauth2/1/user", "insufficient_scope", "insufficient_scope", "The request requires higher privileges than provided by the access token", 403, AccountUserScope, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
+	{"/oauth2/1/user", "unexpected_error", "unexpected_error", "Internal server error", 500, AccountUserError, outcome{httpCode: 500, reason: "unexpected_error", op: OpUser}},
+
+	{"/oauth2/2/files/issued", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
+	{"/oauth2/2/files/issued", "partner_service_unresponsive", "partner_service_unresponsive ", "Internal server error", 500, AccountPartner, outcome{httpCode: 500, reason: "partner_service_unresponsive", op: OpIssued}},
+	{"/oauth2/2/files/issued", "unexpected_error", "unexpected_error", "Internal server error", 500, AccountListError, outcome{httpCode: 500, reason: "unexpected_error", op: OpIssued}},
+
+	{"/oauth2/1/file/", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
+	{"/oauth2/1/file/", "uri_missing", "uri_missing", "URI parameter missing", 400, AccountURIMissing, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
+	{"/oauth2/1/file/", "insufficient_scope", "insufficient_scope", "The request requires higher privileges than provided by the access token", 403, AccountNoScope, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
+	{"/oauth2/1/file/", "invalid_uri", "invalid_uri", "No file found for given URI", 404, AccountGone, finalOutcome(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound)},
+	{"/oauth2/1/file/", "repository_service_unresponsive", "repository_service_unresponsive", "Internal server error", 500, AccountUnresponsive, fileDown(500, "repository_service_unresponsive")},
+	{"/oauth2/1/file/", "repository_service_unpublished", "repository_service_unpublished", "Internal server error", 503, AccountUnpublished, fileDown(503, "repository_service_unpublished")},
+	{"/oauth2/1/file/", "repository_service_inactive", "repository_service_inactive", "Internal server error", 503, AccountDown, fileDown(503, "repository_service_inactive")},
+	{"/oauth2/1/file/", "repository_service_configerror", "repository_service_configerror", "Internal server error", 500, AccountConfigError, fileDown(500, "repository_service_configerror")},
+	{"/oauth2/1/file/", "repository_service_resperror", "repository_service_resperror", "Internal server error", 500, AccountRespError, fileDown(500, "repository_service_resperror")},
+	{"/oauth2/1/file/", "repository_service_exception", "repository_service_exception", "Internal server error", 500, AccountException, fileDown(500, "repository_service_exception")},
+}
+
+func finalOutcome(s bulkverify.Status, c bulkverify.Code) outcome { return outcome{status: s, code: c} }
+
+// onlyAt serves sim, but sends the row's token only to requests under
+// prefix; the others carry a token of AccountVerified. So an error code is
+// met at the API whose table lists it.
+func onlyAt(sim http.Handler, prefix string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, prefix) {
+			r.Header.Set("Authorization", "Bearer "+AccountVerified+"-contract")
+		}
+		sim.ServeHTTP(w, r)
+	})
+}
+
+func TestSpecErrorTables(t *testing.T) {
+	for _, tt := range specTables {
+		t.Run(tt.path+" answers "+tt.code+" as the spec says and the adapter maps it", func(t *testing.T) {
+			sim := NewSimulator(SimConfig{ClientSecret: testSecret})
+			c := newTestClient(t, onlyAt(sim, tt.path))
+
+			path := tt.path
+			if strings.HasSuffix(path, "/") {
+				path += panURI
+			}
+			req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+			req.Header.Set("Authorization", "Bearer "+tt.account+"-contract")
+			resp, err := c.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct {
+				Error       string `json:"error"`
+				Description string `json:"error_description"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatalf("got an undecodable body (%v), want the spec's error body", err)
+			}
+			if resp.StatusCode != tt.status || body.Error != tt.wire || body.Description != tt.desc {
+				t.Errorf("got HTTP %d %q %q, want HTTP %d %q %q", resp.StatusCode, body.Error, body.Description, tt.status, tt.wire, tt.desc)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("got Content-Type %q, want application/json", ct)
+			}
+
+			row := newRow("access_token", tt.account+"-contract", "doctype", "PANCR", "name", "Sunil Kumar", "dob", "31121970")
+			res, err := verify(t, c, row)
+			tt.want.check(t, res, err)
+			if err == nil && !strings.Contains(res.Message, tt.code) {
+				t.Errorf("got message %q, want it to name %s", res.Message, tt.code)
+			}
+		})
+	}
+}
+
+func TestSpecErrorsMatchTheSpecTables(t *testing.T) {
+	apis := map[string]string{"/oauth2/1/user": OpUser, "/oauth2/2/files/issued": OpIssued, "/oauth2/1/file/": OpFile}
+	if len(SpecErrors) != len(specTables) {
+		t.Fatalf("got %d SpecErrors, want the spec's %d", len(SpecErrors), len(specTables))
+	}
+	for i, tt := range specTables {
+		want := SpecError{API: apis[tt.path], Code: tt.code, Status: tt.status, Description: tt.desc}
+		if SpecErrors[i] != want {
+			t.Errorf("got SpecErrors[%d] %+v, want %+v", i, SpecErrors[i], want)
+		}
+	}
+}
+
+func TestSimulatorRequests(t *testing.T) {
+	tests := []struct {
+		name, method, path, auth string
+		status                   int
+		wire                     string
+	}{
+		{"a request without a token is refused", "GET", "/oauth2/2/files/issued", "", 401, "invalid_token"},
+		{"a token of an unknown account is refused", "GET", "/oauth2/2/files/issued", "Bearer stranger-1", 401, "invalid_token"},
+		{"a token in another scheme is refused", "GET", "/oauth2/1/user", "Basic verified-1", 401, "invalid_token"},
+		{"a file without a uri is uri_missing", "GET", "/oauth2/1/file/", "Bearer verified-1", 400, "uri_missing"},
+		{"a file the locker does not hold is invalid_uri", "GET", "/oauth2/1/file/in.gov.pan-PANCR-ZZZZZ9999Z", "Bearer missing-1", 404, "invalid_uri"},
+		{"a lower-case bearer scheme is accepted", "GET", "/oauth2/1/file/in.gov.delhi-INCER-98765432", "bearer verified-1", 200, ""},
+		{"a POST is not allowed", "POST", "/oauth2/1/user", "Bearer verified-1", 405, ""},
+	}
+	c := newTestClient(t, NewSimulator(SimConfig{ClientSecret: testSecret}))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, c.base+tt.path, nil)
+			if tt.auth != "" {
+				req.Header.Set("Authorization", tt.auth)
+			}
+			resp, err := c.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var e APIError
+			json.NewDecoder(resp.Body).Decode(&e)
+			if resp.StatusCode != tt.status || e.Code != tt.wire {
+				t.Errorf("got HTTP %d %q, want HTTP %d %q", resp.StatusCode, e.Code, tt.status, tt.wire)
+			}
+		})
+	}
+}
+
+func TestSimulatorFile(t *testing.T) {
+	c := newTestClient(t, NewSimulator(SimConfig{ClientSecret: testSecret}))
+	req, _ := http.NewRequest(http.MethodGet, c.base+"/oauth2/1/file/"+panURI, nil)
+	req.Header.Set("Authorization", "Bearer verified-1")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeBody(resp)
+	body := SimFile(panURI)
+	if resp.Header.Get("Content-Type") != "application/pdf" || resp.ContentLength != int64(len(body)) {
+		t.Errorf("got Content-Type %q Content-Length %d, want application/pdf %d", resp.Header.Get("Content-Type"), resp.ContentLength, len(body))
+	}
+	if got, want := resp.Header.Get("hmac"), NewSimulator(SimConfig{ClientSecret: testSecret}).sign(body); got != want {
+		t.Errorf("got hmac %q, want %q", got, want)
+	}
+	if !strings.HasPrefix(string(body), "%PDF-1.4\n") || !strings.Contains(string(body), panURI) || string(SimFile("other")) == string(body) {
+		t.Errorf("got file %q, want a PDF naming its uri, different per uri", body)
+	}
+}
+
+func TestSimulatorFaultsUseDigiLockerBodies(t *testing.T) {
+	c := newTestClient(t, NewSimulator(SimConfig{Faults: simulation.Faults{ErrorRate: 1}}))
+	req, _ := http.NewRequest(http.MethodGet, c.base+"/oauth2/1/user", nil)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var e APIError
+	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil || resp.StatusCode != 500 || e.Code != "unexpected_error" {
+		t.Errorf("got HTTP %d %+v (%v), want HTTP 500 unexpected_error", resp.StatusCode, e, err)
+	}
+}

@@ -1,0 +1,129 @@
+package digilocker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+// Body limits: a JSON answer, an error answer, and what is read off a body
+// before closing it so the connection can be reused.
+const (
+	maxJSONBytes  = 4 << 20
+	maxErrorBytes = 64 << 10
+	maxDrainBytes = 64 << 10
+)
+
+// get sends GET base+path with the bearer token. A transport error comes
+// back as a *bulkverify.UpstreamError.
+func (c *Client) get(ctx context.Context, token, op, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, Reason: "bad request URL, check the DigiLocker base URL", Err: err}
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, Reason: "no answer", Err: err}
+	}
+	return resp, nil
+}
+
+// getJSON GETs path and decodes a 2xx answer into v. It returns a result
+// when an error answer stops the row.
+func (c *Client) getJSON(ctx context.Context, row bulkverify.Row, token, op, path string, v any) (*bulkverify.Result, error) {
+	resp, err := c.get(ctx, token, op, path)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBody(resp)
+	if resp.StatusCode/100 != 2 {
+		return c.errorAnswer(row, op, "", resp)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJSONBytes)).Decode(v); err != nil {
+		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
+	}
+	return nil, nil
+}
+
+// errorAnswer reads an error answer and classifies it: a result for a final
+// answer, a *bulkverify.UpstreamError for a transient one. subject, when
+// given, names what op was about in the message.
+func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.Response) (*bulkverify.Result, error) {
+	var e APIError
+	_ = json.NewDecoder(io.LimitReader(resp.Body, maxErrorBytes)).Decode(&e) // a body that is not the spec's still has a status
+	e.Description = clip(e.Description)
+	o := Classify(resp.StatusCode, e.Code)
+	if o.Transient {
+		reason := e.Code
+		if e.Description != "" {
+			reason += ": " + e.Description
+		}
+		return nil, &bulkverify.UpstreamError{
+			Provider:   bulkverify.ProviderDigiLocker,
+			Op:         op,
+			StatusCode: resp.StatusCode,
+			Reason:     strings.TrimPrefix(reason, ": "),
+			Wait:       ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
+		}
+	}
+	if subject != "" {
+		op += " " + subject
+	}
+	msg := outcomeMessage(o, op, resp.StatusCode, e)
+	var r bulkverify.Result
+	if o.Status == bulkverify.StatusNotVerified {
+		r = bulkverify.NotVerified(row, o.Code, msg)
+	} else {
+		r = bulkverify.Failed(row, o.Code, msg, o.Retryable)
+	}
+	return &r, nil
+}
+
+// outcomeMessage says what happened and what to do about it.
+func outcomeMessage(o Outcome, op string, status int, e APIError) string {
+	answer := fmt.Sprintf("HTTP %d", status)
+	if e.Code != "" {
+		answer += " " + e.Code
+	}
+	if e.Description != "" {
+		answer += ": " + e.Description
+	}
+	switch o.Code {
+	case bulkverify.CodeTokenInvalid:
+		return fmt.Sprintf("DigiLocker rejected the access token (%s) when asked to %s: ask the user to sign in to DigiLocker again and submit the row with the new token", answer, op)
+	case bulkverify.CodeConsentRequired:
+		return fmt.Sprintf("DigiLocker refused to %s (%s): the user's consent does not cover it; ask the user to sign in to DigiLocker again, allow access to their profile and this document, and submit the row with the new token", op, answer)
+	case bulkverify.CodeDocumentNotFound:
+		return fmt.Sprintf("DigiLocker found no file when asked to %s (%s): the document may have been removed from the locker; ask the user to check it in DigiLocker, then submit the row again", op, answer)
+	default:
+		return fmt.Sprintf("DigiLocker rejected the request to %s (%s): check the row's doctype and uri; submitting it unchanged will fail the same way", op, answer)
+	}
+}
+
+// clip keeps upstream text printable and short.
+func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "..."
+	}
+	return s
+}
+
+// closeBody reads what is left of a small body, so the connection can be
+// reused, and closes it.
+func closeBody(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrainBytes)
+	resp.Body.Close()
+}

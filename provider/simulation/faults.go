@@ -1,0 +1,197 @@
+// Package simulation injects the misbehaviour shared by the upstream
+// simulators: latency, random 5xx and 429 answers, an own rate limit, and
+// request counters.
+package simulation
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Faults describes how a simulator misbehaves. The zero value passes every
+// request through untouched and only counts it.
+//
+// Call Wrap once, before serving; the handler it returns and Stats are safe
+// for concurrent use. A Faults may be copied before Wrap, not after.
+type Faults struct {
+	// Latency delays every request that passes the own rate limit.
+	Latency time.Duration
+	// ErrorRate is the share of requests, 0 to 1, answered with ErrorStatus.
+	ErrorRate float64
+	// ErrorStatus is the status of injected errors; 0 means 500.
+	ErrorStatus int
+	// TooManyRate is the share of requests, 0 to 1, answered 429.
+	TooManyRate float64
+	// RateLimit is the simulator's own limit in requests per second; above
+	// it requests are answered 429 with Retry-After. 0 means no limit.
+	RateLimit float64
+	// Burst is the own limit's bucket size; 0 means ceil(RateLimit).
+	Burst int
+	// RetryAfter is the delay sent in Retry-After with every 429; 0 means
+	// the time until the own limit frees a request, and 1s for injected 429s.
+	RetryAfter time.Duration
+	// Seed makes the injected errors and 429s a fixed sequence.
+	Seed int64
+	// ErrorBody writes the provider-specific answer for an injected status
+	// (5xx or 429), status line included. Retry-After is set before it is
+	// called. Nil means a plain-text body.
+	ErrorBody func(w http.ResponseWriter, status int)
+	// Now is the own limit's clock; nil means time.Now.
+	Now func() time.Time
+
+	st *state
+}
+
+// Stats counts the requests a wrapped handler has seen, by the status class
+// of their answers. A request abandoned by its client during Latency is
+// counted in Requests only.
+type Stats struct {
+	Requests  int64
+	OK        int64 // 1xx to 3xx
+	Rejected  int64 // 4xx other than 429
+	Throttled int64 // 429
+	Errors    int64 // 5xx
+}
+
+type state struct {
+	mu     sync.Mutex
+	rng    *rand.Rand
+	bucket *bucket
+
+	requests, ok, rejected, throttled, errors atomic.Int64
+}
+
+// Wrap returns next behind the faults f describes.
+func (f *Faults) Wrap(next http.Handler) http.Handler {
+	if f.st == nil {
+		f.st = &state{rng: rand.New(rand.NewPCG(uint64(f.Seed), 0x5eed))}
+		if f.RateLimit > 0 {
+			f.st.bucket = newBucket(f.RateLimit, f.Burst)
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.st.requests.Add(1)
+		rec := &statusRecorder{ResponseWriter: w}
+		f.serve(rec, r, next)
+		f.st.count(rec.status)
+	})
+}
+
+// Stats returns the counts so far.
+func (f *Faults) Stats() Stats {
+	if f.st == nil {
+		return Stats{}
+	}
+	return Stats{
+		Requests:  f.st.requests.Load(),
+		OK:        f.st.ok.Load(),
+		Rejected:  f.st.rejected.Load(),
+		Throttled: f.st.throttled.Load(),
+		Errors:    f.st.errors.Load(),
+	}
+}
+
+func (f *Faults) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if wait, ok := f.allow(); !ok {
+		f.tooMany(w, wait)
+		return
+	}
+	if !sleep(r.Context(), f.Latency) {
+		return
+	}
+	if f.ErrorRate > 0 || f.TooManyRate > 0 {
+		u := f.st.draw()
+		switch {
+		case u < f.ErrorRate:
+			f.fail(w, orDefault(f.ErrorStatus, http.StatusInternalServerError))
+			return
+		case u < f.ErrorRate+f.TooManyRate:
+			f.tooMany(w, time.Second)
+			return
+		}
+	}
+	next.ServeHTTP(w, r)
+}
+
+func (f *Faults) allow() (time.Duration, bool) {
+	if f.st.bucket == nil {
+		return 0, true
+	}
+	now := time.Now()
+	if f.Now != nil {
+		now = f.Now()
+	}
+	f.st.mu.Lock()
+	defer f.st.mu.Unlock()
+	return f.st.bucket.take(now)
+}
+
+// tooMany answers 429 with Retry-After: RetryAfter if set, else wait.
+func (f *Faults) tooMany(w http.ResponseWriter, wait time.Duration) {
+	if f.RetryAfter > 0 {
+		wait = f.RetryAfter
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+	f.fail(w, http.StatusTooManyRequests)
+}
+
+func (f *Faults) fail(w http.ResponseWriter, status int) {
+	if f.ErrorBody != nil {
+		f.ErrorBody(w, status)
+		return
+	}
+	http.Error(w, http.StatusText(status), status)
+}
+
+func (s *state) draw() float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rng.Float64()
+}
+
+func (s *state) count(status int) {
+	switch {
+	case status == 0:
+	case status == http.StatusTooManyRequests:
+		s.throttled.Add(1)
+	case status >= 500:
+		s.errors.Add(1)
+	case status >= 400:
+		s.rejected.Add(1)
+	default:
+		s.ok.Add(1)
+	}
+}
+
+// sleep waits d or until ctx is done, and reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// retryAfterSeconds rounds d up to whole seconds, at least 1.
+func retryAfterSeconds(d time.Duration) int {
+	return max(1, int(math.Ceil(d.Seconds())))
+}
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
