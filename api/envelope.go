@@ -29,7 +29,9 @@ func newTransactionID() string {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // keep & in presigned URLs readable
+	enc.Encode(v)
 }
 
 func (s *Server) writeOK(w http.ResponseWriter, status int, message string, data any) {

@@ -94,7 +94,7 @@ var digilockerCases = []rowCase{
 	{digilocker.AccountGone, "PANCR", "", "", outcome{bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound}},
 	{digilocker.AccountFlaky, "PANCR", "", "", outcome{bulkverify.StatusVerified, bulkverify.CodeOK}},
 	{digilocker.AccountDown, "PANCR", "", "", outcome{bulkverify.StatusFailed, bulkverify.CodeUpstreamUnavailable}},
-	{"", "PANCR", "", "", outcome{bulkverify.StatusFailed, bulkverify.CodeInvalidRow}},                                // no token
+	{"", "PANCR", "", "", outcome{bulkverify.StatusFailed, bulkverify.CodeInvalidRow}},                                   // no token
 	{digilocker.AccountVerified, "PANCR", "", "1970-12-31", outcome{bulkverify.StatusFailed, bulkverify.CodeInvalidRow}}, // bad dob
 }
 

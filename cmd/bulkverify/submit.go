@@ -47,6 +47,7 @@ func runSubmit(ctx context.Context, args []string, getenv func(string) string, s
 	var pretty strings.Builder
 	enc := json.NewEncoder(&pretty)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	var v any
 	json.Unmarshal(raw, &v)
 	enc.Encode(v)
@@ -126,5 +127,6 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	json.Unmarshal(raw, &v)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }

@@ -1,0 +1,25 @@
+GO ?= go
+BIN := bin/bulkverify
+
+.PHONY: help build run test test-short lint bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build bin/bulkverify
+	$(GO) build -o $(BIN) ./cmd/bulkverify
+
+run: build ## run bulkverify dev, submit the sample batches, print status and output
+	./scripts/run-demo.sh
+
+test: lint ## all tests with the race detector, on a real redis-server (installed if missing)
+	./scripts/ensure-redis.sh
+	$(GO) test -race -count=1 -timeout 10m ./...
+
+test-short: ## unit tests only (no redis-server)
+	$(GO) test -short ./...
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+	$(GO) vet ./...
