@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Provider names, as given in ?provider= and stored with each batch.
@@ -35,11 +36,13 @@ var Specs = map[string]Spec{
 		Name:     ProviderSila,
 		Required: []string{"user_handle", "doc_types"},
 		Optional: []string{"reference_id", "start_date", "end_date", "search"},
+		Check:    checkSila,
 	},
 	ProviderFlexFactor: {
 		Name:     ProviderFlexFactor,
 		Required: []string{"application_id", "document_types"},
 		Optional: []string{"reference_id"},
+		Check:    checkFlexFactor,
 	},
 }
 
@@ -74,6 +77,44 @@ func (s Spec) Validate(row Row) string {
 func checkDigiLocker(row Row) string {
 	if dob := row.Get("dob"); dob != "" && !isDDMMYYYY(dob) {
 		return fmt.Sprintf("dob %q is not a date in DDMMYYYY form (e.g. 31121970)", dob)
+	}
+	return ""
+}
+
+// SplitList splits a "|"-separated cell into its trimmed, non-empty items.
+func SplitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, "|") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+func checkSila(row Row) string {
+	if len(SplitList(row.Get("doc_types"))) == 0 {
+		return "doc_types lists no document type: give one or more, separated by |"
+	}
+	for _, col := range []string{"start_date", "end_date"} {
+		if v := row.Get(col); v != "" {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				return fmt.Sprintf("%s %q is not a date in YYYY-MM-DD form", col, v)
+			}
+		}
+	}
+	if s, e := row.Get("start_date"), row.Get("end_date"); s != "" && e != "" && s > e {
+		return fmt.Sprintf("start_date %s is after end_date %s", s, e)
+	}
+	return ""
+}
+
+func checkFlexFactor(row Row) string {
+	if len(SplitList(row.Get("document_types"))) == 0 {
+		return "document_types lists no document type: give one or more, separated by |"
+	}
+	if id := row.Get("application_id"); strings.ContainsAny(id, "/?#% ") {
+		return fmt.Sprintf("application_id %q contains characters an application id cannot have", id)
 	}
 	return ""
 }
