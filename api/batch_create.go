@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/hibiken/asynq"
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/jobs"
@@ -103,11 +102,17 @@ func (s *Server) intake(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		ID: id, Tenant: tenant, Provider: spec.Name, State: bulkverify.StateQueued,
 		TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows, Chunks: len(plan.Chunks), CreatedAt: s.Now(),
 	}
-	if err := s.Batches.Create(ctx, b); err != nil {
+	payloads := make([][]byte, len(plan.Chunks))
+	for i, c := range plan.Chunks {
+		payloads[i] = jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: id, Provider: spec.Name, Header: plan.Header, Chunk: c})
+	}
+	if err := s.Batches.Create(ctx, b, s.window(tenant), payloads); err != nil {
 		return batchAccepted{}, err
 	}
-	if err := s.enqueueChunks(ctx, b, plan); err != nil {
-		return batchAccepted{}, err
+	// The batch is stored: from here on it is the sweeper's to finish if
+	// this release fails.
+	if _, err := s.Feeder.Release(ctx, id); err != nil {
+		s.Log.Warn("release first chunks; the sweeper will retry", "batch", id, "err", err)
 	}
 	s.Metrics.Rows.WithLabelValues(spec.Name, "true").Add(float64(plan.TotalRows - plan.RejectedRows))
 	s.Metrics.Rows.WithLabelValues(spec.Name, "false").Add(float64(plan.RejectedRows))
@@ -144,18 +149,14 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 	return plan, nil
 }
 
-func (s *Server) enqueueChunks(ctx context.Context, b bulkverify.Batch, plan jobs.Plan) error {
-	for _, c := range plan.Chunks {
-		task, err := jobs.NewVerifyChunkTask(jobs.VerifyChunk{BatchID: b.ID, Provider: b.Provider, Header: plan.Header, Chunk: c},
-			asynq.TaskID(fmt.Sprintf("chunk:%s:%d", b.ID, c.Index)), asynq.MaxRetry(10))
-		if err != nil {
-			return err
-		}
-		if _, err := s.Queue.EnqueueContext(ctx, task); err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			return fmt.Errorf("enqueue chunk %d of batch %s: %w", c.Index, b.ID, err)
-		}
+// window returns how many chunks of a tenant's batch may be queued at
+// once: the base window times the tenant's weight.
+func (s *Server) window(tenant string) int {
+	w := s.BatchWindow
+	if weight, ok := s.TenantWeights[tenant]; ok {
+		w *= weight
 	}
-	return nil
+	return max(w, 1)
 }
 
 // uploadedFile returns the CSV of a multipart upload's "file" field, or the

@@ -9,15 +9,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
 // BatchStore is the batch state the API reads and creates.
 type BatchStore interface {
-	Create(ctx context.Context, b bulkverify.Batch) error
+	Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
 	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (string, error)
 	ResolveIdempotencyKey(ctx context.Context, tenant, key, id string) error
@@ -32,9 +30,9 @@ type FileStore interface {
 	PresignGet(ctx context.Context, key, filename string) (string, error)
 }
 
-// Enqueuer queues tasks.
-type Enqueuer interface {
-	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+// Releaser moves a batch's chunks into the queue as its window allows.
+type Releaser interface {
+	Release(ctx context.Context, batchID string) (int, error)
 }
 
 // Pinger checks a dependency for /readyz.
@@ -47,12 +45,16 @@ var _ FileStore = (*storage.Files)(nil)
 type Server struct {
 	Batches BatchStore
 	Files   FileStore
-	Queue   Enqueuer
+	Feeder  Releaser
 	// Clients maps client_id to client_secret.
-	Clients        map[string]string
-	JWTSecret      []byte
-	JWTTTL         time.Duration
-	ChunkSize      int
+	Clients   map[string]string
+	JWTSecret []byte
+	JWTTTL    time.Duration
+	ChunkSize int
+	// BatchWindow is how many chunks of one batch may be queued at once;
+	// TenantWeights multiplies it per client_id.
+	BatchWindow    int
+	TenantWeights  map[string]int
 	MaxUploadBytes int64
 	// Providers lists the providers the workers are configured for.
 	Providers []string

@@ -42,8 +42,16 @@ type Config struct {
 	// Rates are global upstream requests per second per provider; 0 means
 	// unlimited.
 	Rates map[string]float64
+	// Bursts are the global limits' bucket sizes; 0 means a tenth of a
+	// second's worth.
+	Bursts map[string]int
 
 	ChunkSize         int
+	BatchWindow       int
+	TenantWeights     map[string]int
+	MaxThrottled      int
+	MaxRequeues       int
+	SweepInterval     time.Duration
 	MaxUploadBytes    int64
 	WorkerConcurrency int
 	RowConcurrency    int
@@ -82,7 +90,17 @@ func Load(getenv func(string) string) (Config, error) {
 			"sila":       l.float("BV_SILA_RATE", 50),
 			"flexfactor": l.float("BV_FLEXFACTOR_RATE", 50),
 		},
+		Bursts: map[string]int{
+			"digilocker": l.integer("BV_DIGILOCKER_BURST", 0, 0, 1000000),
+			"sila":       l.integer("BV_SILA_BURST", 0, 0, 1000000),
+			"flexfactor": l.integer("BV_FLEXFACTOR_BURST", 0, 0, 1000000),
+		},
 		ChunkSize:         l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
+		BatchWindow:       l.integer("BV_BATCH_WINDOW", 16, 1, 100000),
+		TenantWeights:     l.weights("BV_TENANT_WEIGHTS"),
+		MaxThrottled:      l.integer("BV_MAX_THROTTLED", 10, 1, 1000),
+		MaxRequeues:       l.integer("BV_MAX_REQUEUES", 20, 0, 1000),
+		SweepInterval:     l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
 		MaxUploadBytes:    int64(l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20)) << 20,
 		WorkerConcurrency: l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
 		RowConcurrency:    l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
@@ -137,6 +155,9 @@ func (c Config) Dump() []string {
 		"BV_WORKER_CONCURRENCY":       strconv.Itoa(c.WorkerConcurrency),
 		"BV_ROW_CONCURRENCY":          strconv.Itoa(c.RowConcurrency),
 		"BV_MAX_ATTEMPTS":             strconv.Itoa(c.MaxAttempts),
+		"BV_MAX_THROTTLED":            strconv.Itoa(c.MaxThrottled),
+		"BV_MAX_REQUEUES":             strconv.Itoa(c.MaxRequeues),
+		"BV_BATCH_WINDOW":             strconv.Itoa(c.BatchWindow),
 	}
 	for p, r := range c.Rates {
 		kv["BV_"+strings.ToUpper(p)+"_RATE"] = strconv.FormatFloat(r, 'f', -1, 64)
@@ -261,6 +282,24 @@ func (l *loader) url(key string) string {
 		return ""
 	}
 	return v
+}
+
+func (l *loader) weights(key string) map[string]int {
+	m := map[string]int{}
+	v := l.str(key, "")
+	if v == "" {
+		return m
+	}
+	for i, pair := range strings.Split(v, ",") {
+		id, w, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		n, err := strconv.Atoi(w)
+		if !ok || id == "" || err != nil || n < 1 || n > 1000 {
+			l.fail("%s: entry %d is not client_id:weight with a weight from 1 to 1000", key, i+1)
+			continue
+		}
+		m[id] = n
+	}
+	return m
 }
 
 func (l *loader) clients(key string) map[string]string {

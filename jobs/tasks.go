@@ -38,14 +38,10 @@ type Finalize struct {
 	BatchID string `json:"batch_id"`
 }
 
-// NewVerifyChunkTask returns the task for one chunk.
-func NewVerifyChunkTask(p VerifyChunk, opts ...asynq.Option) (*asynq.Task, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, fmt.Errorf("encode chunk payload: %w", err)
-	}
-	opts = append([]asynq.Option{asynq.Queue(QueueChunks)}, opts...)
-	return asynq.NewTask(TypeVerifyChunk, b, opts...), nil
+// EncodeVerifyChunk encodes a verify:chunk payload.
+func EncodeVerifyChunk(p VerifyChunk) []byte {
+	b, _ := json.Marshal(p) // strings and ints only: cannot fail
+	return b
 }
 
 // NewFinalizeTask returns the finalizer task of a batch. Its ID is fixed by

@@ -37,12 +37,30 @@ func NewBatches(rdb redis.UniversalClient, now func() time.Time, retention time.
 // The hash tag keeps a batch's keys in one Redis Cluster slot.
 func batchKey(id string) string { return KeyPrefix + "batch:{" + id + "}" }
 func doneKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:done" }
+func planKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:plan" }
 
-// Create stores a new batch in state queued.
-func (s *Batches) Create(ctx context.Context, b bulkverify.Batch) error {
+// activeKey is the set of batches not yet completed, which the sweeper
+// walks.
+const activeKey = KeyPrefix + "active"
+
+// Create stores a new batch in state queued with its chunk payloads, by
+// chunk index. At most window chunks of the batch are released to the queue
+// at a time (see NextChunk).
+func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error {
 	key := batchKey(b.ID)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		plan := make([]any, 0, 2*min(len(chunks), 1000))
+		for i, c := range chunks {
+			plan = append(plan, i, c)
+			if len(plan) == cap(plan) || i == len(chunks)-1 {
+				p.HSet(ctx, planKey(b.ID), plan...)
+				plan = plan[:0]
+			}
+		}
+		p.Expire(ctx, planKey(b.ID), s.retention)
 		p.HSet(ctx, key, map[string]any{
+			"window":        window,
+			"released":      0,
 			"tenant":        b.Tenant,
 			"provider":      b.Provider,
 			"state":         string(bulkverify.StateQueued),
@@ -52,6 +70,7 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch) error {
 			"created_at":    b.CreatedAt.UnixMilli(),
 		})
 		p.Expire(ctx, key, s.retention)
+		p.SAdd(ctx, activeKey, b.ID)
 		return nil
 	})
 	if err != nil {
@@ -149,14 +168,19 @@ func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bul
 // MarkCompleted records that the output is ready, with the counts read back
 // from it.
 func (s *Batches) MarkCompleted(ctx context.Context, id string, c bulkverify.ChunkCounts) error {
-	err := s.rdb.HSet(ctx, batchKey(id),
-		"state", string(bulkverify.StateCompleted),
-		"completed_at", s.now().UnixMilli(),
-		"processed_rows", c.Rows,
-		"verified", c.Verified,
-		"not_verified", c.NotVerified,
-		"failed", c.Failed,
-	).Err()
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, batchKey(id),
+			"state", string(bulkverify.StateCompleted),
+			"completed_at", s.now().UnixMilli(),
+			"processed_rows", c.Rows,
+			"verified", c.Verified,
+			"not_verified", c.NotVerified,
+			"failed", c.Failed,
+		)
+		p.Del(ctx, planKey(id))
+		p.SRem(ctx, activeKey, id)
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("mark batch %s completed: %w", id, err)
 	}

@@ -22,7 +22,7 @@ func newBatches(t *testing.T) *Batches {
 func TestCompleteChunkCountsEachChunkOnce(t *testing.T) {
 	ctx := context.Background()
 	s := newBatches(t)
-	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 5, Chunks: 3, CreatedAt: time.Now()}); err != nil {
+	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 5, Chunks: 3, CreatedAt: time.Now()}, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	c := bulkverify.ChunkCounts{Rows: 2, Verified: 1, Failed: 1}
@@ -71,7 +71,7 @@ func TestCompleteChunkUnderConcurrentDeliveries(t *testing.T) {
 	ctx := context.Background()
 	s := newBatches(t)
 	const chunks, copies = 50, 4
-	s.Create(ctx, bulkverify.Batch{ID: "b2", Chunks: chunks, TotalRows: chunks, CreatedAt: time.Now()})
+	s.Create(ctx, bulkverify.Batch{ID: "b2", Chunks: chunks, TotalRows: chunks, CreatedAt: time.Now()}, 1, nil)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	allDone := 0

@@ -3,27 +3,35 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
-	"strconv"
+	"net/http"
+	"strings"
 	"time"
+
+	"github.com/hibiken/asynq"
 
 	"github.com/bulkverify/bulkverify"
 )
 
 // Backoff is the row-level retry policy for transient upstream errors.
 type Backoff struct {
+	// MaxAttempts bounds the attempts of a row that end in an error other
+	// than a 429 (5xx, timeouts); then the row is UPSTREAM_UNAVAILABLE.
 	MaxAttempts int
-	Base        time.Duration // first delay
-	Max         time.Duration // cap on one delay
+	// MaxThrottled bounds the 429s one row may meet in one delivery of its
+	// chunk; then the chunk is handed back to the queue (RateLimitError).
+	MaxThrottled int
+	Base         time.Duration // first delay
+	Max          time.Duration // cap on one delay
 }
 
-// Delay returns how long to wait before attempt n+1 after attempt n failed
-// with err: the upstream's Retry-After when it gave one, else exponential
-// with full jitter.
+// Delay returns how long to wait before retrying after the n-th failure
+// err: the upstream's Retry-After when it gave one, else exponential with
+// full jitter.
 func (b Backoff) Delay(n int, err error) time.Duration {
-	var ra interface{ RetryAfter() time.Duration }
-	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
-		return min(ra.RetryAfter(), b.Max)
+	if ra := retryAfter(err); ra > 0 {
+		return min(ra, b.Max)
 	}
 	d := b.Base << min(n-1, 20)
 	if d <= 0 || d > b.Max {
@@ -32,28 +40,100 @@ func (b Backoff) Delay(n int, err error) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// verifyRow verifies row, retrying transient errors up to MaxAttempts. It
-// always returns a Result; when ctx ends first it returns ctx's error so the
-// chunk can be delivered again.
-func verifyRow(ctx context.Context, v bulkverify.Verifier, row bulkverify.Row, b Backoff, now func() time.Time) (bulkverify.Result, error) {
-	var lastErr error
-	for attempt := 1; ; attempt++ {
-		res, err := v.Verify(ctx, row)
+func retryAfter(err error) time.Duration {
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		return ra.RetryAfter()
+	}
+	return 0
+}
+
+func isThrottle(err error) bool {
+	var ue *bulkverify.UpstreamError
+	return errors.As(err, &ue) && ue.StatusCode == http.StatusTooManyRequests
+}
+
+// RateLimitError hands a chunk back to the queue because its provider kept
+// answering 429: the chunk's finished rows are saved, the rest wait RetryIn
+// without holding a worker. asynq does not count it as a failure (see
+// IsFailure), so the worker caps hand-backs itself.
+type RateLimitError struct {
+	Provider string
+	RetryIn  time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("%s keeps throttling: retry the chunk in %v", e.Provider, e.RetryIn)
+}
+
+// IsFailure is asynq's Config.IsFailure: a hand-back for rate limiting is
+// not a failure and does not use up the task's retries.
+func IsFailure(err error) bool {
+	var rle *RateLimitError
+	return !errors.As(err, &rle)
+}
+
+// RetryDelay is asynq's Config.RetryDelayFunc: a RateLimitError's delay,
+// else asynq's exponential default.
+func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
+	var rle *RateLimitError
+	if errors.As(err, &rle) {
+		return rle.RetryIn + rand.N(rle.RetryIn/4+time.Millisecond)
+	}
+	return asynq.DefaultRetryDelayFunc(n, err, t)
+}
+
+// rowRun verifies one row with retries.
+type rowRun struct {
+	provider string
+	verifier bulkverify.Verifier
+	backoff  Backoff
+	now      func() time.Time
+	metrics  *Metrics
+	// final is set on a chunk's last allowed delivery: a row still
+	// throttled then fails instead of handing the chunk back.
+	final bool
+}
+
+// verify returns the row's Result; a *RateLimitError when the row met
+// MaxThrottled 429s (and this is not the final delivery); or ctx's error
+// when ctx ends first.
+func (r rowRun) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
+	attempts, throttled := 0, 0
+	for {
+		res, err := r.verifier.Verify(ctx, row)
 		if err == nil {
-			res.RowNumber, res.ReferenceID, res.Attempts = row.Number, row.ReferenceID(), attempt
-			if res.VerifiedAt == "" {
-				res.VerifiedAt = now().UTC().Format(time.RFC3339)
-			}
-			return res, nil
+			return r.finish(res, row, attempts+throttled+1), nil
 		}
 		if ctx.Err() != nil {
 			return bulkverify.Result{}, ctx.Err()
 		}
-		lastErr = err
-		if attempt >= b.MaxAttempts {
-			break
+		var n int
+		reason := "error"
+		if isThrottle(err) {
+			throttled++
+			n, reason = throttled, "throttled"
+			if throttled >= r.backoff.MaxThrottled {
+				if !r.final {
+					return bulkverify.Result{}, &RateLimitError{Provider: r.provider, RetryIn: r.backoff.Delay(throttled, err)}
+				}
+				res := bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
+					"the provider kept answering 429 Too Many Requests ("+err.Error()+"); lower BV_"+strings.ToUpper(r.provider)+"_RATE or submit the row again later", true)
+				return r.finish(res, row, attempts+throttled), nil
+			}
+		} else {
+			attempts++
+			n = attempts
+			if attempts >= r.backoff.MaxAttempts {
+				res := bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
+					fmt.Sprintf("upstream unavailable after %d attempts (%v); submit the row again later", attempts, err), true)
+				return r.finish(res, row, attempts+throttled), nil
+			}
 		}
-		t := time.NewTimer(b.Delay(attempt, err))
+		d := r.backoff.Delay(n, err)
+		r.metrics.Retries.WithLabelValues(r.provider, reason).Inc()
+		r.metrics.Backoff.WithLabelValues(r.provider).Add(d.Seconds())
+		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -61,9 +141,12 @@ func verifyRow(ctx context.Context, v bulkverify.Verifier, row bulkverify.Row, b
 		case <-t.C:
 		}
 	}
-	res := bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
-		"upstream unavailable after "+strconv.Itoa(b.MaxAttempts)+" attempts ("+lastErr.Error()+"); submit the row again later", true)
-	res.Attempts = b.MaxAttempts
-	res.VerifiedAt = now().UTC().Format(time.RFC3339)
-	return res, nil
+}
+
+func (r rowRun) finish(res bulkverify.Result, row bulkverify.Row, attempts int) bulkverify.Result {
+	res.RowNumber, res.ReferenceID, res.Attempts = row.Number, row.ReferenceID(), attempts
+	if res.VerifiedAt == "" {
+		res.VerifiedAt = r.now().UTC().Format(time.RFC3339)
+	}
+	return res
 }

@@ -1,13 +1,16 @@
 // Package worker holds the asynq handlers that verify chunks of rows and
-// assemble a batch's output, with the retry policy they share.
+// assemble a batch's output, the retry policy they share, the global rate
+// limiter and the sweeper.
 package worker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -26,6 +29,15 @@ type BatchStore interface {
 	MarkCompleted(ctx context.Context, id string, c bulkverify.ChunkCounts) error
 }
 
+// Checkpoints saves a chunk's finished rows and counts its hand-backs.
+type Checkpoints interface {
+	SaveRow(ctx context.Context, id string, chunk, row int, result []byte) error
+	SavedRows(ctx context.Context, id string, chunk int) (map[int][]byte, error)
+	DropSavedRows(ctx context.Context, id string, chunk int) error
+	Requeues(ctx context.Context, id string, chunk int) (int, error)
+	AddRequeue(ctx context.Context, id string, chunk int) error
+}
+
 // FileStore is the object store the handlers read and write.
 type FileStore interface {
 	OpenRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error)
@@ -39,18 +51,34 @@ type Enqueuer interface {
 	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 }
 
+// Releaser moves a batch's chunks into the queue as its window allows.
+type Releaser interface {
+	Release(ctx context.Context, batchID string) (int, error)
+}
+
+var (
+	_ BatchStore  = (*storage.Batches)(nil)
+	_ Checkpoints = (*storage.Batches)(nil)
+	_ FileStore   = (*storage.Files)(nil)
+)
+
 // Handlers processes verify:chunk and batch:finalize tasks.
 type Handlers struct {
-	Batches   BatchStore
-	Files     FileStore
-	Queue     Enqueuer
-	Verifiers map[string]bulkverify.Verifier
+	Batches     BatchStore
+	Checkpoints Checkpoints
+	Files       FileStore
+	Queue       Enqueuer
+	Feeder      Releaser
+	Verifiers   map[string]bulkverify.Verifier
 	// RowConcurrency bounds the rows of one chunk verified at once.
 	RowConcurrency int
 	Backoff        Backoff
-	Now            func() time.Time
-	Log            *slog.Logger
-	Metrics        *Metrics
+	// MaxRequeues bounds how often a chunk is handed back for rate
+	// limiting; on the last delivery throttled rows fail instead.
+	MaxRequeues int
+	Now         func() time.Time
+	Log         *slog.Logger
+	Metrics     *Metrics
 }
 
 // Register adds the handlers to mux.
@@ -61,7 +89,8 @@ func (h *Handlers) Register(mux *asynq.ServeMux) {
 
 // VerifyChunk verifies the rows of one chunk, writes them as the chunk's
 // part and records the chunk as done. A chunk delivered again overwrites its
-// part and is counted once.
+// part, is counted once, and does not call the upstream again for the rows
+// it had finished.
 func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 	p, err := jobs.DecodeVerifyChunk(t.Payload())
 	if err != nil {
@@ -82,9 +111,9 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	results, err := h.verifyRows(ctx, p.Provider, v, rows, reasons)
+	results, err := h.verifyRows(WithBatch(ctx, p.BatchID), p, v, rows, reasons)
 	if err != nil {
-		return fmt.Errorf("chunk %d of batch %s: %w", p.Index, p.BatchID, err)
+		return err
 	}
 	part, err := encodePart(results)
 	if err != nil {
@@ -101,11 +130,17 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
+	if err := h.Checkpoints.DropSavedRows(ctx, p.BatchID, p.Index); err != nil {
+		h.Log.Warn("drop saved rows; they expire on their own", "batch", p.BatchID, "chunk", p.Index, "err", err)
+	}
 	if !done.First {
 		h.Log.Info("chunk delivered again; counted once", "batch", p.BatchID, "chunk", p.Index)
 	}
 	if done.AllDone {
 		return h.enqueueFinalize(ctx, p.BatchID)
+	}
+	if _, err := h.Feeder.Release(ctx, p.BatchID); err != nil {
+		h.Log.Warn("release next chunks; the sweeper will retry", "batch", p.BatchID, "err", err)
 	}
 	return nil
 }
@@ -126,30 +161,62 @@ func (h *Handlers) readChunk(ctx context.Context, p jobs.VerifyChunk, spec bulkv
 	return rows, reasons, nil
 }
 
-// verifyRows verifies rows concurrently, at most RowConcurrency at a time.
-// Rows that failed validation are not sent upstream.
-func (h *Handlers) verifyRows(ctx context.Context, provider string, v bulkverify.Verifier, rows []bulkverify.Row, reasons []string) ([]bulkverify.Result, error) {
+// verifyRows verifies rows concurrently, at most RowConcurrency at a time,
+// saving each result as it is reached. Rows that failed validation are not
+// sent upstream; rows saved by an earlier delivery are not sent again. When
+// the provider kept throttling some rows, it returns a *RateLimitError
+// after the others finish.
+func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkverify.Verifier, rows []bulkverify.Row, reasons []string) ([]bulkverify.Result, error) {
+	saved, err := h.Checkpoints.SavedRows(ctx, p.BatchID, p.Index)
+	if err != nil {
+		return nil, err
+	}
+	requeues, err := h.Checkpoints.Requeues(ctx, p.BatchID, p.Index)
+	if err != nil {
+		return nil, err
+	}
+	run := rowRun{provider: p.Provider, verifier: v, backoff: h.Backoff, now: h.Now, metrics: h.Metrics, final: requeues >= h.MaxRequeues}
 	results := make([]bulkverify.Result, len(rows))
+	var mu sync.Mutex
+	var throttled *RateLimitError
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(h.RowConcurrency, 1))
 	for i, row := range rows {
 		if reasons[i] != "" {
 			results[i] = bulkverify.Failed(row, bulkverify.CodeInvalidRow, reasons[i]+": fix the row and submit it again", false)
-			h.Metrics.observeRow(provider, results[i])
+			h.Metrics.observeRow(p.Provider, results[i])
+			continue
+		}
+		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {
 			continue
 		}
 		g.Go(func() error {
-			res, err := verifyRow(gctx, v, row, h.Backoff, h.Now)
+			res, err := run.verify(gctx, row)
+			var rle *RateLimitError
+			if errors.As(err, &rle) {
+				mu.Lock()
+				throttled = rle
+				mu.Unlock()
+				return nil
+			}
 			if err != nil {
 				return err
 			}
 			results[i] = res
-			h.Metrics.observeRow(provider, res)
-			return nil
+			h.Metrics.observeRow(p.Provider, res)
+			b, _ := json.Marshal(res)
+			return h.Checkpoints.SaveRow(gctx, p.BatchID, p.Index, row.Number, b)
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("chunk %d of batch %s: %w", p.Index, p.BatchID, err)
+	}
+	if throttled != nil {
+		if err := h.Checkpoints.AddRequeue(ctx, p.BatchID, p.Index); err != nil {
+			return nil, err
+		}
+		h.Metrics.Requeues.WithLabelValues(p.Provider).Inc()
+		return nil, throttled
 	}
 	return results, nil
 }

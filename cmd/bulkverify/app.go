@@ -87,23 +87,32 @@ func (a *app) enabledProviders() []string {
 	return out
 }
 
-func (a *app) verifiers() map[string]bulkverify.Verifier {
-	hc := &http.Client{
-		Timeout: a.cfg.UpstreamTimeout,
-		Transport: &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			MaxIdleConns:        256,
-			MaxIdleConnsPerHost: 128,
-			IdleConnTimeout:     90 * time.Second,
-		},
+// verifiers returns a client for every configured provider. Each has its
+// own HTTP client whose transport takes a token of the provider's global
+// rate limit before every request.
+func (a *app) verifiers(m *worker.Metrics) map[string]bulkverify.Verifier {
+	base := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 128,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	client := func(provider string) *http.Client {
+		lim := worker.NewLimiter(worker.LimiterConfig{Provider: provider, Rate: a.cfg.Rates[provider], Burst: a.cfg.Bursts[provider]}, a.rdb, m)
+		return &http.Client{Timeout: a.cfg.UpstreamTimeout, Transport: &worker.Transport{Base: base, Limiter: lim}}
 	}
 	v := map[string]bulkverify.Verifier{}
 	if a.cfg.DigiLockerBaseURL != "" {
 		v[bulkverify.ProviderDigiLocker] = digilocker.New(digilocker.Config{
-			BaseURL: a.cfg.DigiLockerBaseURL, ClientSecret: a.cfg.DigiLockerClientSecret, HTTPClient: hc,
+			BaseURL: a.cfg.DigiLockerBaseURL, ClientSecret: a.cfg.DigiLockerClientSecret,
+			HTTPClient: client(bulkverify.ProviderDigiLocker),
 		})
 	}
 	return v
+}
+
+func (a *app) feeder() *jobs.Feeder {
+	return &jobs.Feeder{Chunks: a.batches, Queue: asynq.NewClientFromRedisClient(a.rdb)}
 }
 
 // serveAPI runs the intake API on addr until ctx ends. It prints the URL it
@@ -115,11 +124,11 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		rand.Read(secret)
 		a.log.Warn("BV_JWT_SECRET is not set: tokens from /v1/authorize are valid on this instance only")
 	}
-	queue := asynq.NewClientFromRedisClient(a.rdb)
 	srv := &api.Server{
-		Batches: a.batches, Files: a.files, Queue: queue,
+		Batches: a.batches, Files: a.files, Feeder: a.feeder(),
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
 		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes,
+		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
 		Providers: a.enabledProviders(),
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
@@ -157,21 +166,30 @@ func listenURL(addr net.Addr) string {
 
 // runWorker processes tasks until ctx ends, then finishes what it holds.
 func (a *app) runWorker(ctx context.Context) error {
-	verifiers := a.verifiers()
+	metrics := worker.NewMetrics(a.reg)
+	verifiers := a.verifiers(metrics)
 	if len(verifiers) == 0 {
-		return errors.New("no provider is configured: set BV_DIGILOCKER_BASE_URL (or run `bulkverify dev`)")
+		return errors.New("no provider is configured: set BV_DIGILOCKER_BASE_URL, BV_SILA_BASE_URL or BV_FLEXFACTOR_BASE_URL (or run `bulkverify dev`)")
 	}
+	feeder := a.feeder()
 	h := &worker.Handlers{
-		Batches: a.batches, Files: a.files, Queue: asynq.NewClientFromRedisClient(a.rdb),
+		Batches: a.batches, Checkpoints: a.batches, Files: a.files,
+		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: feeder,
 		Verifiers: verifiers, RowConcurrency: a.cfg.RowConcurrency,
-		Backoff: worker.Backoff{MaxAttempts: a.cfg.MaxAttempts, Base: 200 * time.Millisecond, Max: 10 * time.Second},
-		Now:     time.Now, Log: a.log, Metrics: worker.NewMetrics(a.reg),
+		Backoff: worker.Backoff{
+			MaxAttempts: a.cfg.MaxAttempts, MaxThrottled: a.cfg.MaxThrottled,
+			Base: 200 * time.Millisecond, Max: 10 * time.Second,
+		},
+		MaxRequeues: a.cfg.MaxRequeues,
+		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
 	mux := asynq.NewServeMux()
 	h.Register(mux)
 	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
 		Concurrency:     a.cfg.WorkerConcurrency,
 		Queues:          jobs.Queues,
+		IsFailure:       worker.IsFailure,
+		RetryDelayFunc:  worker.RetryDelay,
 		ShutdownTimeout: 30 * time.Second,
 		Logger:          asynqLogger{a.log},
 		LogLevel:        asynq.WarnLevel,
@@ -182,6 +200,8 @@ func (a *app) runWorker(ctx context.Context) error {
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
+	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Handlers: h, Every: a.cfg.SweepInterval, Log: a.log}
+	go sweeper.Run(ctx)
 	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
 	<-ctx.Done()
 	srv.Shutdown()

@@ -312,6 +312,9 @@ func TestDevRunsA2000RowDigiLockerBatchEndToEnd(t *testing.T) {
 		"BV_HTTP_ADDR":    "127.0.0.1:0",
 		"BV_LOG_LEVEL":    "warn",
 		"BV_MAX_ATTEMPTS": "3",
+		// Well above what the test needs, but every request still takes a
+		// token of the global limiter.
+		"BV_DIGILOCKER_RATE": "2000",
 	})
 	data, want, refs := digilockerBatch(2000)
 	id := submit(t, api, data)
@@ -340,6 +343,7 @@ func prodEnv(t *testing.T) map[string]string {
 		"BV_DIGILOCKER_BASE_URL":      sim.URL,
 		"BV_DIGILOCKER_CLIENT_SECRET": "test-secret",
 		"BV_MAX_ATTEMPTS":             "3",
+		"BV_DIGILOCKER_RATE":          "2000",
 	}
 	client, err := storage.NewS3Client(context.Background(), storage.S3Options{Endpoint: s3.URL, Region: "us-east-1", PathStyle: true, StaticKey: "test", StaticSecret: "test"})
 	if err != nil {
@@ -356,6 +360,7 @@ func prodEnv(t *testing.T) map[string]string {
 // counts are those of one delivery.
 func TestRedeliveredChunksAreCountedOnce(t *testing.T) {
 	env := prodEnv(t)
+	env["BV_BATCH_WINDOW"] = "20" // release every chunk at once, to duplicate them all
 	api := startProgram(t, []string{"serve"}, env)
 	data, want, refs := digilockerBatch(2000)
 	id := submit(t, api, data)

@@ -1,0 +1,80 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// A chunk's finished rows are saved as they finish, so that a chunk
+// delivered again (after a crash, or handed back while its provider
+// throttles) does not call the upstream again for them.
+
+// checkpointTTL bounds how long saved rows outlive a chunk that never
+// completes.
+const checkpointTTL = 24 * time.Hour
+
+func rowsKey(id string, chunk int) string {
+	return KeyPrefix + "batch:{" + id + "}:rows:" + strconv.Itoa(chunk)
+}
+func requeuesKey(id string) string { return KeyPrefix + "batch:{" + id + "}:requeues" }
+
+// SaveRow saves the encoded result of row of a chunk.
+func (s *Batches) SaveRow(ctx context.Context, id string, chunk, row int, result []byte) error {
+	key := rowsKey(id, chunk)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, row, result)
+		p.Expire(ctx, key, checkpointTTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save row %d of batch %s: %w", row, id, err)
+	}
+	return nil
+}
+
+// SavedRows returns the saved results of a chunk's rows, by row number.
+func (s *Batches) SavedRows(ctx context.Context, id string, chunk int) (map[int][]byte, error) {
+	h, err := s.rdb.HGetAll(ctx, rowsKey(id, chunk)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read saved rows of chunk %d of batch %s: %w", chunk, id, err)
+	}
+	out := make(map[int][]byte, len(h))
+	for k, v := range h {
+		n, err := strconv.Atoi(k)
+		if err != nil {
+			continue
+		}
+		out[n] = []byte(v)
+	}
+	return out, nil
+}
+
+// DropSavedRows forgets a chunk's saved rows once its part is written.
+func (s *Batches) DropSavedRows(ctx context.Context, id string, chunk int) error {
+	return s.rdb.Del(ctx, rowsKey(id, chunk)).Err()
+}
+
+// Requeues returns how often a chunk was handed back to the queue because
+// its provider throttled.
+func (s *Batches) Requeues(ctx context.Context, id string, chunk int) (int, error) {
+	n, err := s.rdb.HGet(ctx, requeuesKey(id), strconv.Itoa(chunk)).Int()
+	if err == redis.Nil {
+		return 0, nil
+	}
+	return n, err
+}
+
+// AddRequeue counts one more hand-back of a chunk.
+func (s *Batches) AddRequeue(ctx context.Context, id string, chunk int) error {
+	key := requeuesKey(id)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HIncrBy(ctx, key, strconv.Itoa(chunk), 1)
+		p.Expire(ctx, key, s.retention)
+		return nil
+	})
+	return err
+}
