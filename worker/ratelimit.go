@@ -3,8 +3,10 @@ package worker
 import (
 	"container/list"
 	"context"
+	_ "embed"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -15,10 +17,12 @@ import (
 
 // Limiter is the global rate limit of one provider: every upstream request
 // of every worker process takes one token from a GCRA bucket in Redis
-// (redis_rate, on Redis's clock). The rate adapts to the upstream: a 429
-// cuts it (multiplicative decrease), success raises it again (additive
-// increase) up to the configured rate. The adapted rate lives in Redis too,
-// so all workers slow down together.
+// (redis_rate, on Redis's clock). The rate adapts to the upstream: every
+// worker reports its answers, and once a second the share of 429s among all
+// of them decides: above throttleShare the rate is cut to what the upstream
+// accepted (multiplicative decrease), otherwise it climbs back towards the
+// configured rate (additive increase). The adapted rate lives in Redis, so
+// all workers slow down and recover together.
 //
 // In each process one dispatcher goroutine per provider asks Redis for
 // tokens and hands them to waiting requests, round-robin between batches,
@@ -41,7 +45,7 @@ type Limiter struct {
 	running   bool
 	rate      float64 // adapted global rate, as last read
 	rateRead  time.Time
-	lastRaise time.Time
+	ok, thrtl int64 // answers not yet reported to Redis
 }
 
 // LimiterConfig configures a Limiter.
@@ -51,17 +55,24 @@ type LimiterConfig struct {
 	Burst    int     // 0 = a tenth of a second's worth, at least 1
 }
 
-// AIMD parameters: a 429 cuts the rate to decreaseFactor of itself, at most
-// once per adjustEvery; without 429s it climbs back by fastStep of the rate
-// it had when it was cut, then by slowStep once within 5% of that ceiling,
-// probing for the upstream's limit without overshooting it for long.
+// AIMD parameters. Answers are pooled across workers in windows of
+// aimdWindow; a window with more than throttleShare 429s (and at least
+// minSample answers) cuts the rate to the share the upstream accepted, less
+// a margin; any other window raises it by fastStep of the rate it had when
+// last cut, or by slowStep while within -5%..+10% of that ceiling, so the
+// limiter probes carefully where the upstream pushed back last, and
+// quickly elsewhere. A
+// share below throttleShare (a quota shared with other callers that
+// answers 429 at random) does not drag the rate down.
 const (
-	decreaseFactor = 0.85
-	fastStep       = 0.05
-	slowStep       = 0.005
-	adjustEvery    = 500 * time.Millisecond
-	minRateShare   = 0.02 // never below 2% of the configured rate
-	rateRefresh    = 250 * time.Millisecond
+	aimdWindow    = time.Second
+	throttleShare = 0.05
+	cutMargin     = 0.97
+	minSample     = 10
+	fastStep      = 0.05
+	slowStep      = 0.01
+	minRateShare  = 0.05 // never below 5% of the configured rate
+	rateRefresh   = 250 * time.Millisecond
 )
 
 // NewLimiter returns the limiter of one provider.
@@ -81,13 +92,36 @@ func (l *Limiter) gcraKey() string { return "bv:limit:" + l.provider }
 func (l *Limiter) aimdKey() string { return "bv:limit:" + l.provider + ":aimd" }
 
 // limit is the redis_rate Limit for rate requests/s: an emission interval
-// of 1/rate seconds, expressed in whole requests per period.
+// of 1/rate seconds, expressed in whole requests per period. The script
+// works in float seconds since 2017, which loses a few tens of nanoseconds:
+// a burst of exactly b would then grant only b-1 at once (and a burst of 1
+// nothing ever), so it is given a spare token's room.
 func (l *Limiter) limit(rate float64) redis_rate.Limit {
-	return redis_rate.Limit{Rate: 1000, Period: time.Duration(float64(time.Second) * 1000 / rate), Burst: l.burst}
+	return redis_rate.Limit{Rate: 1000, Period: time.Duration(float64(time.Second) * 1000 / rate), Burst: l.burst + 1}
 }
 
 type waiter struct {
 	ready chan struct{}
+}
+
+// enqueue adds a waiter for batch and makes sure the dispatcher runs.
+func (l *Limiter) enqueue(batch string) (*waiter, *list.Element, *list.List) {
+	w := &waiter{ready: make(chan struct{})}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	q := l.waiting[batch]
+	if q == nil {
+		q = list.New()
+		l.waiting[batch] = q
+		l.order = append(l.order, batch)
+	}
+	el := q.PushBack(w)
+	l.n++
+	if !l.running && l.configured > 0 {
+		l.running = true
+		go l.dispatch()
+	}
+	return w, el, q
 }
 
 // Wait blocks until the provider's global limit grants this request a
@@ -97,21 +131,7 @@ func (l *Limiter) Wait(ctx context.Context, batch string) error {
 		return nil
 	}
 	start := l.now()
-	w := &waiter{ready: make(chan struct{})}
-	l.mu.Lock()
-	q := l.waiting[batch]
-	if q == nil {
-		q = list.New()
-		l.waiting[batch] = q
-		l.order = append(l.order, batch)
-	}
-	el := q.PushBack(w)
-	l.n++
-	if !l.running {
-		l.running = true
-		go l.dispatch()
-	}
-	l.mu.Unlock()
+	w, el, q := l.enqueue(batch)
 	select {
 	case <-w.ready:
 		l.metrics.TokenWait.WithLabelValues(l.provider).Add(l.now().Sub(start).Seconds())
@@ -123,6 +143,9 @@ func (l *Limiter) Wait(ctx context.Context, batch string) error {
 		default:
 			q.Remove(el)
 			l.n--
+			if q.Len() == 0 {
+				l.dropBatch(batch)
+			}
 		}
 		l.mu.Unlock()
 		return ctx.Err()
@@ -143,7 +166,9 @@ func (l *Limiter) dispatch() {
 		}
 		l.mu.Unlock()
 		rate := l.currentRate(ctx)
-		res, err := l.gcra.AllowAtMost(ctx, l.gcraKey(), l.limit(rate), n)
+		// One token per call: AllowAtMost would spend fractions of a token
+		// it does not grant.
+		res, err := l.gcra.AllowN(ctx, l.gcraKey(), l.limit(rate), 1)
 		if err != nil {
 			// Redis is unreachable: wait a little rather than spin; the
 			// requests' own deadlines bound how long.
@@ -171,15 +196,24 @@ func (l *Limiter) grant(n int) {
 		close(w.ready)
 		l.n--
 		if q.Len() == 0 {
-			delete(l.waiting, batch)
-			l.order = append(l.order[:l.next], l.order[l.next+1:]...)
+			l.dropBatch(batch) // the next batch moves up to l.next
 		} else {
 			l.next++
 		}
 	}
 }
 
-// currentRate returns the adapted global rate, read from Redis at most
+// dropBatch forgets a batch that has no waiters left; l.mu is held.
+func (l *Limiter) dropBatch(batch string) {
+	delete(l.waiting, batch)
+	i := slices.Index(l.order, batch)
+	l.order = slices.Delete(l.order, i, i+1)
+	if i < l.next {
+		l.next--
+	}
+}
+
+// currentRate returns the adapted global rate, synced with Redis at most
 // every rateRefresh.
 func (l *Limiter) currentRate(ctx context.Context) float64 {
 	l.mu.Lock()
@@ -189,69 +223,52 @@ func (l *Limiter) currentRate(ctx context.Context) float64 {
 	if fresh {
 		return rate
 	}
-	return l.adjust(ctx, "get")
+	return l.sync(ctx)
 }
 
-// Throttled records a 429 from the upstream: the global rate is cut.
-func (l *Limiter) Throttled(ctx context.Context) {
-	l.metrics.Throttled.WithLabelValues(l.provider).Inc()
-	if l.configured > 0 {
-		l.adjust(ctx, "down")
+// Observe records an upstream answer: throttled is true for a 429.
+func (l *Limiter) Observe(ctx context.Context, throttled bool) {
+	if throttled {
+		l.metrics.Throttled.WithLabelValues(l.provider).Inc()
 	}
-}
-
-// Succeeded records an answer that was not a 429: below the configured
-// rate, the global rate climbs back.
-func (l *Limiter) Succeeded(ctx context.Context) {
 	if l.configured <= 0 {
 		return
 	}
 	l.mu.Lock()
-	due := l.rate < l.configured && l.now().Sub(l.lastRaise) >= adjustEvery
-	if due {
-		l.lastRaise = l.now()
+	if throttled {
+		l.thrtl++
+	} else {
+		l.ok++
 	}
+	due := l.now().Sub(l.rateRead) >= rateRefresh
 	l.mu.Unlock()
 	if due {
-		l.adjust(ctx, "up")
+		l.sync(ctx)
 	}
 }
 
-var aimdScript = redis.NewScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local configured = tonumber(ARGV[2])
-local rate = tonumber(redis.call('HGET', KEYS[1], 'rate') or configured)
-if rate > configured then rate = configured end
-local ceiling = tonumber(redis.call('HGET', KEYS[1], 'ceiling') or configured)
-local changed = tonumber(redis.call('HGET', KEYS[1], 'changed_at') or '0')
-local gate = tonumber(ARGV[3])
-if ARGV[1] == 'down' and now - changed >= gate then
-  ceiling = rate
-  rate = math.max(configured * tonumber(ARGV[4]), rate * tonumber(ARGV[5]))
-  redis.call('HSET', KEYS[1], 'rate', rate, 'ceiling', ceiling, 'changed_at', now)
-  redis.call('PEXPIRE', KEYS[1], 3600000)
-elseif ARGV[1] == 'up' and rate < configured and now - changed >= gate then
-  local step = tonumber(ARGV[7])
-  if rate < 0.95 * ceiling then step = tonumber(ARGV[6]) end
-  rate = math.min(configured, rate + step * ceiling)
-  redis.call('HSET', KEYS[1], 'rate', rate, 'changed_at', now)
-  redis.call('PEXPIRE', KEYS[1], 3600000)
-end
-return tostring(rate)`)
+//go:embed aimd.lua
+var aimdLua string
 
-// adjust runs op (get, down, up) on the global rate and caches the result.
-func (l *Limiter) adjust(ctx context.Context, op string) float64 {
-	s, err := aimdScript.Run(ctx, l.rdb, []string{l.aimdKey()}, op, l.configured,
-		adjustEvery.Milliseconds(), minRateShare, decreaseFactor, fastStep, slowStep).Text()
+var aimdScript = redis.NewScript(aimdLua)
+
+// sync reports the answers seen since the last sync and reads back the
+// adapted global rate.
+func (l *Limiter) sync(ctx context.Context) float64 {
+	l.mu.Lock()
+	ok, thrtl := l.ok, l.thrtl
+	l.ok, l.thrtl = 0, 0
+	l.rateRead = l.now()
+	l.mu.Unlock()
+	s, err := aimdScript.Run(ctx, l.rdb, []string{l.aimdKey()}, l.configured, ok, thrtl,
+		aimdWindow.Milliseconds(), throttleShare, cutMargin, minSample, fastStep, slowStep, minRateShare).Text()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err == nil {
-		if r, perr := strconv.ParseFloat(s, 64); perr == nil && r > 0 {
-			l.rate = r
-		}
+	if err != nil {
+		l.ok, l.thrtl = l.ok+ok, l.thrtl+thrtl // report them next time
+	} else if r, perr := strconv.ParseFloat(s, 64); perr == nil && r > 0 {
+		l.rate = r
 	}
-	l.rateRead = l.now()
 	l.metrics.Rate.WithLabelValues(l.provider).Set(l.rate)
 	return l.rate
 }
@@ -288,9 +305,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		class = strconv.Itoa(resp.StatusCode/100) + "xx"
 		if resp.StatusCode == http.StatusTooManyRequests {
 			class = "429"
-			t.Limiter.Throttled(ctx)
-		} else if resp.StatusCode < 500 {
-			t.Limiter.Succeeded(ctx)
+		}
+		if resp.StatusCode < 500 {
+			t.Limiter.Observe(ctx, resp.StatusCode == http.StatusTooManyRequests)
 		}
 	}
 	t.Limiter.metrics.Requests.WithLabelValues(t.Limiter.provider, class).Inc()

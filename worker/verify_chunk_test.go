@@ -1,0 +1,175 @@
+package worker
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/internal/redistest"
+	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/storage"
+)
+
+// memFiles is an in-memory FileStore.
+type memFiles struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memFiles) get(key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.files[key]
+	if !ok {
+		return nil, errors.New("no such key " + key)
+	}
+	return b, nil
+}
+func (m *memFiles) OpenRange(_ context.Context, key string, off, n int64) (io.ReadCloser, error) {
+	b, err := m.get(key)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(b[off : off+n])), nil
+}
+func (m *memFiles) Open(_ context.Context, key string) (io.ReadCloser, error) {
+	b, err := m.get(key)
+	return io.NopCloser(bytes.NewReader(b)), err
+}
+func (m *memFiles) Put(_ context.Context, key string, b []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[key] = append([]byte(nil), b...)
+	return nil
+}
+func (m *memFiles) Upload(ctx context.Context, key string, r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	return m.Put(ctx, key, b)
+}
+
+type noQueue struct{}
+
+func (noQueue) EnqueueContext(context.Context, *asynq.Task, ...asynq.Option) (*asynq.TaskInfo, error) {
+	return &asynq.TaskInfo{}, nil
+}
+
+type noRelease struct{}
+
+func (noRelease) Release(context.Context, string) (int, error) { return 0, nil }
+
+// throttlingVerifier answers 429 for the tokens in throttle while blocked
+// is set, and VERIFIED otherwise, counting calls per row.
+type throttlingVerifier struct {
+	mu       sync.Mutex
+	calls    map[int]int
+	blocked  bool
+	throttle map[string]bool
+}
+
+func (v *throttlingVerifier) Verify(_ context.Context, row bulkverify.Row) (bulkverify.Result, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.calls[row.Number]++
+	if v.blocked && v.throttle[row.Get("access_token")] {
+		return bulkverify.Result{}, &bulkverify.UpstreamError{Provider: "digilocker", Op: "test", StatusCode: http.StatusTooManyRequests, Wait: time.Millisecond}
+	}
+	return bulkverify.Verified(row, "ok"), nil
+}
+
+func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *memFiles, *throttlingVerifier) {
+	rdb := redistest.Connect(t, redistest.URL(t))
+	batches := storage.NewBatches(rdb, time.Now, time.Hour)
+	input := "access_token,doctype\na,PANCR\nb,PANCR\nc,PANCR\nslow-1,PANCR\nslow-2,PANCR\n"
+	plan, err := jobs.Split(strings.NewReader(input), bulkverify.Specs["digilocker"], 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := &memFiles{files: map[string][]byte{storage.InputKey("b1"): []byte(input)}}
+	payload := jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: "b1", Provider: "digilocker", Header: plan.Header, Chunk: plan.Chunks[0]})
+	if err := batches.Create(context.Background(), bulkverify.Batch{ID: "b1", Provider: "digilocker", TotalRows: 5, Chunks: 1, CreatedAt: time.Now()}, 1, [][]byte{payload}); err != nil {
+		t.Fatal(err)
+	}
+	v := &throttlingVerifier{calls: map[int]int{}, blocked: true, throttle: map[string]bool{"slow-1": true, "slow-2": true}}
+	h := &Handlers{
+		Batches: batches, Checkpoints: batches, Files: files, Queue: noQueue{}, Feeder: noRelease{},
+		Verifiers:      map[string]bulkverify.Verifier{"digilocker": v},
+		RowConcurrency: 2,
+		Backoff:        Backoff{MaxAttempts: 3, MaxThrottled: 2, Base: time.Millisecond, Max: 5 * time.Millisecond},
+		MaxRequeues:    maxRequeues,
+		Now:            time.Now,
+		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics:        NewMetrics(prometheus.NewRegistry()),
+	}
+	return h, asynq.NewTask(jobs.TypeVerifyChunk, payload), files, v
+}
+
+func TestThrottledChunkIsHandedBackAndDoesNotRepeatFinishedRows(t *testing.T) {
+	h, task, files, v := newChunkFixture(t, 5)
+	ctx := context.Background()
+
+	err := h.VerifyChunk(ctx, task)
+	var rle *RateLimitError
+	if !errors.As(err, &rle) || rle.RetryIn <= 0 {
+		t.Fatalf("first delivery: got %v, want a *RateLimitError with a delay", err)
+	}
+	if IsFailure(err) {
+		t.Error("IsFailure counts a rate-limit hand-back as a failure: it would use up the task's retries")
+	}
+	if _, err := files.get(storage.PartKey("b1", 0)); err == nil {
+		t.Error("a handed-back chunk wrote its part")
+	}
+
+	v.mu.Lock()
+	v.blocked = false
+	v.mu.Unlock()
+	if err := h.VerifyChunk(ctx, task); err != nil {
+		t.Fatalf("second delivery: %v", err)
+	}
+	for row, want := range map[int]int{1: 1, 2: 1, 3: 1, 4: 3, 5: 3} {
+		if got := v.calls[row]; got != want {
+			t.Errorf("row %d: verified %d times, want %d (finished rows are not called again)", row, got, want)
+		}
+	}
+	part, _ := files.get(storage.PartKey("b1", 0))
+	results, err := decodePart(bytes.NewReader(part))
+	if err != nil || len(results) != 5 {
+		t.Fatalf("part: %d rows, %v; want 5", len(results), err)
+	}
+	for _, r := range results {
+		if r.Status != bulkverify.StatusVerified {
+			t.Errorf("row %d: got %s, want VERIFIED", r.RowNumber, r.Status)
+		}
+	}
+}
+
+func TestThrottledRowsFailOnTheLastAllowedDelivery(t *testing.T) {
+	h, task, files, _ := newChunkFixture(t, 1)
+	ctx := context.Background()
+	if err := h.VerifyChunk(ctx, task); err == nil {
+		t.Fatal("first delivery: got nil, want a *RateLimitError")
+	}
+	if err := h.VerifyChunk(ctx, task); err != nil {
+		t.Fatalf("last delivery: got %v, want the chunk finished", err)
+	}
+	part, _ := files.get(storage.PartKey("b1", 0))
+	results, _ := decodePart(bytes.NewReader(part))
+	for _, r := range results[3:] {
+		if r.Status != bulkverify.StatusFailed || r.Code != bulkverify.CodeUpstreamUnavailable || !r.Retryable {
+			t.Errorf("throttled row %d: got %s/%s retryable=%v, want FAILED/UPSTREAM_UNAVAILABLE retryable", r.RowNumber, r.Status, r.Code, r.Retryable)
+		}
+	}
+}
