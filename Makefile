@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin/bulkverify
 
-.PHONY: help build run test test-short lint bench
+.PHONY: help build run test test-short lint bench bench-ratelimit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -23,3 +23,11 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 	$(GO) vet ./...
+
+bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker processes on a real redis-server (~4 min)
+	./scripts/ensure-redis.sh
+	@mkdir -p .bench && rm -f .bench/ratelimit.md
+	BV_BENCH_REPORT=$(CURDIR)/.bench/ratelimit.md $(GO) test -tags bench -count=1 -timeout 20m -v -run 'Test' ./bench/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+	@echo; cat .bench/ratelimit.md
+
+bench: bench-ratelimit ## every benchmark

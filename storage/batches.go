@@ -38,6 +38,9 @@ func NewBatches(rdb redis.UniversalClient, now func() time.Time, retention time.
 func batchKey(id string) string { return KeyPrefix + "batch:{" + id + "}" }
 func doneKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:done" }
 func planKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:plan" }
+func inflightKey(id string) string {
+	return KeyPrefix + "batch:{" + id + "}:inflight"
+}
 
 // activeKey is the set of batches not yet completed, which the sweeper
 // walks.
@@ -83,15 +86,18 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 func (s *Batches) Get(ctx context.Context, id string) (bulkverify.Batch, error) {
 	var hget *redis.MapStringStringCmd
 	var scard *redis.IntCmd
+	var partial *redis.Cmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		hget = p.HGetAll(ctx, batchKey(id))
 		scard = p.SCard(ctx, doneKey(id))
+		partial = inflightRowsScript.Eval(ctx, p, []string{inflightKey(id)}, KeyPrefix+"batch:{"+id+"}:rows:")
 		return nil
 	})
 	if err != nil {
 		return bulkverify.Batch{}, fmt.Errorf("get batch %s: %w", id, err)
 	}
 	h := hget.Val()
+	inFlight, _ := partial.Int()
 	if len(h) == 0 {
 		return bulkverify.Batch{}, ErrBatchNotFound
 	}
@@ -112,7 +118,7 @@ func (s *Batches) Get(ctx context.Context, id string) (bulkverify.Batch, error) 
 		RejectedRows:  n("rejected_rows"),
 		Chunks:        n("chunks"),
 		DoneChunks:    int(scard.Val()),
-		ProcessedRows: n("processed_rows"),
+		ProcessedRows: min(n("processed_rows")+inFlight, n("total_rows")),
 		Verified:      n("verified"),
 		NotVerified:   n("not_verified"),
 		Failed:        n("failed"),
@@ -121,6 +127,16 @@ func (s *Batches) Get(ctx context.Context, id string) (bulkverify.Batch, error) 
 		CompletedAt:   t("completed_at"),
 	}, nil
 }
+
+// inflightRowsScript counts the saved rows of the chunks in flight, so that
+// progress moves row by row, not chunk by chunk. The rows keys share the
+// batch's hash tag, so they live in the same cluster slot.
+var inflightRowsScript = redis.NewScript(`
+local n = 0
+for _, c in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  n = n + redis.call('HLEN', ARGV[1] .. c)
+end
+return n`)
 
 var startScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'state') == 'queued' then
@@ -154,7 +170,7 @@ type ChunkDone struct {
 // CompleteChunk records chunk of batch id as done and adds its counts, once
 // however often it is called for the same chunk.
 func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (ChunkDone, error) {
-	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id)},
+	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), inflightKey(id)},
 		chunk, c.Rows, c.Verified, c.NotVerified, c.Failed, int(s.retention/time.Second)).Int64Slice()
 	if err != nil {
 		return ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, err)

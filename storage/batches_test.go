@@ -22,7 +22,7 @@ func newBatches(t *testing.T) *Batches {
 func TestCompleteChunkCountsEachChunkOnce(t *testing.T) {
 	ctx := context.Background()
 	s := newBatches(t)
-	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 5, Chunks: 3, CreatedAt: time.Now()}, 1, nil); err != nil {
+	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 6, Chunks: 3, CreatedAt: time.Now()}, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	c := bulkverify.ChunkCounts{Rows: 2, Verified: 1, Failed: 1}
@@ -129,5 +129,33 @@ func TestIdempotencyKey(t *testing.T) {
 	s.ReleaseIdempotencyKey(ctx, "t", "k")
 	if id, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "" || err != nil {
 		t.Errorf("claim after release: got %q, %v; want the claim", id, err)
+	}
+}
+
+// Progress counts the saved rows of chunks in flight, so it moves row by
+// row; a chunk's rows count once it completes, whatever was saved.
+func TestProgressCountsRowsOfChunksInFlight(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	if err := s.Create(ctx, bulkverify.Batch{ID: "b3", TotalRows: 10, Chunks: 2, CreatedAt: time.Now()}, 2, [][]byte{[]byte("c0"), []byte("c1")}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, _, ok, err := s.NextChunk(ctx, "b3"); !ok || err != nil {
+			t.Fatalf("next chunk %d: ok=%v err=%v", i, ok, err)
+		}
+		s.ChunkReleased(ctx, "b3", i)
+	}
+	for row := 1; row <= 3; row++ {
+		s.SaveRow(ctx, "b3", 0, row, []byte("{}"))
+	}
+	s.SaveRow(ctx, "b3", 1, 6, []byte("{}"))
+	s.SaveRow(ctx, "b3", 1, 6, []byte("{}")) // saved twice: counted once
+	if b, _ := s.Get(ctx, "b3"); b.ProcessedRows != 4 {
+		t.Errorf("got %d rows processed, want 4 (3 of chunk 0, 1 of chunk 1)", b.ProcessedRows)
+	}
+	s.CompleteChunk(ctx, "b3", 0, bulkverify.ChunkCounts{Rows: 5, Verified: 5})
+	if b, _ := s.Get(ctx, "b3"); b.ProcessedRows != 6 {
+		t.Errorf("got %d rows processed, want 6 (all 5 of chunk 0, 1 of chunk 1)", b.ProcessedRows)
 	}
 }

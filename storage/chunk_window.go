@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -28,6 +29,8 @@ return {released, redis.call('HGET', KEYS[3], released) or ''}`)
 var advanceChunkScript = redis.NewScript(`
 if tonumber(redis.call('HGET', KEYS[1], 'released')) == tonumber(ARGV[1]) then
   redis.call('HINCRBY', KEYS[1], 'released', 1)
+  redis.call('SADD', KEYS[2], ARGV[1])
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
   return 1
 end
 return 0`)
@@ -55,7 +58,7 @@ func (s *Batches) NextChunk(ctx context.Context, id string) (index int, payload 
 
 // ChunkReleased records that chunk index of batch id is queued.
 func (s *Batches) ChunkReleased(ctx context.Context, id string, index int) error {
-	if err := advanceChunkScript.Run(ctx, s.rdb, []string{batchKey(id)}, index).Err(); err != nil {
+	if err := advanceChunkScript.Run(ctx, s.rdb, []string{batchKey(id), inflightKey(id)}, index, int(s.retention/time.Second)).Err(); err != nil {
 		return fmt.Errorf("release chunk %d of batch %s: %w", index, id, err)
 	}
 	return nil

@@ -1,0 +1,270 @@
+//go:build bench
+
+// Package bench holds the benchmarks that run the real binary as separate
+// processes (API, workers, simulators) against a real redis-server. They
+// are not part of `make test`; run them with `make bench-ratelimit`.
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/bulkverify/bulkverify/internal/redistest"
+	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/storage"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+func binary(t *testing.T) string {
+	bin := os.Getenv("BV_BENCH_BIN")
+	if bin == "" {
+		bin = "../bin/bulkverify"
+	}
+	abs, err := filepath.Abs(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		t.Fatalf("%s: build it first (make build) or set BV_BENCH_BIN", abs)
+	}
+	return abs
+}
+
+// startProc runs the binary with args and env until the test ends. When
+// prefix is not empty it waits for a stdout line starting with it and
+// returns the rest of that line.
+func startProc(t *testing.T, name string, args []string, env map[string]string, prefix string) string {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	logPath := filepath.Join(t.TempDir(), name+".log")
+	logf, _ := os.Create(logPath)
+	cmd.Stderr = logf
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(40 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		logf.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(logPath)
+			if len(b) > 4000 {
+				b = b[len(b)-4000:]
+			}
+			t.Logf("%s log tail:\n%s", name, b)
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if prefix != "" && strings.HasPrefix(sc.Text(), prefix) {
+				select {
+				case found <- strings.TrimPrefix(sc.Text(), prefix):
+				default:
+				}
+			}
+		}
+	}()
+	if prefix == "" {
+		return ""
+	}
+	select {
+	case s := <-found:
+		return s
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s printed no %q line within 30s", name, prefix)
+	}
+	return ""
+}
+
+// cluster is one run of the system: a Redis, an S3, the simulators, an API
+// and some workers.
+type cluster struct {
+	api, sim string
+}
+
+type clusterConfig struct {
+	workers    int
+	workerRate float64 // BV_DIGILOCKER_RATE of the workers
+	simArgs    []string
+}
+
+func startCluster(t *testing.T, cc clusterConfig) cluster {
+	s3 := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	t.Cleanup(s3.Close)
+	client, err := storage.NewS3Client(context.Background(), storage.S3Options{Endpoint: s3.URL, Region: "us-east-1", PathStyle: true, StaticKey: "bench", StaticSecret: "bench"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := storage.NewFiles(client, "bulkverify", time.Hour).EnsureBucket(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	simBase := startProc(t, "simulate", append([]string{"simulate", "--addr", "127.0.0.1:0", "--digilocker-secret", "bench-secret"}, cc.simArgs...), nil, "simulators: ")
+	env := map[string]string{
+		"BV_REDIS_URL":                redistest.URL(t),
+		"BV_HTTP_ADDR":                "127.0.0.1:0",
+		"BV_LOG_LEVEL":                "warn",
+		"BV_CLIENTS":                  "bench:bench-secret",
+		"BV_S3_ENDPOINT":              s3.URL,
+		"BV_S3_ACCESS_KEY_ID":         "bench",
+		"BV_S3_SECRET_ACCESS_KEY":     "bench",
+		"BV_DIGILOCKER_BASE_URL":      simBase + "/digilocker",
+		"BV_DIGILOCKER_CLIENT_SECRET": "bench-secret",
+		"BV_DIGILOCKER_RATE":          strconv.FormatFloat(cc.workerRate, 'f', -1, 64),
+	}
+	api := startProc(t, "serve", []string{"serve"}, env, "api: ")
+	for i := range cc.workers {
+		startProc(t, fmt.Sprintf("work-%d", i+1), []string{"work"}, env, "")
+	}
+	return cluster{api: api, sim: simBase}
+}
+
+func (c cluster) stats(t *testing.T) simulation.Stats {
+	resp, err := http.Get(c.sim + "/_stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s map[string]simulation.Stats
+	json.NewDecoder(resp.Body).Decode(&s)
+	return s["digilocker"]
+}
+
+func (c cluster) do(t *testing.T, req *http.Request) map[string]any {
+	req.Header.Set("client-id", "bench")
+	req.Header.Set("x-api-key", "bench-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var env map[string]any
+	json.NewDecoder(resp.Body).Decode(&env)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: HTTP %d %v", req.Method, req.URL.Path, resp.StatusCode, env)
+	}
+	data, _ := env["data"].(map[string]any)
+	return data
+}
+
+// submit uploads a DigiLocker batch of rows verified-00001.. and returns
+// its request id.
+func (c cluster) submit(t *testing.T, rows int, prefix string) string {
+	var b bytes.Buffer
+	b.WriteString("reference_id,access_token,doctype\n")
+	for i := 1; i <= rows; i++ {
+		fmt.Fprintf(&b, "%s-%d,verified-%s%07d,PANCR\n", prefix, i, prefix, i)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.api+"/v1/verification/batch?provider=digilocker", &b)
+	req.Header.Set("Content-Type", "text/csv")
+	return c.do(t, req)["request_id"].(string)
+}
+
+func (c cluster) status(t *testing.T, id string) map[string]any {
+	req, _ := http.NewRequest(http.MethodGet, c.api+"/v1/verification/batch-processing-status?request_id="+id, nil)
+	return c.do(t, req)
+}
+
+// wait polls the status until the batch is completed and returns it.
+func (c cluster) wait(t *testing.T, id string, within time.Duration) map[string]any {
+	deadline := time.Now().Add(within)
+	for {
+		st := c.status(t, id)
+		if st["status"] == float64(200) {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("batch %s not completed within %v: %v", id, within, st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkOutput downloads the output and checks that rows 1..n each appear
+// exactly once with a status, and every FAILED row has a code and message.
+// It returns the count of each status/code.
+func checkOutput(t *testing.T, st map[string]any, n int) map[string]int {
+	resp, err := http.Get(st["batch_output_file_url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	recs, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := make([]int, n+1)
+	counts := map[string]int{}
+	for _, r := range recs[1:] {
+		k, err := strconv.Atoi(r[0])
+		if err != nil || k < 1 || k > n {
+			t.Fatalf("output row %q is not a row of the input", r[0])
+		}
+		seen[k]++
+		counts[r[2]+"/"+r[3]]++
+		if r[2] == "FAILED" && (r[3] == "" || r[4] == "") {
+			t.Errorf("row %d FAILED without a code and message", k)
+		}
+		if r[2] != "VERIFIED" && r[2] != "NOT_VERIFIED" && r[2] != "FAILED" {
+			t.Errorf("row %d has status %q", k, r[2])
+		}
+	}
+	missing, dup := 0, 0
+	for _, c := range seen[1:] {
+		if c == 0 {
+			missing++
+		}
+		if c > 1 {
+			dup++
+		}
+	}
+	if missing > 0 || dup > 0 || len(recs)-1 != n {
+		t.Errorf("output has %d rows for %d inputs: %d missing, %d duplicated", len(recs)-1, n, missing, dup)
+	}
+	return counts
+}
+
+// report appends a line to the results file named by BV_BENCH_REPORT.
+func report(t *testing.T, format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	t.Log(line)
+	if path := os.Getenv("BV_BENCH_REPORT"); path != "" {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			io.WriteString(f, line+"\n")
+			f.Close()
+		}
+	}
+}
