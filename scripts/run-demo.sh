@@ -30,7 +30,8 @@ done
 head -n 1 "$work/dev.out"
 echo "API at $url"
 
-for provider in ${PROVIDERS:-digilocker}; do
+for provider in ${PROVIDERS:-digilocker sila flexfactor}; do
+  [ -f "examples/$provider.csv" ] || continue
   echo
   echo "== $provider: bulkverify submit examples/$provider.csv --provider $provider --wait"
   "$bin" submit "examples/$provider.csv" --provider "$provider" --wait --url "$url" --output "$work/$provider.csv"

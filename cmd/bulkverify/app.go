@@ -22,6 +22,7 @@ import (
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/provider/digilocker"
+	"github.com/bulkverify/bulkverify/provider/sila"
 	"github.com/bulkverify/bulkverify/storage"
 	"github.com/bulkverify/bulkverify/worker"
 )
@@ -84,6 +85,9 @@ func (a *app) enabledProviders() []string {
 	if a.cfg.DigiLockerBaseURL != "" {
 		out = append(out, bulkverify.ProviderDigiLocker)
 	}
+	if a.cfg.SilaBaseURL != "" {
+		out = append(out, bulkverify.ProviderSila)
+	}
 	return out
 }
 
@@ -106,6 +110,12 @@ func (a *app) verifiers(m *worker.Metrics) map[string]bulkverify.Verifier {
 		v[bulkverify.ProviderDigiLocker] = digilocker.New(digilocker.Config{
 			BaseURL: a.cfg.DigiLockerBaseURL, ClientSecret: a.cfg.DigiLockerClientSecret,
 			HTTPClient: client(bulkverify.ProviderDigiLocker),
+		})
+	}
+	if a.cfg.SilaBaseURL != "" {
+		v[bulkverify.ProviderSila] = sila.New(sila.Config{
+			BaseURL: a.cfg.SilaBaseURL, AccessToken: a.cfg.SilaAccessToken, AppHandle: a.cfg.SilaAppHandle,
+			HTTPClient: client(bulkverify.ProviderSila),
 		})
 	}
 	return v

@@ -14,12 +14,15 @@ import (
 
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/provider/digilocker"
+	"github.com/bulkverify/bulkverify/provider/sila"
 )
 
 // Credentials of the embedded parts of dev mode.
 const (
 	devClients          = "demo:demo-secret"
 	devDigiLockerSecret = "dev-digilocker-client-secret"
+	devSilaToken        = "dev-sila-access-token"
+	devSilaAppHandle    = "bulkverify.silamoney.eth"
 	devS3Key            = "bulkverify-dev"
 )
 
@@ -56,6 +59,17 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		env["BV_DIGILOCKER_BASE_URL"] = url
 		env["BV_DIGILOCKER_CLIENT_SECRET"] = devDigiLockerSecret
 		embedded = append(embedded, "digilocker simulator")
+	}
+	if getenv("BV_SILA_BASE_URL") == "" {
+		url, stop, err := serveLocal(sila.NewSimulator(sila.SimConfig{AccessToken: devSilaToken, AppHandle: devSilaAppHandle}))
+		if err != nil {
+			return fmt.Errorf("start Sila simulator: %w", err)
+		}
+		defer stop()
+		env["BV_SILA_BASE_URL"] = url
+		env["BV_SILA_ACCESS_TOKEN"] = devSilaToken
+		env["BV_SILA_APP_HANDLE"] = devSilaAppHandle
+		embedded = append(embedded, "sila simulator")
 	}
 	cfg, err := config.Load(overlay(getenv, env))
 	if err != nil {
