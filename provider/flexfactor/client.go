@@ -1,0 +1,237 @@
+// Package flexfactor verifies the documents of a FlexFactor onboarding
+// application through its "List of documents" API (seed 004), and
+// simulates that API for tests and dev.
+package flexfactor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+// Defaults for Config's zero fields.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxFileBytes = 50 << 20
+)
+
+// Issuer is the evidence's issuer of every verified row.
+const Issuer = "FlexFactor"
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the API root, the part before /oauth2/token and /v1/...,
+	// e.g. https://api-sandbox.flexfactor.com.
+	BaseURL string
+	// ClientID and ClientSecret are the OAuth2 client credentials, sent to
+	// /oauth2/token as HTTP Basic auth (client_secret_basic).
+	ClientID, ClientSecret string
+	// DownloadHosts are the hosts ("host" or "host:port") a downloadUrl may
+	// point at; a host without a port is allowed on any port. Empty means
+	// the BaseURL's host.
+	DownloadHosts []string
+	// HTTPClient makes every request: token, list and downloads. Nil means
+	// one with DefaultTimeout.
+	HTTPClient *http.Client
+	// Now is the clock for token expiry, verified_at and Retry-After; nil
+	// means time.Now.
+	Now func() time.Time
+	// MaxFileBytes bounds a downloaded file; 0 means DefaultMaxFileBytes.
+	MaxFileBytes int64
+}
+
+// Client verifies rows against FlexFactor. It is safe for concurrent use;
+// its rows share one access token.
+type Client struct {
+	base     string
+	clientID string
+	secret   string
+	hosts    []string
+	api      *http.Client // token and list requests
+	files    *http.Client // downloads: api's transport, redirects checked
+	now      func() time.Time
+	maxFile  int64
+	tokens   *tokens
+}
+
+var _ bulkverify.Verifier = (*Client)(nil)
+
+// New returns a Client for cfg, with defaults for its zero fields.
+func New(cfg Config) *Client {
+	c := &Client{
+		base:     strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/"),
+		clientID: cfg.ClientID,
+		secret:   cfg.ClientSecret,
+		api:      cfg.HTTPClient,
+		now:      cfg.Now,
+		maxFile:  cfg.MaxFileBytes,
+	}
+	if c.api == nil {
+		c.api = &http.Client{Timeout: DefaultTimeout}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.maxFile <= 0 {
+		c.maxFile = DefaultMaxFileBytes
+	}
+	c.hosts = normalizeHosts(cfg.DownloadHosts)
+	if len(c.hosts) == 0 {
+		if u, err := url.Parse(c.base); err == nil && u.Host != "" {
+			c.hosts = normalizeHosts([]string{u.Host})
+		}
+	}
+	files := *c.api
+	files.CheckRedirect = c.checkRedirect(c.api.CheckRedirect)
+	c.files = &files
+	c.tokens = &tokens{c: c}
+	return c
+}
+
+// job is one Verify call: its row, what the row asks for, and the access
+// tokens it used, which never appear in what Verify returns.
+type job struct {
+	row  bulkverify.Row
+	app  string
+	want []string
+	used []string
+}
+
+// Verify checks that the row's application holds a document of each of the
+// row's document_types, and downloads each from its pre-signed link to
+// check its size and type against the listing. It returns
+//   - VERIFIED/OK, with every document's evidence joined by "|";
+//   - NOT_VERIFIED with APPLICATION_NOT_FOUND, DOCUMENT_NOT_FOUND,
+//     UNTRUSTED_DOWNLOAD_URL or INTEGRITY_FAILED;
+//   - FAILED with INVALID_ROW, TOKEN_INVALID or UPSTREAM_REJECTED, none
+//     retryable;
+//   - or a *bulkverify.UpstreamError for an answer Classify calls transient
+//     (429, 5xx, a link refused again after re-listing) or no answer.
+//
+// A 401 from the API makes it fetch a new token once; an expired download
+// link makes it list the documents again once. Neither the client secret
+// nor a token appears in a message or error.
+func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
+	j := &job{row: row}
+	res, err := c.verify(ctx, j)
+	res.Message = c.redact(res.Message, j.used)
+	var ue *bulkverify.UpstreamError
+	if errors.As(err, &ue) {
+		ue.Reason = c.redact(ue.Reason, j.used)
+	}
+	return res, err
+}
+
+func (c *Client) verify(ctx context.Context, j *job) (bulkverify.Result, error) {
+	if problem := bulkverify.Specs[bulkverify.ProviderFlexFactor].Validate(j.row); problem != "" {
+		return bulkverify.Failed(j.row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
+	}
+	j.app = j.row.Get("application_id")
+	j.want = distinct(bulkverify.SplitList(j.row.Get("document_types")))
+	docs, stop, err := c.findDocuments(ctx, j)
+	if stop != nil || err != nil {
+		return deref(stop), err
+	}
+	files := make([]file, 0, len(docs))
+	relisted := false
+	for len(files) < len(docs) {
+		doc := docs[len(files)]
+		f, err := c.download(ctx, doc)
+		var ref *refusal
+		if errors.As(err, &ref) && ref.expired() && !relisted {
+			relisted = true
+			fresh, stop, err := c.findDocuments(ctx, j)
+			if stop != nil || err != nil {
+				return deref(stop), err
+			}
+			files = files[:sameDocuments(docs, fresh, len(files))]
+			docs = fresh
+			continue
+		}
+		if stop, err := c.downloadFailed(j, doc, err); stop != nil || err != nil {
+			return deref(stop), err
+		}
+		if problems := f.check(doc); len(problems) > 0 {
+			return integrityFailed(j, doc, f, problems), nil
+		}
+		files = append(files, f)
+	}
+	return c.verified(j, docs, files), nil
+}
+
+// verified returns the VERIFIED result of docs and their files.
+func (c *Client) verified(j *job, docs []Document, files []file) bulkverify.Result {
+	var ids, sums, sizes, types []string
+	for i, d := range docs {
+		ids = append(ids, d.DocumentID)
+		sums = append(sums, files[i].sha256)
+		sizes = append(sizes, fmt.Sprint(files[i].size))
+		types = append(types, d.FileType)
+	}
+	r := bulkverify.Verified(j.row, fmt.Sprintf("FlexFactor application %q holds %s; every file has its listed size and type",
+		j.app, strings.Join(j.want, ", ")))
+	r.DocumentType = strings.Join(j.want, "|")
+	r.DocumentID = strings.Join(ids, "|")
+	r.Issuer = Issuer
+	r.SHA256 = strings.Join(sums, "|")
+	r.Size = strings.Join(sizes, "|")
+	r.MIME = strings.Join(types, "|")
+	r.VerifiedAt = c.now().UTC().Format(time.RFC3339)
+	return r
+}
+
+// redact removes the client secret and the access tokens used from s.
+// Values shorter than 8 characters are left alone: replacing them would
+// garble messages and no real token or secret is that short.
+func (c *Client) redact(s string, tokens []string) string {
+	for _, v := range append([]string{c.secret}, tokens...) {
+		if len(v) >= 8 {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return s
+}
+
+// normalizeHosts lower-cases hosts and drops empty ones and trailing dots.
+func normalizeHosts(hosts []string) []string {
+	var out []string
+	for _, h := range hosts {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if host, port, err := net.SplitHostPort(h); err == nil {
+			h = net.JoinHostPort(strings.TrimSuffix(host, "."), port)
+		} else {
+			h = strings.TrimSuffix(strings.Trim(h, "[]"), ".")
+		}
+		if h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// distinct returns items without repeats, in order.
+func distinct(items []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if !seen[it] {
+			seen[it] = true
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func deref(r *bulkverify.Result) bulkverify.Result {
+	if r == nil {
+		return bulkverify.Result{}
+	}
+	return *r
+}

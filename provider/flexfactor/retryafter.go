@@ -1,0 +1,29 @@
+package flexfactor
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxRetryAfter bounds the delay ParseRetryAfter returns. ParseRetryAfter
+// is the same as the digilocker adapter's: providers do not import each other.
+const MaxRetryAfter = 24 * time.Hour
+
+// ParseRetryAfter returns the delay a Retry-After header value asks for at
+// now: a number of seconds or an HTTP date, at most MaxRetryAfter. An empty,
+// unreadable or past value gives 0.
+func ParseRetryAfter(value string, now time.Time) time.Duration {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0
+	}
+	var d time.Duration
+	if s, err := strconv.ParseInt(value, 10, 64); err == nil {
+		d = time.Duration(min(s, int64(MaxRetryAfter/time.Second))) * time.Second
+	} else if t, err := http.ParseTime(value); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), MaxRetryAfter)
+}
