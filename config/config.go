@@ -38,6 +38,9 @@ type Config struct {
 	FlexFactorBaseURL      string
 	FlexFactorClientID     string
 	FlexFactorClientSecret string
+	// FlexFactorDownloadHosts are the hosts downloadUrl may point at; empty
+	// means the API host only.
+	FlexFactorDownloadHosts []string
 
 	// Rates are global upstream requests per second per provider; 0 means
 	// unlimited.
@@ -66,25 +69,26 @@ type Config struct {
 func Load(getenv func(string) string) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{
-		HTTPAddr:               l.str("BV_HTTP_ADDR", ":8080"),
-		RedisURL:               l.str("BV_REDIS_URL", ""),
-		S3Endpoint:             l.str("BV_S3_ENDPOINT", ""),
-		S3Bucket:               l.str("BV_S3_BUCKET", "bulkverify"),
-		S3Region:               l.str("BV_S3_REGION", "us-east-1"),
-		S3PathStyle:            l.boolean("BV_S3_PATH_STYLE", true),
-		S3AccessKeyID:          l.str("BV_S3_ACCESS_KEY_ID", ""),
-		S3SecretAccessKey:      l.str("BV_S3_SECRET_ACCESS_KEY", ""),
-		Clients:                l.clients("BV_CLIENTS"),
-		JWTSecret:              l.str("BV_JWT_SECRET", ""),
-		JWTTTL:                 l.duration("BV_JWT_TTL", time.Hour),
-		DigiLockerBaseURL:      l.url("BV_DIGILOCKER_BASE_URL"),
-		DigiLockerClientSecret: l.str("BV_DIGILOCKER_CLIENT_SECRET", ""),
-		SilaBaseURL:            l.url("BV_SILA_BASE_URL"),
-		SilaAccessToken:        l.str("BV_SILA_ACCESS_TOKEN", ""),
-		SilaAppHandle:          l.str("BV_SILA_APP_HANDLE", ""),
-		FlexFactorBaseURL:      l.url("BV_FLEXFACTOR_BASE_URL"),
-		FlexFactorClientID:     l.str("BV_FLEXFACTOR_CLIENT_ID", ""),
-		FlexFactorClientSecret: l.str("BV_FLEXFACTOR_CLIENT_SECRET", ""),
+		HTTPAddr:                l.str("BV_HTTP_ADDR", ":8080"),
+		RedisURL:                l.str("BV_REDIS_URL", ""),
+		S3Endpoint:              l.str("BV_S3_ENDPOINT", ""),
+		S3Bucket:                l.str("BV_S3_BUCKET", "bulkverify"),
+		S3Region:                l.str("BV_S3_REGION", "us-east-1"),
+		S3PathStyle:             l.boolean("BV_S3_PATH_STYLE", true),
+		S3AccessKeyID:           l.str("BV_S3_ACCESS_KEY_ID", ""),
+		S3SecretAccessKey:       l.str("BV_S3_SECRET_ACCESS_KEY", ""),
+		Clients:                 l.clients("BV_CLIENTS"),
+		JWTSecret:               l.str("BV_JWT_SECRET", ""),
+		JWTTTL:                  l.duration("BV_JWT_TTL", time.Hour),
+		DigiLockerBaseURL:       l.url("BV_DIGILOCKER_BASE_URL"),
+		DigiLockerClientSecret:  l.str("BV_DIGILOCKER_CLIENT_SECRET", ""),
+		SilaBaseURL:             l.url("BV_SILA_BASE_URL"),
+		SilaAccessToken:         l.str("BV_SILA_ACCESS_TOKEN", ""),
+		SilaAppHandle:           l.str("BV_SILA_APP_HANDLE", ""),
+		FlexFactorBaseURL:       l.url("BV_FLEXFACTOR_BASE_URL"),
+		FlexFactorClientID:      l.str("BV_FLEXFACTOR_CLIENT_ID", ""),
+		FlexFactorClientSecret:  l.str("BV_FLEXFACTOR_CLIENT_SECRET", ""),
+		FlexFactorDownloadHosts: l.list("BV_FLEXFACTOR_DOWNLOAD_HOSTS"),
 		Rates: map[string]float64{
 			"digilocker": l.float("BV_DIGILOCKER_RATE", 50),
 			"sila":       l.float("BV_SILA_RATE", 50),
@@ -136,28 +140,31 @@ func (c Config) NeedRedis() error {
 // redacted, for logging at start.
 func (c Config) Dump() []string {
 	kv := map[string]string{
-		"BV_HTTP_ADDR":                c.HTTPAddr,
-		"BV_REDIS_URL":                redactURL(c.RedisURL),
-		"BV_S3_ENDPOINT":              c.S3Endpoint,
-		"BV_S3_BUCKET":                c.S3Bucket,
-		"BV_S3_REGION":                c.S3Region,
-		"BV_S3_ACCESS_KEY_ID":         c.S3AccessKeyID,
-		"BV_S3_SECRET_ACCESS_KEY":     redacted(c.S3SecretAccessKey != "", "<redacted>"),
-		"BV_CLIENTS":                  strings.Join(c.ClientIDs(), ",") + redacted(len(c.Clients) > 0, ":<redacted>"),
-		"BV_JWT_SECRET":               redacted(c.JWTSecret != "", "<redacted>"),
-		"BV_DIGILOCKER_BASE_URL":      c.DigiLockerBaseURL,
-		"BV_DIGILOCKER_CLIENT_SECRET": redacted(c.DigiLockerClientSecret != "", "<redacted>"),
-		"BV_SILA_BASE_URL":            c.SilaBaseURL,
-		"BV_SILA_ACCESS_TOKEN":        redacted(c.SilaAccessToken != "", "<redacted>"),
-		"BV_FLEXFACTOR_BASE_URL":      c.FlexFactorBaseURL,
-		"BV_FLEXFACTOR_CLIENT_SECRET": redacted(c.FlexFactorClientSecret != "", "<redacted>"),
-		"BV_CHUNK_SIZE":               strconv.Itoa(c.ChunkSize),
-		"BV_WORKER_CONCURRENCY":       strconv.Itoa(c.WorkerConcurrency),
-		"BV_ROW_CONCURRENCY":          strconv.Itoa(c.RowConcurrency),
-		"BV_MAX_ATTEMPTS":             strconv.Itoa(c.MaxAttempts),
-		"BV_MAX_THROTTLED":            strconv.Itoa(c.MaxThrottled),
-		"BV_MAX_REQUEUES":             strconv.Itoa(c.MaxRequeues),
-		"BV_BATCH_WINDOW":             strconv.Itoa(c.BatchWindow),
+		"BV_HTTP_ADDR":                 c.HTTPAddr,
+		"BV_REDIS_URL":                 redactURL(c.RedisURL),
+		"BV_S3_ENDPOINT":               c.S3Endpoint,
+		"BV_S3_BUCKET":                 c.S3Bucket,
+		"BV_S3_REGION":                 c.S3Region,
+		"BV_S3_ACCESS_KEY_ID":          c.S3AccessKeyID,
+		"BV_S3_SECRET_ACCESS_KEY":      redacted(c.S3SecretAccessKey != "", "<redacted>"),
+		"BV_CLIENTS":                   strings.Join(c.ClientIDs(), ",") + redacted(len(c.Clients) > 0, ":<redacted>"),
+		"BV_JWT_SECRET":                redacted(c.JWTSecret != "", "<redacted>"),
+		"BV_DIGILOCKER_BASE_URL":       c.DigiLockerBaseURL,
+		"BV_DIGILOCKER_CLIENT_SECRET":  redacted(c.DigiLockerClientSecret != "", "<redacted>"),
+		"BV_SILA_BASE_URL":             c.SilaBaseURL,
+		"BV_SILA_ACCESS_TOKEN":         redacted(c.SilaAccessToken != "", "<redacted>"),
+		"BV_FLEXFACTOR_BASE_URL":       c.FlexFactorBaseURL,
+		"BV_FLEXFACTOR_CLIENT_SECRET":  redacted(c.FlexFactorClientSecret != "", "<redacted>"),
+		"BV_FLEXFACTOR_CLIENT_ID":      c.FlexFactorClientID,
+		"BV_FLEXFACTOR_DOWNLOAD_HOSTS": strings.Join(c.FlexFactorDownloadHosts, ","),
+		"BV_SILA_APP_HANDLE":           c.SilaAppHandle,
+		"BV_CHUNK_SIZE":                strconv.Itoa(c.ChunkSize),
+		"BV_WORKER_CONCURRENCY":        strconv.Itoa(c.WorkerConcurrency),
+		"BV_ROW_CONCURRENCY":           strconv.Itoa(c.RowConcurrency),
+		"BV_MAX_ATTEMPTS":              strconv.Itoa(c.MaxAttempts),
+		"BV_MAX_THROTTLED":             strconv.Itoa(c.MaxThrottled),
+		"BV_MAX_REQUEUES":              strconv.Itoa(c.MaxRequeues),
+		"BV_BATCH_WINDOW":              strconv.Itoa(c.BatchWindow),
 	}
 	for p, r := range c.Rates {
 		kv["BV_"+strings.ToUpper(p)+"_RATE"] = strconv.FormatFloat(r, 'f', -1, 64)
@@ -282,6 +289,16 @@ func (l *loader) url(key string) string {
 		return ""
 	}
 	return v
+}
+
+func (l *loader) list(key string) []string {
+	var out []string
+	for _, item := range strings.Split(l.str(key, ""), ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func (l *loader) weights(key string) map[string]int {

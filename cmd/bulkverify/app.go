@@ -22,6 +22,7 @@ import (
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/provider/digilocker"
+	"github.com/bulkverify/bulkverify/provider/flexfactor"
 	"github.com/bulkverify/bulkverify/provider/sila"
 	"github.com/bulkverify/bulkverify/storage"
 	"github.com/bulkverify/bulkverify/worker"
@@ -88,6 +89,9 @@ func (a *app) enabledProviders() []string {
 	if a.cfg.SilaBaseURL != "" {
 		out = append(out, bulkverify.ProviderSila)
 	}
+	if a.cfg.FlexFactorBaseURL != "" {
+		out = append(out, bulkverify.ProviderFlexFactor)
+	}
 	return out
 }
 
@@ -116,6 +120,12 @@ func (a *app) verifiers(m *worker.Metrics) map[string]bulkverify.Verifier {
 		v[bulkverify.ProviderSila] = sila.New(sila.Config{
 			BaseURL: a.cfg.SilaBaseURL, AccessToken: a.cfg.SilaAccessToken, AppHandle: a.cfg.SilaAppHandle,
 			HTTPClient: client(bulkverify.ProviderSila),
+		})
+	}
+	if a.cfg.FlexFactorBaseURL != "" {
+		v[bulkverify.ProviderFlexFactor] = flexfactor.New(flexfactor.Config{
+			BaseURL: a.cfg.FlexFactorBaseURL, ClientID: a.cfg.FlexFactorClientID, ClientSecret: a.cfg.FlexFactorClientSecret,
+			DownloadHosts: a.cfg.FlexFactorDownloadHosts, HTTPClient: client(bulkverify.ProviderFlexFactor),
 		})
 	}
 	return v

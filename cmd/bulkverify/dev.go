@@ -14,6 +14,7 @@ import (
 
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/provider/digilocker"
+	"github.com/bulkverify/bulkverify/provider/flexfactor"
 	"github.com/bulkverify/bulkverify/provider/sila"
 )
 
@@ -23,6 +24,8 @@ const (
 	devDigiLockerSecret = "dev-digilocker-client-secret"
 	devSilaToken        = "dev-sila-access-token"
 	devSilaAppHandle    = "bulkverify.silamoney.eth"
+	devFlexFactorID     = "dev-flexfactor-client"
+	devFlexFactorSecret = "dev-flexfactor-client-secret"
 	devS3Key            = "bulkverify-dev"
 )
 
@@ -70,6 +73,17 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		env["BV_SILA_ACCESS_TOKEN"] = devSilaToken
 		env["BV_SILA_APP_HANDLE"] = devSilaAppHandle
 		embedded = append(embedded, "sila simulator")
+	}
+	if getenv("BV_FLEXFACTOR_BASE_URL") == "" {
+		url, stop, err := serveLocal(flexfactor.NewSimulator(flexfactor.SimConfig{ClientID: devFlexFactorID, ClientSecret: devFlexFactorSecret}))
+		if err != nil {
+			return fmt.Errorf("start FlexFactor simulator: %w", err)
+		}
+		defer stop()
+		env["BV_FLEXFACTOR_BASE_URL"] = url
+		env["BV_FLEXFACTOR_CLIENT_ID"] = devFlexFactorID
+		env["BV_FLEXFACTOR_CLIENT_SECRET"] = devFlexFactorSecret
+		embedded = append(embedded, "flexfactor simulator")
 	}
 	cfg, err := config.Load(overlay(getenv, env))
 	if err != nil {

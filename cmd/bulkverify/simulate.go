@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify/provider/digilocker"
+	"github.com/bulkverify/bulkverify/provider/flexfactor"
 	"github.com/bulkverify/bulkverify/provider/sila"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
@@ -24,6 +25,8 @@ func runSimulate(ctx context.Context, args []string, getenv func(string) string,
 	secret := fs.String("digilocker-secret", envOr(getenv, "BV_DIGILOCKER_CLIENT_SECRET", devDigiLockerSecret), "client secret that keys DigiLocker's hmac header")
 	silaToken := fs.String("sila-token", envOr(getenv, "BV_SILA_ACCESS_TOKEN", devSilaToken), "bearer token the Sila simulator accepts")
 	silaApp := fs.String("sila-app-handle", envOr(getenv, "BV_SILA_APP_HANDLE", devSilaAppHandle), "app_handle the Sila simulator accepts")
+	ffID := fs.String("flexfactor-client-id", envOr(getenv, "BV_FLEXFACTOR_CLIENT_ID", devFlexFactorID), "client id the FlexFactor simulator accepts")
+	ffSecret := fs.String("flexfactor-client-secret", envOr(getenv, "BV_FLEXFACTOR_CLIENT_SECRET", devFlexFactorSecret), "client secret the FlexFactor simulator accepts")
 	var f simulation.Faults
 	fs.DurationVar(&f.Latency, "latency", 0, "added to every request")
 	fs.Float64Var(&f.ErrorRate, "error-rate", 0, "share of requests answered 5xx, 0 to 1")
@@ -41,19 +44,21 @@ func runSimulate(ctx context.Context, args []string, getenv func(string) string,
 	// and counters.
 	dl := digilocker.NewSimulator(digilocker.SimConfig{ClientSecret: *secret, Faults: f})
 	sl := sila.NewSimulator(sila.SimConfig{AccessToken: *silaToken, AppHandle: *silaApp, Faults: f})
+	ff := flexfactor.NewSimulator(flexfactor.SimConfig{ClientID: *ffID, ClientSecret: *ffSecret, Faults: f})
 	mux := http.NewServeMux()
 	mux.Handle("/digilocker/", http.StripPrefix("/digilocker", dl))
 	mux.Handle("/sila/", http.StripPrefix("/sila", sl))
+	mux.Handle("/flexfactor/", http.StripPrefix("/flexfactor", ff))
 	mux.HandleFunc("GET /_stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]simulation.Stats{"digilocker": dl.Stats(), "sila": sl.Stats()})
+		json.NewEncoder(w).Encode(map[string]simulation.Stats{"digilocker": dl.Stats(), "sila": sl.Stats(), "flexfactor": ff.Stats()})
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	base := listenURL(ln.Addr())
-	fmt.Fprintf(stdout, "simulators: %s\nBV_DIGILOCKER_BASE_URL=%s/digilocker\nBV_SILA_BASE_URL=%s/sila\nstats: %s/_stats\n", base, base, base, base)
+	fmt.Fprintf(stdout, "simulators: %s\nBV_DIGILOCKER_BASE_URL=%s/digilocker\nBV_SILA_BASE_URL=%s/sila\nBV_FLEXFACTOR_BASE_URL=%s/flexfactor\nstats: %s/_stats\n", base, base, base, base, base)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
