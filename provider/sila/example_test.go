@@ -22,7 +22,7 @@ var exampleOutcomes = map[string]bulkverify.Code{
 	"SL-0013": CodeUserNotFound, "SL-0014": CodeUserNotFound,
 	"SL-0015": "UPSTREAM_REJECTED",
 	"SL-0016": "OK",
-	"SL-0017": "UPSTREAM_UNAVAILABLE", "SL-0018": "UPSTREAM_UNAVAILABLE",
+	"SL-0017": "UPSTREAM_UNAVAILABLE",
 	"SL-0019": "INVALID_ROW", "SL-0020": "INVALID_ROW", "SL-0021": "INVALID_ROW",
 }
 
