@@ -1,0 +1,70 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":8080" || c.ChunkSize != 100 || c.BatchWindow != 16 || c.MaxAttempts != 4 || c.PresignTTL != time.Hour || c.Rates["sila"] != 50 {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"BV_CHUNK_SIZE":          "0",
+		"BV_REDIS_URL":           "localhost:6379",
+		"BV_CLIENTS":             "acme",
+		"BV_DIGILOCKER_RATE":     "fast",
+		"BV_PRESIGN_TTL":         "1 hour",
+		"BV_SILA_BASE_URL":       "ftp://sila",
+		"BV_S3_ACCESS_KEY_ID":    "key-without-secret",
+		"BV_TENANT_WEIGHTS":      "acme:0",
+		"BV_LOG_LEVEL":           "loud",
+		"BV_FLEXFACTOR_BASE_URL": "https://ok.example",
+	}))
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	for _, want := range []string{"BV_CHUNK_SIZE", "BV_REDIS_URL", "BV_CLIENTS", "BV_DIGILOCKER_RATE", "BV_PRESIGN_TTL", "BV_SILA_BASE_URL", "BV_S3_SECRET_ACCESS_KEY", "BV_TENANT_WEIGHTS", "BV_LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "BV_FLEXFACTOR_BASE_URL") {
+		t.Errorf("a valid variable is reported:\n%v", err)
+	}
+}
+
+func TestDumpRedactsSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"BV_REDIS_URL":                "redis://user:redis-pass@host:6379/0",
+		"BV_CLIENTS":                  "acme:acme-secret",
+		"BV_DIGILOCKER_CLIENT_SECRET": "dl-secret",
+		"BV_SILA_ACCESS_TOKEN":        "sila-token",
+		"BV_FLEXFACTOR_CLIENT_SECRET": "ff-secret",
+		"BV_S3_ACCESS_KEY_ID":         "AKIA",
+		"BV_S3_SECRET_ACCESS_KEY":     "s3-secret",
+		"BV_JWT_SECRET":               "jwt-secret",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump := strings.Join(c.Dump(), "\n")
+	for _, secret := range []string{"redis-pass", "acme-secret", "dl-secret", "sila-token", "ff-secret", "s3-secret", "jwt-secret"} {
+		if strings.Contains(dump, secret) {
+			t.Errorf("dump shows %q:\n%s", secret, dump)
+		}
+	}
+	if !strings.Contains(dump, "BV_CLIENTS=acme") {
+		t.Errorf("dump hides the client ids:\n%s", dump)
+	}
+}
