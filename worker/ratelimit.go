@@ -56,21 +56,23 @@ type LimiterConfig struct {
 }
 
 // AIMD parameters. Answers are pooled across workers in windows of
-// aimdWindow; a window with more than throttleShare 429s (and at least
-// minSample answers) cuts the rate to the share the upstream accepted, less
-// a margin; any other window raises it by fastStep of the rate it had when
-// last cut, or by slowStep while within -5%..+10% of that ceiling, so the
-// limiter probes carefully where the upstream pushed back last, and
-// quickly elsewhere. A
-// share below throttleShare (a quota shared with other callers that
-// answers 429 at random) does not drag the rate down.
+// aimdWindow. A window with more than throttleShare 429s (probeShare once
+// the rate is above the upstream's last known limit), and at least
+// minSample answers, cuts the rate to what the upstream accepted, less
+// cutMargin; the next window is not judged, since its 429s still answer the
+// old rate. Any other window raises the rate: by slowStep of the last known
+// limit near it (-5%..+20%), by fastStep of the configured rate elsewhere.
+// Scattered 429s below throttleShare (a quota shared with other callers)
+// do not drag the rate down.
 const (
 	aimdWindow    = time.Second
+	aimdHold      = 2 * aimdWindow
 	throttleShare = 0.05
+	probeShare    = 0.01
 	cutMargin     = 0.97
 	minSample     = 10
 	fastStep      = 0.05
-	slowStep      = 0.01
+	slowStep      = 0.005
 	minRateShare  = 0.05 // never below 5% of the configured rate
 	rateRefresh   = 250 * time.Millisecond
 )
@@ -261,7 +263,7 @@ func (l *Limiter) sync(ctx context.Context) float64 {
 	l.rateRead = l.now()
 	l.mu.Unlock()
 	s, err := aimdScript.Run(ctx, l.rdb, []string{l.aimdKey()}, l.configured, ok, thrtl,
-		aimdWindow.Milliseconds(), throttleShare, cutMargin, minSample, fastStep, slowStep, minRateShare).Text()
+		aimdWindow.Milliseconds(), aimdHold.Milliseconds(), throttleShare, probeShare, cutMargin, minSample, fastStep, slowStep, minRateShare).Text()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err != nil {

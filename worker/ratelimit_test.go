@@ -113,7 +113,7 @@ func TestTokensGoToBatchesInTurn(t *testing.T) {
 func runAIMD(t *testing.T, lim *Limiter, configured float64, ok, throttled int) float64 {
 	t.Helper()
 	s, err := aimdScript.Run(context.Background(), lim.rdb, []string{lim.aimdKey()}, configured, ok, throttled,
-		0, throttleShare, cutMargin, minSample, fastStep, slowStep, minRateShare).Text()
+		0, 0, throttleShare, probeShare, cutMargin, minSample, fastStep, slowStep, minRateShare).Text()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,17 +129,17 @@ func TestAIMDCutsToWhatTheUpstreamAcceptsAndClimbsBack(t *testing.T) {
 		want          float64
 	}{
 		{"a window without 429s keeps the configured rate", 100, 0, 100},
-		{"half throttled cuts to half, less the margin", 50, 50, 100 * 0.5 * cutMargin},
-		{"a quiet window climbs by the fast step of the ceiling", 100, 0, 48.5 + fastStep*100},
-		{"429s under the threshold do not cut", 97, 3, 53.5 + fastStep*100},
-		{"too few answers to judge change nothing", 0, 5, 58.5},
-		{"the held-over answers count in the next window", 0, 5, 58.5 * (1 - 10.0/10) * cutMargin},
+		{"half throttled cuts to what was accepted, less the margin", 50, 50, 50 * cutMargin},
+		{"near the new limit a quiet window probes gently", 100, 0, 48.5 + slowStep*50},
+		{"429s under the threshold do not cut", 97, 3, 48.75 + slowStep*50},
+		{"too few answers to judge change nothing", 0, 5, 49},
+		{"the held-over answers count in the next window", 0, 5, 5}, // all throttled: down to the floor
+		{"at the floor, which is now the known limit, it probes gently", 100, 0, 5 + 0.001*100},
 	}
 	for _, st := range steps {
 		got := runAIMD(t, lim, 100, st.ok, st.throttled)
-		want := math.Max(st.want, 100*minRateShare)
-		if math.Abs(got-want) > 1e-6 {
-			t.Fatalf("%s: got rate %.3f, want %.3f", st.name, got, want)
+		if math.Abs(got-st.want) > 1e-6 {
+			t.Fatalf("%s: got rate %.3f, want %.3f", st.name, got, st.want)
 		}
 	}
 	for i := range 60 {
