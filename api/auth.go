@@ -31,7 +31,7 @@ const (
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		clientID, apiKey := r.Header.Get("client-id"), r.Header.Get("x-api-key")
-		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		if scheme, bearer, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			sub, err := s.parseJWT(strings.TrimSpace(bearer))
 			if err != nil {
 				s.Metrics.Errors.WithLabelValues("UNAUTHORIZED").Inc()

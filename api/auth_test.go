@@ -63,6 +63,7 @@ func TestAuthentication(t *testing.T) {
 		{"a forged JWT cannot be validated", map[string]string{"Authorization": "Bearer " + jwt + "x", "x-api-key": "s3cret"}, 401, "Could not validate credentials"},
 		{"an expired JWT cannot be validated", map[string]string{"Authorization": "Bearer " + old["access_token"].(string), "x-api-key": "s3cret"}, 401, "Could not validate credentials"},
 		{"a JWT with another client's key is denied", map[string]string{"Authorization": "Bearer " + jwt, "x-api-key": "other-secret"}, 403, "Invalid client_id, access Denied"},
+		{"a lower-case bearer scheme is admitted", map[string]string{"Authorization": "bearer " + jwt, "x-api-key": "s3cret"}, 422, ""},
 		{"a JWT with its key is admitted", map[string]string{"Authorization": "Bearer " + jwt, "x-api-key": "s3cret"}, 422, ""},
 		{"a client id with its key is admitted", map[string]string{"client-id": "acme", "x-api-key": "s3cret"}, 422, ""},
 	}

@@ -45,8 +45,10 @@ func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	var claim string
 	if key != "" {
-		id, err := s.Batches.ClaimIdempotencyKey(ctx, tenant, key)
+		id, c, err := s.Batches.ClaimIdempotencyKey(ctx, tenant, key)
+		claim = c
 		if errors.Is(err, storage.ErrIdempotencyPending) {
 			s.writeError(w, r, bulkverify.Errorf(bulkverify.EConflict, "%s: retry in a few seconds", err))
 			return
@@ -63,13 +65,13 @@ func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	accepted, err := s.intake(ctx, w, r, tenant, spec)
 	if err != nil {
 		if key != "" {
-			s.Batches.ReleaseIdempotencyKey(ctx, tenant, key)
+			s.Batches.ReleaseIdempotencyKey(ctx, tenant, key, claim)
 		}
 		s.writeError(w, r, err)
 		return
 	}
 	if key != "" {
-		if err := s.Batches.ResolveIdempotencyKey(ctx, tenant, key, accepted.RequestID); err != nil {
+		if err := s.Batches.ResolveIdempotencyKey(context.WithoutCancel(ctx), tenant, key, accepted.RequestID); err != nil {
 			s.Log.Error("store idempotency key", "err", err)
 		}
 	}
@@ -98,6 +100,9 @@ func (s *Server) intake(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return batchAccepted{}, s.uploadError(err)
 	}
+	// The whole file is stored: finish even if the client hangs up now, so
+	// that a batch is never half created.
+	ctx = context.WithoutCancel(ctx)
 	b := bulkverify.Batch{
 		ID: id, Tenant: tenant, Provider: spec.Name, State: bulkverify.StateQueued,
 		TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows, Chunks: len(plan.Chunks), CreatedAt: s.Now(),
@@ -194,8 +199,8 @@ func (s *Server) uploadError(err error) error {
 	if errors.As(err, &ue) {
 		return ue
 	}
-	if strings.Contains(err.Error(), "multipart") {
-		return bulkverify.Errorf(bulkverify.EInvalidFile, "the multipart body is malformed: send the CSV as -F file=@batch.csv")
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return bulkverify.Errorf(bulkverify.EInvalidFile, "the upload ended before the file did (the connection dropped, or a multipart body lacks its closing boundary): send the file again")
 	}
 	return err
 }

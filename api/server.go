@@ -17,9 +17,9 @@ import (
 type BatchStore interface {
 	Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
-	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (string, error)
+	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, claim string, err error)
 	ResolveIdempotencyKey(ctx context.Context, tenant, key, id string) error
-	ReleaseIdempotencyKey(ctx context.Context, tenant, key string)
+	ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string)
 }
 
 // FileStore is the object store the API writes inputs to and presigns

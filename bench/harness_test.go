@@ -136,6 +136,7 @@ func startCluster(t *testing.T, cc clusterConfig) cluster {
 		"BV_REDIS_URL":                redistest.URL(t),
 		"BV_HTTP_ADDR":                "127.0.0.1:0",
 		"BV_LOG_LEVEL":                "warn",
+		"BV_METRICS_ADDR":             "127.0.0.1:0",
 		"BV_CLIENTS":                  "bench:bench-secret",
 		"BV_S3_ENDPOINT":              s3.URL,
 		"BV_S3_ACCESS_KEY_ID":         "bench",

@@ -14,6 +14,8 @@ import (
 // Config is every setting of every command. Defaults live in Load.
 type Config struct {
 	HTTPAddr string
+	// MetricsAddr is where `work` serves /metrics; "off" disables it.
+	MetricsAddr string
 	RedisURL string
 
 	S3Endpoint  string
@@ -116,8 +118,12 @@ func Load(getenv func(string) string) (Config, error) {
 	if (c.S3AccessKeyID == "") != (c.S3SecretAccessKey == "") {
 		l.fail("BV_S3_ACCESS_KEY_ID and BV_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS credential chain")
 	}
-	if r := c.RedisURL; r != "" && !strings.HasPrefix(r, "redis://") && !strings.HasPrefix(r, "rediss://") {
-		l.fail("BV_REDIS_URL=%s: want redis://[user:pass@]host:port/db or rediss://...", redactURL(r))
+	if r := c.RedisURL; r != "" {
+		if _, err := url.Parse(r); err != nil {
+			l.fail("BV_REDIS_URL is not a valid URL: percent-encode special characters (%%, /, #, @) in the password")
+		} else if !strings.HasPrefix(r, "redis://") && !strings.HasPrefix(r, "rediss://") {
+			l.fail("BV_REDIS_URL=%s: want redis://[user:pass@]host:port/db or rediss://...", redactURL(r))
+		}
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
@@ -196,7 +202,10 @@ func redacted(set bool, s string) string {
 
 func redactURL(s string) string {
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
+	if err != nil {
+		return "<not a URL, redacted>"
+	}
+	if u.User == nil {
 		return s
 	}
 	u.User = url.UserPassword(u.User.Username(), "redacted")

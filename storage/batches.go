@@ -73,11 +73,15 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 			"created_at":    b.CreatedAt.UnixMilli(),
 		})
 		p.Expire(ctx, key, s.retention)
-		p.SAdd(ctx, activeKey, b.ID)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("create batch %s: %w", b.ID, err)
+	}
+	// Outside the transaction: bv:active is in another cluster slot. Should
+	// this fail, the batch still runs; only the sweeper does not see it.
+	if err := s.rdb.SAdd(ctx, activeKey, b.ID).Err(); err != nil {
+		return fmt.Errorf("register batch %s: %w", b.ID, err)
 	}
 	return nil
 }
@@ -145,6 +149,15 @@ if redis.call('HGET', KEYS[1], 'state') == 'queued' then
 end
 return 0`)
 
+// ChunkIsDone reports whether chunk of batch id is already done.
+func (s *Batches) ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error) {
+	done, err := s.rdb.SIsMember(ctx, doneKey(id), chunk).Result()
+	if err != nil {
+		return false, fmt.Errorf("check chunk %d of batch %s: %w", chunk, id, err)
+	}
+	return done, nil
+}
+
 // MarkStarted moves a queued batch to processing; later calls do nothing.
 func (s *Batches) MarkStarted(ctx context.Context, id string) error {
 	if err := startScript.Run(ctx, s.rdb, []string{batchKey(id)}, s.now().UnixMilli()).Err(); err != nil {
@@ -194,9 +207,11 @@ func (s *Batches) MarkCompleted(ctx context.Context, id string, c bulkverify.Chu
 			"failed", c.Failed,
 		)
 		p.Del(ctx, planKey(id))
-		p.SRem(ctx, activeKey, id)
 		return nil
 	})
+	if err == nil {
+		err = s.Forget(ctx, id)
+	}
 	if err != nil {
 		return fmt.Errorf("mark batch %s completed: %w", id, err)
 	}

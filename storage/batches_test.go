@@ -113,49 +113,27 @@ func TestUnknownBatch(t *testing.T) {
 func TestIdempotencyKey(t *testing.T) {
 	ctx := context.Background()
 	s := newBatches(t)
-	if id, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "" || err != nil {
-		t.Fatalf("first claim: got %q, %v; want the claim", id, err)
+	id, claim, err := s.ClaimIdempotencyKey(ctx, "t", "k")
+	if id != "" || claim == "" || err != nil {
+		t.Fatalf("first claim: got %q, %q, %v; want the claim", id, claim, err)
 	}
-	if _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
+	if _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
 		t.Errorf("claim while pending: got %v, want ErrIdempotencyPending", err)
 	}
-	if id, err := s.ClaimIdempotencyKey(ctx, "other-tenant", "k"); id != "" || err != nil {
-		t.Errorf("another tenant's claim of the same key: got %q, %v; want the claim", id, err)
+	if _, c, err := s.ClaimIdempotencyKey(ctx, "other-tenant", "k"); c == "" || err != nil {
+		t.Errorf("another tenant's claim of the same key: got %q, %v; want the claim", c, err)
+	}
+	s.ReleaseIdempotencyKey(ctx, "t", "k", "pending:someone-else")
+	if _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
+		t.Errorf("a release with another claim freed the key: got %v", err)
+	}
+	s.ReleaseIdempotencyKey(ctx, "t", "k", claim)
+	id, claim, err = s.ClaimIdempotencyKey(ctx, "t", "k")
+	if id != "" || claim == "" || err != nil {
+		t.Errorf("claim after release: got %q, %q, %v; want the claim", id, claim, err)
 	}
 	s.ResolveIdempotencyKey(ctx, "t", "k", "batch-1")
-	if id, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "batch-1" || err != nil {
+	if id, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "batch-1" || err != nil {
 		t.Errorf("claim after success: got %q, %v; want batch-1", id, err)
-	}
-	s.ReleaseIdempotencyKey(ctx, "t", "k")
-	if id, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "" || err != nil {
-		t.Errorf("claim after release: got %q, %v; want the claim", id, err)
-	}
-}
-
-// Progress counts the saved rows of chunks in flight, so it moves row by
-// row; a chunk's rows count once it completes, whatever was saved.
-func TestProgressCountsRowsOfChunksInFlight(t *testing.T) {
-	ctx := context.Background()
-	s := newBatches(t)
-	if err := s.Create(ctx, bulkverify.Batch{ID: "b3", TotalRows: 10, Chunks: 2, CreatedAt: time.Now()}, 2, [][]byte{[]byte("c0"), []byte("c1")}); err != nil {
-		t.Fatal(err)
-	}
-	for i := range 2 {
-		if _, _, ok, err := s.NextChunk(ctx, "b3"); !ok || err != nil {
-			t.Fatalf("next chunk %d: ok=%v err=%v", i, ok, err)
-		}
-		s.ChunkReleased(ctx, "b3", i)
-	}
-	for row := 1; row <= 3; row++ {
-		s.SaveRow(ctx, "b3", 0, row, []byte("{}"))
-	}
-	s.SaveRow(ctx, "b3", 1, 6, []byte("{}"))
-	s.SaveRow(ctx, "b3", 1, 6, []byte("{}")) // saved twice: counted once
-	if b, _ := s.Get(ctx, "b3"); b.ProcessedRows != 4 {
-		t.Errorf("got %d rows processed, want 4 (3 of chunk 0, 1 of chunk 1)", b.ProcessedRows)
-	}
-	s.CompleteChunk(ctx, "b3", 0, bulkverify.ChunkCounts{Rows: 5, Verified: 5})
-	if b, _ := s.Get(ctx, "b3"); b.ProcessedRows != 6 {
-		t.Errorf("got %d rows processed, want 6 (all 5 of chunk 0, 1 of chunk 1)", b.ProcessedRows)
 	}
 }

@@ -2,15 +2,23 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// idemPending marks an Idempotency-Key whose request is still running.
-const idemPending = "pending"
+// idemPending prefixes the claim of an Idempotency-Key whose request is
+// still running; the rest is the claimant's nonce.
+const idemPending = "pending:"
+
+// idemClaimTTL bounds how long a claim outlives a request that died; it
+// covers the longest upload.
+const idemClaimTTL = time.Hour
 
 // ErrIdempotencyPending is returned when a request with the same key is
 // still being processed.
@@ -18,29 +26,33 @@ var ErrIdempotencyPending = errors.New("a request with this Idempotency-Key is s
 
 func idemKey(tenant, key string) string { return KeyPrefix + "idem:" + tenant + ":" + key }
 
-// ClaimIdempotencyKey claims key for tenant. It returns ("", nil) when the
-// caller holds the claim and must call Resolve or Release, the batch id when
-// an earlier request with the key succeeded, or ErrIdempotencyPending.
-func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (string, error) {
+// ClaimIdempotencyKey claims key for tenant. It returns the batch id when an
+// earlier request with the key succeeded; otherwise a claim that the caller
+// must pass to Resolve or Release. A key claimed by a running request gives
+// ErrIdempotencyPending.
+func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, claim string, err error) {
 	k := idemKey(tenant, key)
-	ok, err := s.rdb.SetNX(ctx, k, idemPending, 10*time.Minute).Result()
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	claim = idemPending + hex.EncodeToString(nonce[:])
+	ok, err := s.rdb.SetNX(ctx, k, claim, idemClaimTTL).Result()
 	if err != nil {
-		return "", fmt.Errorf("claim idempotency key: %w", err)
+		return "", "", fmt.Errorf("claim idempotency key: %w", err)
 	}
 	if ok {
-		return "", nil
+		return "", claim, nil
 	}
 	v, err := s.rdb.Get(ctx, k).Result()
 	if errors.Is(err, redis.Nil) {
 		return s.ClaimIdempotencyKey(ctx, tenant, key)
 	}
 	if err != nil {
-		return "", fmt.Errorf("read idempotency key: %w", err)
+		return "", "", fmt.Errorf("read idempotency key: %w", err)
 	}
-	if v == idemPending {
-		return "", ErrIdempotencyPending
+	if strings.HasPrefix(v, idemPending) {
+		return "", "", ErrIdempotencyPending
 	}
-	return v, nil
+	return v, "", nil
 }
 
 // ResolveIdempotencyKey records that key produced batch id.
@@ -51,8 +63,12 @@ func (s *Batches) ResolveIdempotencyKey(ctx context.Context, tenant, key, id str
 	return nil
 }
 
-// ReleaseIdempotencyKey forgets a claim whose request failed, so the client
-// can retry with the same key.
-func (s *Batches) ReleaseIdempotencyKey(ctx context.Context, tenant, key string) {
-	s.rdb.Del(context.WithoutCancel(ctx), idemKey(tenant, key))
+var releaseClaimScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`)
+
+// ReleaseIdempotencyKey forgets the claim of a request that failed, so the
+// client can retry with the same key; another request's claim is left alone.
+func (s *Batches) ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string) {
+	releaseClaimScript.Run(context.WithoutCancel(ctx), s.rdb, []string{idemKey(tenant, key)}, claim)
 }

@@ -168,9 +168,14 @@ func (l *Limiter) dispatch() {
 		}
 		l.mu.Unlock()
 		rate := l.currentRate(ctx)
-		// One token per call: AllowAtMost would spend fractions of a token
-		// it does not grant.
-		res, err := l.gcra.AllowN(ctx, l.gcraKey(), l.limit(rate), 1)
+		// Whole tokens only (AllowAtMost would spend fractions of a token it
+		// does not grant): as many as wait, up to the burst, in one call
+		// when the bucket has them, else one.
+		lim := l.limit(rate)
+		res, err := l.gcra.AllowN(ctx, l.gcraKey(), lim, min(n, l.burst))
+		if err == nil && res.Allowed == 0 && min(n, l.burst) > 1 {
+			res, err = l.gcra.AllowN(ctx, l.gcraKey(), lim, 1)
+		}
 		if err != nil {
 			// Redis is unreachable: wait a little rather than spin; the
 			// requests' own deadlines bound how long.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 type BatchStore interface {
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
 	MarkStarted(ctx context.Context, id string) error
+	ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error)
 	CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (storage.ChunkDone, error)
 	MarkCompleted(ctx context.Context, id string, c bulkverify.ChunkCounts) error
 }
@@ -90,51 +92,120 @@ func (h *Handlers) Register(mux *asynq.ServeMux) {
 // VerifyChunk verifies the rows of one chunk, writes them as the chunk's
 // part and records the chunk as done. A chunk delivered again overwrites its
 // part, is counted once, and does not call the upstream again for the rows
-// it had finished.
+// it had finished. On its last allowed attempt, a chunk that still cannot be
+// verified is written with its unfinished rows FAILED, so that its batch
+// completes instead of waiting forever.
 func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 	p, err := jobs.DecodeVerifyChunk(t.Payload())
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	done, err := h.Batches.ChunkIsDone(ctx, p.BatchID, p.Index)
+	if err != nil {
+		return err
+	}
+	if done {
+		// Delivered again after it completed (a lost acknowledgement): its
+		// part is written; only what follows completion may be missing.
+		h.Log.Info("chunk already done; not verified again", "batch", p.BatchID, "chunk", p.Index)
+		return h.finishChunk(ctx, p, nil)
+	}
+	results, err := h.verifyChunk(ctx, p)
+	if err != nil {
+		if !lastAttempt(ctx, err) {
+			return err
+		}
+		return h.giveUp(ctx, p, err)
+	}
+	return h.finishChunk(ctx, p, results)
+}
+
+func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkverify.Result, error) {
 	spec, ok := bulkverify.Specs[p.Provider]
 	if !ok {
-		return fmt.Errorf("chunk %d of batch %s: unknown provider %q: %w", p.Index, p.BatchID, p.Provider, asynq.SkipRetry)
+		return nil, fmt.Errorf("chunk %d of batch %s: unknown provider %q: %w", p.Index, p.BatchID, p.Provider, asynq.SkipRetry)
 	}
 	v, ok := h.Verifiers[p.Provider]
 	if !ok {
-		return fmt.Errorf("chunk %d of batch %s: this worker has no %s client configured", p.Index, p.BatchID, p.Provider)
+		return nil, fmt.Errorf("no worker has a %s client: set BV_%s_BASE_URL and its credentials on the workers", p.Provider, strings.ToUpper(p.Provider))
 	}
 	if err := h.Batches.MarkStarted(ctx, p.BatchID); err != nil {
-		return err
+		return nil, err
 	}
 	rows, reasons, err := h.readChunk(ctx, p, spec)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	results, err := h.verifyRows(WithBatch(ctx, p.BatchID), p, v, rows, reasons)
+	return h.verifyRows(WithBatch(ctx, p.BatchID), p, v, rows, reasons)
+}
+
+// lastAttempt reports whether asynq will not deliver the task again after
+// err. A rate-limit hand-back never is the last: verifyRows caps those.
+func lastAttempt(ctx context.Context, err error) bool {
+	if !IsFailure(err) {
+		return false
+	}
+	if errors.Is(err, asynq.SkipRetry) {
+		return true
+	}
+	retried, ok1 := asynq.GetRetryCount(ctx)
+	maxRetry, ok2 := asynq.GetMaxRetry(ctx)
+	return ok1 && ok2 && retried >= maxRetry
+}
+
+// giveUp completes a chunk that cannot be verified: rows already finished
+// keep their results, the others are FAILED/UPSTREAM_UNAVAILABLE with cause.
+func (h *Handlers) giveUp(ctx context.Context, p jobs.VerifyChunk, cause error) error {
+	spec := bulkverify.Specs[p.Provider] // the zero Spec reads rows all the same
+	rows, _, err := h.readChunk(ctx, p, spec)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (and giving up failed too: %v)", cause, err)
 	}
-	part, err := encodePart(results)
-	if err != nil {
-		return err
+	saved, _ := h.Checkpoints.SavedRows(ctx, p.BatchID, p.Index)
+	reason := strings.TrimSuffix(cause.Error(), ": "+asynq.SkipRetry.Error())
+	results := make([]bulkverify.Result, len(rows))
+	for i, row := range rows {
+		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {
+			continue
+		}
+		results[i] = bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
+			"the row could not be verified ("+reason+"); submit it again", true)
+		results[i].VerifiedAt = h.Now().UTC().Format(time.RFC3339)
+		h.Metrics.observeRow(p.Provider, results[i])
 	}
-	if err := h.Files.Put(ctx, storage.PartKey(p.BatchID, p.Index), part); err != nil {
-		return err
+	h.Log.Error("chunk given up: its unfinished rows are FAILED", "batch", p.BatchID, "chunk", p.Index, "err", cause)
+	if err := h.finishChunk(ctx, p, results); err != nil {
+		return fmt.Errorf("%w (and giving up failed too: %v)", cause, err)
 	}
+	return nil
+}
+
+// finishChunk writes the chunk's part, records it done and moves the batch
+// on: the next chunks, or the finalizer. With no results, the part is taken
+// as written already.
+func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results []bulkverify.Result) error {
 	var counts bulkverify.ChunkCounts
-	for _, r := range results {
-		counts.Add(r)
+	if results != nil {
+		part, err := encodePart(results)
+		if err != nil {
+			return err
+		}
+		if err := h.Files.Put(ctx, storage.PartKey(p.BatchID, p.Index), part); err != nil {
+			return err
+		}
+		for _, r := range results {
+			counts.Add(r)
+		}
 	}
 	done, err := h.Batches.CompleteChunk(ctx, p.BatchID, p.Index, counts)
+	if errors.Is(err, storage.ErrBatchNotFound) {
+		return fmt.Errorf("%w (its state expired or was deleted): %w", err, asynq.SkipRetry)
+	}
 	if err != nil {
 		return err
 	}
 	if err := h.Checkpoints.DropSavedRows(ctx, p.BatchID, p.Index); err != nil {
 		h.Log.Warn("drop saved rows; they expire on their own", "batch", p.BatchID, "chunk", p.Index, "err", err)
-	}
-	if !done.First {
-		h.Log.Info("chunk delivered again; counted once", "batch", p.BatchID, "chunk", p.Index)
 	}
 	if done.AllDone {
 		return h.enqueueFinalize(ctx, p.BatchID)

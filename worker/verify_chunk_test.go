@@ -173,3 +173,48 @@ func TestThrottledRowsFailOnTheLastAllowedDelivery(t *testing.T) {
 		}
 	}
 }
+
+// A chunk that cannot be verified at all still completes on its last
+// attempt, its rows FAILED with the reason, so the batch does not wait
+// forever.
+func TestAChunkThatCannotBeVerifiedIsGivenUpOnItsLastAttempt(t *testing.T) {
+	h, task, files, _ := newChunkFixture(t, 5)
+	p, _ := jobs.DecodeVerifyChunk(task.Payload())
+	p.Provider = "retired-provider" // no such provider: asynq will not retry
+	ctx := context.Background()
+	if err := h.VerifyChunk(ctx, asynq.NewTask(jobs.TypeVerifyChunk, jobs.EncodeVerifyChunk(p))); err != nil {
+		t.Fatalf("got %v, want the chunk given up and completed", err)
+	}
+	part, err := files.get(storage.PartKey("b1", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, _ := decodePart(bytes.NewReader(part))
+	if len(results) != 5 {
+		t.Fatalf("part has %d rows, want 5", len(results))
+	}
+	for _, r := range results {
+		if r.Status != bulkverify.StatusFailed || r.Code != bulkverify.CodeUpstreamUnavailable || !strings.Contains(r.Message, "retired-provider") {
+			t.Errorf("row %d: got %s/%s %q, want FAILED/UPSTREAM_UNAVAILABLE naming the provider", r.RowNumber, r.Status, r.Code, r.Message)
+		}
+	}
+	b, _ := h.Batches.Get(ctx, "b1")
+	if b.DoneChunks != 1 || b.State != bulkverify.StateFinalizing {
+		t.Errorf("batch: %d chunks done, state %s; want 1, finalizing", b.DoneChunks, b.State)
+	}
+}
+
+// A chunk delivered again after it completed is not verified again.
+func TestADoneChunkIsNotVerifiedAgain(t *testing.T) {
+	h, task, _, v := newChunkFixture(t, 5)
+	v.blocked = false
+	ctx := context.Background()
+	for range 2 {
+		if err := h.VerifyChunk(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := v.calls[1]; got != 1 {
+		t.Errorf("row 1 verified %d times across two deliveries, want 1", got)
+	}
+}

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynq/x/metrics"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bulkverify/bulkverify"
@@ -37,6 +39,9 @@ type app struct {
 	files   *storage.Files
 	batches *storage.Batches
 	reg     *prometheus.Registry
+	// serving is set when this process also serves the API, whose
+	// /metrics then covers the worker too.
+	serving bool
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -49,7 +54,8 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 func (a *app) open(ctx context.Context, createBucket bool) error {
 	opt, err := redis.ParseURL(a.cfg.RedisURL)
 	if err != nil {
-		return fmt.Errorf("BV_REDIS_URL: %w", err)
+		// The error quotes the URL, password and all.
+		return errors.New("BV_REDIS_URL cannot be parsed: want redis://[user:pass@]host:port/db with special characters percent-encoded")
 	}
 	a.rdb = redis.NewClient(opt)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -71,6 +77,7 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 	a.batches = storage.NewBatches(a.rdb, time.Now, 30*24*time.Hour)
 	a.reg = prometheus.NewRegistry()
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.reg.MustRegister(metrics.NewQueueMetricsCollector(asynq.NewInspectorFromRedisClient(a.rdb)))
 	return nil
 }
 
@@ -214,17 +221,47 @@ func (a *app) runWorker(ctx context.Context) error {
 		Logger:          asynqLogger{a.log},
 		LogLevel:        asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			if !worker.IsFailure(err) {
+				a.log.Debug("task handed back", "type", t.Type(), "err", err)
+				return
+			}
 			a.log.Warn("task failed", "type", t.Type(), "err", err)
 		}),
 	})
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
+	if err := a.serveMetrics(ctx); err != nil {
+		return err
+	}
 	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Handlers: h, Every: a.cfg.SweepInterval, Log: a.log}
 	go sweeper.Run(ctx)
 	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
 	<-ctx.Done()
 	srv.Shutdown()
+	return nil
+}
+
+// serveMetrics serves the worker's /metrics on BV_METRICS_ADDR until ctx
+// ends. dev serves them on the API instead.
+func (a *app) serveMetrics(ctx context.Context) error {
+	if a.cfg.MetricsAddr == "off" || a.serving {
+		return nil
+	}
+	ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("serve worker metrics on %s: %w (set BV_METRICS_ADDR to a free address, or off)", a.cfg.MetricsAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	a.log.Info("worker metrics", "url", listenURL(ln.Addr())+"/metrics")
 	return nil
 }
 

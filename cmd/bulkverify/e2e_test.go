@@ -336,6 +336,7 @@ func prodEnv(t *testing.T) map[string]string {
 		"BV_REDIS_URL":                redistest.URL(t),
 		"BV_HTTP_ADDR":                "127.0.0.1:0",
 		"BV_LOG_LEVEL":                "warn",
+		"BV_METRICS_ADDR":             "127.0.0.1:0",
 		"BV_CLIENTS":                  "demo:demo-secret,other:other-secret",
 		"BV_S3_ENDPOINT":              s3.URL,
 		"BV_S3_ACCESS_KEY_ID":         "test",

@@ -55,6 +55,7 @@ func runWork(ctx context.Context, args []string, getenv func(string) string, std
 
 // serveAndWork runs the API and a worker together until ctx ends.
 func (a *app) serveAndWork(ctx context.Context, stdout io.Writer) error {
+	a.serving = true
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.serveAPI(gctx, a.cfg.HTTPAddr, stdout) })
 	g.Go(func() error { return a.runWorker(gctx) })
