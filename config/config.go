@@ -16,7 +16,7 @@ type Config struct {
 	HTTPAddr string
 	// MetricsAddr is where `work` serves /metrics; "off" disables it.
 	MetricsAddr string
-	RedisURL string
+	RedisURL    string
 
 	S3Endpoint  string
 	S3Bucket    string
