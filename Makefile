@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin/bulkverify
 
-.PHONY: help build run test test-short lint bench bench-ratelimit
+.PHONY: help build run test test-short lint bench bench-ratelimit deploy-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,3 +31,6 @@ bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker pr
 	@echo; cat .bench/ratelimit.md
 
 bench: bench-ratelimit ## every benchmark
+
+deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types), no Docker or cluster needed
+	cd deploy/validate && $(GO) run .
