@@ -30,7 +30,10 @@ bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker pr
 	BV_BENCH_REPORT=$(CURDIR)/.bench/ratelimit.md $(GO) test -tags bench -count=1 -timeout 20m -v -run 'Test' ./bench/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 	@echo; cat .bench/ratelimit.md
 
-bench: bench-ratelimit ## every benchmark
+bench-go: ## Go micro-benchmarks (CSV intake)
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./jobs/
+
+bench: bench-go bench-ratelimit ## every benchmark
 
 deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types), no Docker or cluster needed
 	cd deploy/validate && $(GO) run .
