@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin/bulkverify
 
-.PHONY: help build run test test-short lint bench bench-ratelimit deploy-check
+.PHONY: help build run test test-short lint bench bench-ratelimit deploy-check bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
