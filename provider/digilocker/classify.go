@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // The operations the adapter performs, as named in UpstreamError.Op,
@@ -46,15 +47,7 @@ var SpecErrors = []SpecError{
 }
 
 // Outcome is what the adapter makes of an error answer.
-type Outcome struct {
-	// Transient means Verify returns a *bulkverify.UpstreamError, which the
-	// caller retries and finally reports as UPSTREAM_UNAVAILABLE; Status,
-	// Code and Retryable are then unset.
-	Transient bool
-	Status    bulkverify.Status
-	Code      bulkverify.Code
-	Retryable bool
-}
+type Outcome = upstream.Outcome
 
 // Classify maps an error answer, by HTTP status and error code, to an
 // Outcome. A code from the spec's tables decides (it is trimmed first: the

@@ -4,13 +4,13 @@ package digilocker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Defaults for Config's zero fields.
@@ -48,17 +48,11 @@ var _ bulkverify.Verifier = (*Client)(nil)
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	c := &Client{
-		base:    strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/"),
+		base:    upstream.BaseURL(cfg.BaseURL),
 		secret:  []byte(cfg.ClientSecret),
-		http:    cfg.HTTPClient,
-		now:     cfg.Now,
+		http:    upstream.HTTPClient(cfg.HTTPClient, DefaultTimeout),
+		now:     upstream.Clock(cfg.Now),
 		maxFile: cfg.MaxFileBytes,
-	}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: DefaultTimeout}
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	if c.maxFile <= 0 {
 		c.maxFile = DefaultMaxFileBytes
@@ -82,12 +76,7 @@ func New(cfg Config) *Client {
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
 	token := row.Get("access_token")
 	res, err := c.verify(ctx, row, token)
-	res.Message = c.redact(res.Message, token)
-	var ue *bulkverify.UpstreamError
-	if errors.As(err, &ue) {
-		ue.Reason = c.redact(ue.Reason, token)
-	}
-	return res, err
+	return upstream.RedactAnswer(res, err, token, string(c.secret))
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row, token string) (bulkverify.Result, error) {
@@ -95,11 +84,11 @@ func (c *Client) verify(ctx context.Context, row bulkverify.Row, token string) (
 		return bulkverify.Failed(row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
 	}
 	if stop, err := c.checkUser(ctx, row, token); stop != nil || err != nil {
-		return deref(stop), err
+		return upstream.Deref(stop), err
 	}
 	doc, stop, err := c.findDocument(ctx, row, token)
 	if stop != nil || err != nil {
-		return deref(stop), err
+		return upstream.Deref(stop), err
 	}
 	return c.checkFile(ctx, row, token, doc)
 }
@@ -176,23 +165,4 @@ func docTypes(items []IssuedFile) []string {
 		}
 	}
 	return types
-}
-
-// redact removes the access token and client secret from s. Values shorter
-// than 8 characters are left alone: replacing them would garble messages and
-// no real token or secret is that short.
-func (c *Client) redact(s, token string) string {
-	for _, v := range []string{token, string(c.secret)} {
-		if len(v) >= 8 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	return s
-}
-
-func deref(r *bulkverify.Result) bulkverify.Result {
-	if r == nil {
-		return bulkverify.Result{}
-	}
-	return *r
 }

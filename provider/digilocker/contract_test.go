@@ -8,6 +8,7 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // specTables are the error tables of "Get User Details", "Get List of
@@ -152,7 +153,7 @@ func TestSimulatorFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeBody(resp)
+	defer upstream.CloseBody(resp)
 	body := SimFile(panURI)
 	if resp.Header.Get("Content-Type") != "application/pdf" || resp.ContentLength != int64(len(body)) {
 		t.Errorf("got Content-Type %q Content-Length %d, want application/pdf %d", resp.Header.Get("Content-Type"), resp.ContentLength, len(body))

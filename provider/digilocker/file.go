@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // checkFile downloads doc's file and checks it against its hmac header.
@@ -23,7 +24,7 @@ func (c *Client) checkFile(ctx context.Context, row bulkverify.Row, token string
 	if err != nil {
 		return bulkverify.Result{}, err
 	}
-	defer closeBody(resp)
+	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		stop, err := c.errorAnswer(row, OpFile, doc.URI, resp)
 		if err != nil {

@@ -7,17 +7,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode"
 
 	"github.com/bulkverify/bulkverify"
-)
-
-// Body limits: a JSON answer, an error answer, and what is read off a body
-// before closing it so the connection can be reused.
-const (
-	maxJSONBytes  = 4 << 20
-	maxErrorBytes = 64 << 10
-	maxDrainBytes = 64 << 10
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // get sends GET base+path with the bearer token. A transport error comes
@@ -42,11 +34,11 @@ func (c *Client) getJSON(ctx context.Context, row bulkverify.Row, token, op, pat
 	if err != nil {
 		return nil, err
 	}
-	defer closeBody(resp)
+	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		return c.errorAnswer(row, op, "", resp)
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJSONBytes)).Decode(v); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(v); err != nil {
 		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
 	}
 	return nil, nil
@@ -57,8 +49,8 @@ func (c *Client) getJSON(ctx context.Context, row bulkverify.Row, token, op, pat
 // given, names what op was about in the message.
 func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.Response) (*bulkverify.Result, error) {
 	var e APIError
-	_ = json.NewDecoder(io.LimitReader(resp.Body, maxErrorBytes)).Decode(&e) // a body that is not the spec's still has a status
-	e.Description = clip(e.Description)
+	_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // a body that is not the spec's still has a status
+	e.Description = upstream.Clip(e.Description)
 	o := Classify(resp.StatusCode, e.Code)
 	if o.Transient {
 		reason := e.Code
@@ -70,19 +62,13 @@ func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.
 			Op:         op,
 			StatusCode: resp.StatusCode,
 			Reason:     strings.TrimPrefix(reason, ": "),
-			Wait:       ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
+			Wait:       upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
 		}
 	}
 	if subject != "" {
 		op += " " + subject
 	}
-	msg := outcomeMessage(o, op, resp.StatusCode, e)
-	var r bulkverify.Result
-	if o.Status == bulkverify.StatusNotVerified {
-		r = bulkverify.NotVerified(row, o.Code, msg)
-	} else {
-		r = bulkverify.Failed(row, o.Code, msg, o.Retryable)
-	}
+	r := o.Result(row, outcomeMessage(o, op, resp.StatusCode, e))
 	return &r, nil
 }
 
@@ -105,25 +91,4 @@ func outcomeMessage(o Outcome, op string, status int, e APIError) string {
 	default:
 		return fmt.Sprintf("DigiLocker rejected the request to %s (%s): check the row's doctype and uri; submitting it unchanged will fail the same way", op, answer)
 	}
-}
-
-// clip keeps upstream text printable and short.
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "..."
-	}
-	return s
-}
-
-// closeBody reads what is left of a small body, so the connection can be
-// reused, and closes it.
-func closeBody(resp *http.Response) {
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrainBytes)
-	resp.Body.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // The operations the adapter performs, as named in UpstreamError.Op,
@@ -41,15 +42,7 @@ var SpecErrors = []SpecError{
 }
 
 // Outcome is what the adapter makes of an error answer.
-type Outcome struct {
-	// Transient means Verify returns a *bulkverify.UpstreamError, which the
-	// caller retries and finally reports as UPSTREAM_UNAVAILABLE; Status,
-	// Code and Retryable are then unset.
-	Transient bool
-	Status    bulkverify.Status
-	Code      bulkverify.Code
-	Retryable bool
-}
+type Outcome = upstream.Outcome
 
 // Classify maps an error answer of op, by HTTP status and the upstream's
 // errors (the errors list of the API, the OAuth2 error code of the token

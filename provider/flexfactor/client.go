@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Defaults for Config's zero fields.
@@ -66,18 +67,12 @@ var _ bulkverify.Verifier = (*Client)(nil)
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	c := &Client{
-		base:     strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/"),
+		base:     upstream.BaseURL(cfg.BaseURL),
 		clientID: cfg.ClientID,
 		secret:   cfg.ClientSecret,
-		api:      cfg.HTTPClient,
-		now:      cfg.Now,
+		api:      upstream.HTTPClient(cfg.HTTPClient, DefaultTimeout),
+		now:      upstream.Clock(cfg.Now),
 		maxFile:  cfg.MaxFileBytes,
-	}
-	if c.api == nil {
-		c.api = &http.Client{Timeout: DefaultTimeout}
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	if c.maxFile <= 0 {
 		c.maxFile = DefaultMaxFileBytes
@@ -121,12 +116,7 @@ type job struct {
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
 	j := &job{row: row}
 	res, err := c.verify(ctx, j)
-	res.Message = c.redact(res.Message, j.used)
-	var ue *bulkverify.UpstreamError
-	if errors.As(err, &ue) {
-		ue.Reason = c.redact(ue.Reason, j.used)
-	}
-	return res, err
+	return upstream.RedactAnswer(res, err, append([]string{c.secret}, j.used...)...)
 }
 
 func (c *Client) verify(ctx context.Context, j *job) (bulkverify.Result, error) {
@@ -137,7 +127,7 @@ func (c *Client) verify(ctx context.Context, j *job) (bulkverify.Result, error) 
 	j.want = distinct(bulkverify.SplitList(j.row.Get("document_types")))
 	docs, stop, err := c.findDocuments(ctx, j)
 	if stop != nil || err != nil {
-		return deref(stop), err
+		return upstream.Deref(stop), err
 	}
 	files := make([]file, 0, len(docs))
 	relisted := false
@@ -149,14 +139,14 @@ func (c *Client) verify(ctx context.Context, j *job) (bulkverify.Result, error) 
 			relisted = true
 			fresh, stop, err := c.findDocuments(ctx, j)
 			if stop != nil || err != nil {
-				return deref(stop), err
+				return upstream.Deref(stop), err
 			}
 			files = files[:sameDocuments(docs, fresh, len(files))]
 			docs = fresh
 			continue
 		}
 		if stop, err := c.downloadFailed(j, doc, err); stop != nil || err != nil {
-			return deref(stop), err
+			return upstream.Deref(stop), err
 		}
 		if problems := f.check(doc); len(problems) > 0 {
 			return integrityFailed(j, doc, f, problems), nil
@@ -187,18 +177,6 @@ func (c *Client) verified(j *job, docs []Document, files []file) bulkverify.Resu
 	return r
 }
 
-// redact removes the client secret and the access tokens used from s.
-// Values shorter than 8 characters are left alone: replacing them would
-// garble messages and no real token or secret is that short.
-func (c *Client) redact(s string, tokens []string) string {
-	for _, v := range append([]string{c.secret}, tokens...) {
-		if len(v) >= 8 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	return s
-}
-
 // normalizeHosts lower-cases hosts and drops empty ones and trailing dots.
 func normalizeHosts(hosts []string) []string {
 	var out []string
@@ -227,11 +205,4 @@ func distinct(items []string) []string {
 		}
 	}
 	return out
-}
-
-func deref(r *bulkverify.Result) bulkverify.Result {
-	if r == nil {
-		return bulkverify.Result{}
-	}
-	return *r
 }

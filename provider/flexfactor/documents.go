@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // findDocuments lists the application's documents and picks one of each
@@ -59,7 +60,7 @@ func (c *Client) list(ctx context.Context, j *job) (DocumentList, error) {
 			return DocumentList{}, err
 		}
 		if resp.StatusCode == http.StatusUnauthorized && !refreshed {
-			closeBody(resp)
+			upstream.CloseBody(resp)
 			c.tokens.invalidate(token)
 			continue
 		}
@@ -69,14 +70,14 @@ func (c *Client) list(ctx context.Context, j *job) (DocumentList, error) {
 
 // readList decodes a list answer and closes its body.
 func (c *Client) readList(resp *http.Response) (DocumentList, error) {
-	defer closeBody(resp)
+	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		var e APIError
-		_ = json.NewDecoder(io.LimitReader(resp.Body, maxErrorBytes)).Decode(&e) // the status alone still classifies
+		_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // the status alone still classifies
 		return DocumentList{}, c.refusal(OpList, resp, e.Errors...)
 	}
 	var list DocumentList
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJSONBytes)).Decode(&list); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(&list); err != nil {
 		return DocumentList{}, &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: OpList, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
 	}
 	if !list.Success {

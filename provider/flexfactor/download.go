@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // sniffLen is how many leading bytes of a file are kept for its type check:
@@ -53,7 +54,7 @@ func (c *Client) download(ctx context.Context, doc Document) (file, error) {
 		}
 		return file{}, err
 	}
-	defer closeBody(resp)
+	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		return file{}, c.refusal(OpDownload, resp, downloadErrors(resp.Body)...)
 	}
@@ -150,7 +151,7 @@ func integrityFailed(j *job, doc Document, f file, problems []string) bulkverify
 // downloadErrors returns what a refused download's body says: the Code and
 // Message of an S3-style XML error, or the errors or message of a JSON one.
 func downloadErrors(body io.Reader) []string {
-	b, _ := io.ReadAll(io.LimitReader(body, maxErrorBytes))
+	b, _ := io.ReadAll(io.LimitReader(body, upstream.MaxErrorBytes))
 	var x struct {
 		Code    string `xml:"Code"`
 		Message string `xml:"Message"`

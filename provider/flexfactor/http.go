@@ -3,22 +3,13 @@ package flexfactor
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/bulkverify/bulkverify"
-)
-
-// Body limits: a JSON answer, an error answer, and what is read off a body
-// before closing it so the connection can be reused.
-const (
-	maxJSONBytes  = 4 << 20
-	maxErrorBytes = 64 << 10
-	maxDrainBytes = 64 << 10
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // refusal is an error answer the adapter has read: what was being done, the
@@ -56,9 +47,9 @@ func (r *refusal) answer() string {
 // refusal reads the status and Retry-After of an error answer; errs are
 // what its body said.
 func (c *Client) refusal(op string, resp *http.Response, errs ...string) *refusal {
-	r := &refusal{op: op, status: resp.StatusCode, wait: ParseRetryAfter(resp.Header.Get("Retry-After"), c.now())}
+	r := &refusal{op: op, status: resp.StatusCode, wait: upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now())}
 	for _, e := range errs {
-		if e = clip(e); e != "" {
+		if e = upstream.Clip(e); e != "" {
 			r.errs = append(r.errs, e)
 		}
 	}
@@ -126,13 +117,7 @@ func (c *Client) settle(j *job, subject string, err error) (*bulkverify.Result, 
 			Wait:       ref.wait,
 		}
 	}
-	msg := outcomeMessage(o, ref, subject)
-	var r bulkverify.Result
-	if o.Status == bulkverify.StatusNotVerified {
-		r = bulkverify.NotVerified(j.row, o.Code, msg)
-	} else {
-		r = bulkverify.Failed(j.row, o.Code, msg, o.Retryable)
-	}
+	r := o.Result(j.row, outcomeMessage(o, ref, subject))
 	return &r, nil
 }
 
@@ -160,30 +145,9 @@ func outcomeMessage(o Outcome, ref *refusal, subject string) string {
 	}
 }
 
-// clip keeps upstream text printable and short.
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "..."
-	}
-	return s
-}
-
 // withoutQuery returns raw without its query and fragment.
 func withoutQuery(raw string) string {
 	raw, _, _ = strings.Cut(raw, "#")
 	raw, _, _ = strings.Cut(raw, "?")
 	return raw
-}
-
-// closeBody reads what is left of a small body, so the connection can be
-// reused, and closes it.
-func closeBody(resp *http.Response) {
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrainBytes)
-	resp.Body.Close()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Token lifetimes.
@@ -116,23 +117,23 @@ func (t *tokens) fetch(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer closeBody(resp)
+	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		var e struct {
 			OAuthError
 			APIError // a gateway in front may answer like the API
 		}
-		_ = json.NewDecoder(io.LimitReader(resp.Body, maxErrorBytes)).Decode(&e) // the status alone still classifies
+		_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // the status alone still classifies
 		return "", t.c.refusal(OpToken, resp, append([]string{e.Code, e.Description}, e.Errors...)...)
 	}
 	var tr TokenResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJSONBytes)).Decode(&tr); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(&tr); err != nil {
 		return "", &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: OpToken, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
 	}
 	tr.AccessToken = strings.TrimSpace(tr.AccessToken)
 	if tr.AccessToken == "" || (tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer")) {
 		return "", &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: OpToken, StatusCode: resp.StatusCode,
-			Reason: "the answer holds no bearer token (token_type " + clip(tr.TokenType) + ")"}
+			Reason: "the answer holds no bearer token (token_type " + upstream.Clip(tr.TokenType) + ")"}
 	}
 	t.store(tr.AccessToken, time.Duration(tr.ExpiresIn)*time.Second)
 	return tr.AccessToken, nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // CodeUserNotFound is the code of a NOT_VERIFIED row whose user_handle Sila
@@ -17,15 +18,7 @@ const CodeUserNotFound bulkverify.Code = "USER_NOT_FOUND"
 const OpList = "list documents"
 
 // Outcome is what the adapter makes of an error answer.
-type Outcome struct {
-	// Transient means Verify returns a *bulkverify.UpstreamError, which the
-	// caller retries and finally reports as UPSTREAM_UNAVAILABLE; Status,
-	// Code and Retryable are then unset.
-	Transient bool
-	Status    bulkverify.Status
-	Code      bulkverify.Code
-	Retryable bool
-}
+type Outcome = upstream.Outcome
 
 // ErrorAnswer is one error answer of POST /0.2/list_documents: its HTTP
 // status, its message as the simulator sends it, and what the adapter

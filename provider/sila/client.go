@@ -5,12 +5,12 @@ package sila
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Defaults and limits.
@@ -56,18 +56,12 @@ var _ bulkverify.Verifier = (*Client)(nil)
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	c := &Client{
-		base:      strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/"),
+		base:      upstream.BaseURL(cfg.BaseURL),
 		token:     strings.TrimSpace(cfg.AccessToken),
 		appHandle: strings.TrimSpace(cfg.AppHandle),
-		http:      cfg.HTTPClient,
-		now:       cfg.Now,
+		http:      upstream.HTTPClient(cfg.HTTPClient, DefaultTimeout),
+		now:       upstream.Clock(cfg.Now),
 		maxPages:  DefaultMaxPages,
-	}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: DefaultTimeout}
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	return c
 }
@@ -86,12 +80,7 @@ func New(cfg Config) *Client {
 // The access token never appears in a message or error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
 	res, err := c.verify(ctx, row)
-	res.Message = c.redact(res.Message)
-	var ue *bulkverify.UpstreamError
-	if errors.As(err, &ue) {
-		ue.Reason = c.redact(ue.Reason)
-	}
-	return res, err
+	return upstream.RedactAnswer(res, err, c.token)
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
@@ -104,7 +93,7 @@ func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Res
 	q := queryOf(row)
 	l, stop, err := c.listAll(ctx, row, q)
 	if stop != nil || err != nil {
-		return deref(stop), err
+		return upstream.Deref(stop), err
 	}
 	return c.judge(row, q, l), nil
 }
@@ -118,21 +107,4 @@ func (c *Client) configProblem() string {
 		return "no Sila app handle is configured: set BV_SILA_APP_HANDLE, then submit the row again"
 	}
 	return ""
-}
-
-// redact removes the access token from s. A token shorter than 8
-// characters is left alone: replacing it would garble messages and no real
-// token is that short.
-func (c *Client) redact(s string) string {
-	if len(c.token) >= 8 {
-		s = strings.ReplaceAll(s, c.token, "[redacted]")
-	}
-	return s
-}
-
-func deref(r *bulkverify.Result) bulkverify.Result {
-	if r == nil {
-		return bulkverify.Result{}
-	}
-	return *r
 }

@@ -4,21 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
-	"unicode"
 
 	"github.com/bulkverify/bulkverify"
-)
-
-// Body limits: a JSON answer (a page of 100 documents is about 40 KB), an
-// error answer, and what is read off a body before closing it so the
-// connection can be reused.
-const (
-	maxJSONBytes  = 4 << 20
-	maxErrorBytes = 64 << 10
-	maxDrainBytes = 64 << 10
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // post sends POST base+path with body as JSON and the bearer token. A
@@ -43,7 +32,7 @@ func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Resp
 func (c *Client) errorAnswer(row bulkverify.Row, q query, resp *http.Response, e APIError) (*bulkverify.Result, error) {
 	o := Classify(resp.StatusCode, e)
 	if o.Transient {
-		reason := clip(e.text())
+		reason := upstream.Clip(e.text())
 		if reason == "" {
 			reason = http.StatusText(resp.StatusCode)
 		}
@@ -52,16 +41,10 @@ func (c *Client) errorAnswer(row bulkverify.Row, q query, resp *http.Response, e
 			Op:         OpList,
 			StatusCode: resp.StatusCode,
 			Reason:     reason,
-			Wait:       ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
+			Wait:       upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
 		}
 	}
-	msg := outcomeMessage(o, resp.StatusCode, e, q)
-	var r bulkverify.Result
-	if o.Status == bulkverify.StatusNotVerified {
-		r = bulkverify.NotVerified(row, o.Code, msg)
-	} else {
-		r = bulkverify.Failed(row, o.Code, msg, o.Retryable)
-	}
+	r := o.Result(row, outcomeMessage(o, resp.StatusCode, e, q))
 	return &r, nil
 }
 
@@ -71,7 +54,7 @@ func outcomeMessage(o Outcome, status int, e APIError, q query) string {
 	if status/100 == 2 {
 		answer += " with success false"
 	}
-	if text := clip(e.text()); text != "" {
+	if text := upstream.Clip(e.text()); text != "" {
 		answer += ": " + text
 	}
 	switch {
@@ -88,25 +71,4 @@ func outcomeMessage(o Outcome, status int, e APIError, q query) string {
 	default:
 		return fmt.Sprintf("Sila refused to %s (%s): submitting the row unchanged will fail the same way", OpList, answer)
 	}
-}
-
-// clip keeps upstream text printable and short.
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "..."
-	}
-	return s
-}
-
-// closeBody reads what is left of a small body, so the connection can be
-// reused, and closes it.
-func closeBody(resp *http.Response) {
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrainBytes)
-	resp.Body.Close()
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // listing is what the pages of one row's list held.
@@ -45,15 +46,15 @@ func (c *Client) listPage(ctx context.Context, row bulkverify.Row, q query, page
 	if err != nil {
 		return ListDocumentsResponse{}, nil, err
 	}
-	defer closeBody(resp)
+	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		var e APIError
-		_ = json.NewDecoder(io.LimitReader(resp.Body, maxErrorBytes)).Decode(&e) // a body that is not Sila's still has a status
+		_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // a body that is not Sila's still has a status
 		stop, err := c.errorAnswer(row, q, resp, e)
 		return ListDocumentsResponse{}, stop, err
 	}
 	var out ListDocumentsResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJSONBytes)).Decode(&out); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(&out); err != nil {
 		return ListDocumentsResponse{}, nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderSila, Op: OpList, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
 	}
 	if out.failed() {

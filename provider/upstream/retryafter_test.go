@@ -1,4 +1,4 @@
-package flexfactor
+package upstream
 
 import (
 	"net/http"

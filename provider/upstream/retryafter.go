@@ -1,4 +1,7 @@
-package flexfactor
+// Package upstream holds what the provider clients share: Retry-After
+// parsing, reading and closing answers, clipping and redacting upstream
+// text, and the outcome of an error answer.
+package upstream
 
 import (
 	"net/http"
@@ -7,8 +10,7 @@ import (
 	"time"
 )
 
-// MaxRetryAfter bounds the delay ParseRetryAfter returns. ParseRetryAfter
-// is the same as the digilocker adapter's: providers do not import each other.
+// MaxRetryAfter bounds the delay ParseRetryAfter returns.
 const MaxRetryAfter = 24 * time.Hour
 
 // ParseRetryAfter returns the delay a Retry-After header value asks for at
