@@ -96,3 +96,22 @@ func TestAuthentication(t *testing.T) {
 		}
 	})
 }
+
+func TestTheWebUIIsServedWithoutCredentials(t *testing.T) {
+	h := newAuthServer(time.Now).Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /: got %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	for _, want := range []string{"/v1/verification/batch?provider=", "batch-processing-status", `id="file"`} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("the page does not contain %q", want)
+		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nope", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /nope: got %d, want 404", rec.Code)
+	}
+}

@@ -74,6 +74,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /v1/authorize", s.handleAuthorize)
 	mux.Handle("POST /v1/verification/batch", s.authenticate(http.HandlerFunc(s.handleBatchCreate)))
 	mux.Handle("GET /v1/verification/batch-processing-status", s.authenticate(http.HandlerFunc(s.handleBatchStatus)))
+	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /metrics", s.Metrics.Handler())
