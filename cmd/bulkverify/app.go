@@ -170,7 +170,7 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		return fmt.Errorf("listen on %s (BV_HTTP_ADDR): %w", addr, err)
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "api: %s\n", listenURL(ln.Addr()))
+	fmt.Fprintf(stdout, "api: %s\nweb UI: %s/\n", listenURL(ln.Addr()), listenURL(ln.Addr()))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
