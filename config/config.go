@@ -17,6 +17,8 @@ type Config struct {
 	// MetricsAddr is where `work` serves /metrics; "off" disables it.
 	MetricsAddr string
 	RedisURL    string
+	// RedisMode is single, cluster or sentinel.
+	RedisMode string
 
 	S3Endpoint  string
 	S3Bucket    string
@@ -73,6 +75,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		HTTPAddr:                l.str("BV_HTTP_ADDR", ":8080"),
 		RedisURL:                l.str("BV_REDIS_URL", ""),
+		RedisMode:               l.str("BV_REDIS_MODE", "single"),
 		S3Endpoint:              l.str("BV_S3_ENDPOINT", ""),
 		S3Bucket:                l.str("BV_S3_BUCKET", "bulkverify"),
 		S3Region:                l.str("BV_S3_REGION", "us-east-1"),
@@ -125,6 +128,11 @@ func Load(getenv func(string) string) (Config, error) {
 			l.fail("BV_REDIS_URL=%s: want redis://[user:pass@]host:port/db or rediss://...", redactURL(r))
 		}
 	}
+	switch c.RedisMode {
+	case "single", "cluster", "sentinel":
+	default:
+		l.fail("BV_REDIS_MODE=%q: want single, cluster or sentinel", c.RedisMode)
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
 	default:
@@ -148,6 +156,7 @@ func (c Config) Dump() []string {
 	kv := map[string]string{
 		"BV_HTTP_ADDR":                 c.HTTPAddr,
 		"BV_REDIS_URL":                 redactURL(c.RedisURL),
+		"BV_REDIS_MODE":                c.RedisMode,
 		"BV_S3_ENDPOINT":               c.S3Endpoint,
 		"BV_S3_BUCKET":                 c.S3Bucket,
 		"BV_S3_REGION":                 c.S3Region,

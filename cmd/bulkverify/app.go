@@ -52,16 +52,15 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 
 // open connects to Redis and S3 and checks both answer.
 func (a *app) open(ctx context.Context, createBucket bool) error {
-	opt, err := redis.ParseURL(a.cfg.RedisURL)
+	rdb, addr, err := openRedis(a.cfg.RedisMode, a.cfg.RedisURL)
 	if err != nil {
-		// The error quotes the URL, password and all.
-		return errors.New("BV_REDIS_URL cannot be parsed: want redis://[user:pass@]host:port/db with special characters percent-encoded")
+		return err
 	}
-	a.rdb = redis.NewClient(opt)
+	a.rdb = rdb
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := a.rdb.Ping(pctx).Err(); err != nil {
-		return fmt.Errorf("connect to Redis at %s: %w (is it running? check BV_REDIS_URL)", opt.Addr, err)
+		return fmt.Errorf("connect to Redis (%s) at %s: %w (is it running? check BV_REDIS_URL and BV_REDIS_MODE)", a.cfg.RedisMode, addr, err)
 	}
 	s3c, err := storage.NewS3Client(ctx, storage.S3Options{
 		Endpoint: a.cfg.S3Endpoint, Region: a.cfg.S3Region, PathStyle: a.cfg.S3PathStyle,
@@ -79,6 +78,39 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.reg.MustRegister(metrics.NewQueueMetricsCollector(asynq.NewInspectorFromRedisClient(a.rdb)))
 	return nil
+}
+
+// openRedis returns the one client that asynq, the batch state and the rate
+// limiter share: a plain client, a Redis Cluster client or a Sentinel
+// failover client, from a redis:// URL (go-redis's ParseURL,
+// ParseClusterURL, ParseFailoverURL: more nodes as ?addr=host:port, the
+// Sentinel master as ?master_name=).
+func openRedis(mode, u string) (redis.UniversalClient, string, error) {
+	// The parse errors quote the URL, password and all: never show them.
+	bad := fmt.Errorf("BV_REDIS_URL cannot be parsed for BV_REDIS_MODE=%s: want redis://[user:pass@]host:port/db with special characters percent-encoded", mode)
+	switch mode {
+	case "cluster":
+		opt, err := redis.ParseClusterURL(u)
+		if err != nil {
+			return nil, "", bad
+		}
+		return redis.NewClusterClient(opt), strings.Join(opt.Addrs, ","), nil
+	case "sentinel":
+		opt, err := redis.ParseFailoverURL(u)
+		if err != nil {
+			return nil, "", bad
+		}
+		if opt.MasterName == "" {
+			return nil, "", errors.New("BV_REDIS_MODE=sentinel needs the master's name in BV_REDIS_URL: ...?master_name=mymaster")
+		}
+		return redis.NewFailoverClient(opt), strings.Join(opt.SentinelAddrs, ","), nil
+	default:
+		opt, err := redis.ParseURL(u)
+		if err != nil {
+			return nil, "", bad
+		}
+		return redis.NewClient(opt), opt.Addr, nil
+	}
 }
 
 func (a *app) close() {

@@ -128,11 +128,7 @@ func TestEveryProviderEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := map[string]string{}
-			for _, line := range strings.Split(strings.TrimSpace(exampleWant[provider]), "\n") {
-				ref, outcome, _ := strings.Cut(line, " ")
-				want[ref] = outcome
-			}
+			want := parseWant(exampleWant[provider])
 			if extra, ok := extraRows[provider]; ok {
 				data = append(bytes.TrimRight(data, "\n"), []byte("\n"+extra.row+"\n")...)
 				ref, outcome, _ := strings.Cut(extra.want, " ")
@@ -166,4 +162,14 @@ func TestEveryProviderEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parseWant reads a table of "reference_id STATUS CODE" lines.
+func parseWant(table string) map[string]string {
+	want := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n") {
+		ref, outcome, _ := strings.Cut(line, " ")
+		want[ref] = outcome
+	}
+	return want
 }
