@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -53,37 +54,18 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		env["BV_S3_ACCESS_KEY_ID"], env["BV_S3_SECRET_ACCESS_KEY"] = devS3Key, devS3Key
 		embedded = append(embedded, "s3")
 	}
-	if getenv("BV_DIGILOCKER_BASE_URL") == "" {
-		url, stop, err := serveLocal(digilocker.NewSimulator(digilocker.SimConfig{ClientSecret: devDigiLockerSecret}))
+	for _, sim := range devSimulators() {
+		if getenv(sim.baseVar) != "" {
+			continue
+		}
+		url, stop, err := serveLocal(sim.handler)
 		if err != nil {
-			return fmt.Errorf("start DigiLocker simulator: %w", err)
+			return fmt.Errorf("start the %s simulator: %w", sim.name, err)
 		}
 		defer stop()
-		env["BV_DIGILOCKER_BASE_URL"] = url
-		env["BV_DIGILOCKER_CLIENT_SECRET"] = devDigiLockerSecret
-		embedded = append(embedded, "digilocker simulator")
-	}
-	if getenv("BV_SILA_BASE_URL") == "" {
-		url, stop, err := serveLocal(sila.NewSimulator(sila.SimConfig{AccessToken: devSilaToken, AppHandle: devSilaAppHandle}))
-		if err != nil {
-			return fmt.Errorf("start Sila simulator: %w", err)
-		}
-		defer stop()
-		env["BV_SILA_BASE_URL"] = url
-		env["BV_SILA_ACCESS_TOKEN"] = devSilaToken
-		env["BV_SILA_APP_HANDLE"] = devSilaAppHandle
-		embedded = append(embedded, "sila simulator")
-	}
-	if getenv("BV_FLEXFACTOR_BASE_URL") == "" {
-		url, stop, err := serveLocal(flexfactor.NewSimulator(flexfactor.SimConfig{ClientID: devFlexFactorID, ClientSecret: devFlexFactorSecret}))
-		if err != nil {
-			return fmt.Errorf("start FlexFactor simulator: %w", err)
-		}
-		defer stop()
-		env["BV_FLEXFACTOR_BASE_URL"] = url
-		env["BV_FLEXFACTOR_CLIENT_ID"] = devFlexFactorID
-		env["BV_FLEXFACTOR_CLIENT_SECRET"] = devFlexFactorSecret
-		embedded = append(embedded, "flexfactor simulator")
+		env[sim.baseVar] = url
+		maps.Copy(env, sim.credentials)
+		embedded = append(embedded, sim.name+" simulator")
 	}
 	cfg, err := config.Load(overlay(getenv, env))
 	if err != nil {
@@ -96,6 +78,29 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	defer a.close()
 	fmt.Fprintf(stdout, "dev: embedded %v; demo credentials: client-id %s, x-api-key %s\n", embedded, "demo", "demo-secret")
 	return a.serveAndWork(ctx, stdout)
+}
+
+// devSimulator is a provider simulator dev starts when the provider's base
+// URL is not set, with the credentials it accepts.
+type devSimulator struct {
+	name        string
+	baseVar     string
+	handler     http.Handler
+	credentials map[string]string
+}
+
+func devSimulators() []devSimulator {
+	return []devSimulator{
+		{"digilocker", "BV_DIGILOCKER_BASE_URL",
+			digilocker.NewSimulator(digilocker.SimConfig{ClientSecret: devDigiLockerSecret}),
+			map[string]string{"BV_DIGILOCKER_CLIENT_SECRET": devDigiLockerSecret}},
+		{"sila", "BV_SILA_BASE_URL",
+			sila.NewSimulator(sila.SimConfig{AccessToken: devSilaToken, AppHandle: devSilaAppHandle}),
+			map[string]string{"BV_SILA_ACCESS_TOKEN": devSilaToken, "BV_SILA_APP_HANDLE": devSilaAppHandle}},
+		{"flexfactor", "BV_FLEXFACTOR_BASE_URL",
+			flexfactor.NewSimulator(flexfactor.SimConfig{ClientID: devFlexFactorID, ClientSecret: devFlexFactorSecret}),
+			map[string]string{"BV_FLEXFACTOR_CLIENT_ID": devFlexFactorID, "BV_FLEXFACTOR_CLIENT_SECRET": devFlexFactorSecret}},
+	}
 }
 
 // overlay returns a getenv that prefers the real environment and falls back
