@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -76,4 +77,19 @@ func (s *Batches) Active(ctx context.Context) ([]string, error) {
 // Forget drops id from the active set: its state expired or it completed.
 func (s *Batches) Forget(ctx context.Context, id string) error {
 	return s.rdb.SRem(ctx, activeKey, id).Err()
+}
+
+// InFlight returns the chunks of batch id released and not yet done.
+func (s *Batches) InFlight(ctx context.Context, id string) ([]int, error) {
+	members, err := s.rdb.SMembers(ctx, inflightKey(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("chunks in flight of batch %s: %w", id, err)
+	}
+	out := make([]int, 0, len(members))
+	for _, m := range members {
+		if n, err := strconv.Atoi(m); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }

@@ -6,7 +6,10 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
@@ -15,15 +18,26 @@ type SweepStore interface {
 	Active(ctx context.Context) ([]string, error)
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
 	Forget(ctx context.Context, id string) error
+	InFlight(ctx context.Context, id string) ([]int, error)
+}
+
+// TaskInspector finds and revives archived tasks.
+type TaskInspector interface {
+	GetTaskInfo(queue, id string) (*asynq.TaskInfo, error)
+	RunTask(queue, id string) error
 }
 
 // Sweeper finishes what a crash interrupted: it releases the next chunks of
 // batches whose window has room (a worker died between completing a chunk
 // and releasing the next) and queues the finalizer of batches whose chunks
-// are all done. Every step is idempotent, so every worker runs one.
+// are all done. It also runs again the tasks of active batches that asynq
+// archived after their last retry (S3 or Redis down for hours), so that
+// no batch stays in progress for ever. Every step is idempotent, so every
+// worker runs one.
 type Sweeper struct {
 	Batches  SweepStore
 	Feeder   Releaser
+	Tasks    TaskInspector
 	Handlers *Handlers
 	Every    time.Duration
 	Log      *slog.Logger
@@ -60,11 +74,36 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 		case err != nil:
 			errs = append(errs, err)
 		case b.DoneChunks >= b.Chunks:
-			errs = append(errs, s.Handlers.enqueueFinalize(ctx, id))
+			errs = append(errs, s.Handlers.enqueueFinalize(ctx, id), s.revive(jobs.QueueFinalize, jobs.FinalizeTaskID(id)))
 		default:
 			_, err := s.Feeder.Release(ctx, id)
-			errs = append(errs, err)
+			errs = append(errs, err, s.reviveChunks(ctx, id))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (s *Sweeper) reviveChunks(ctx context.Context, id string) error {
+	chunks, err := s.Batches.InFlight(ctx, id)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, c := range chunks {
+		errs = append(errs, s.revive(jobs.QueueChunks, jobs.ChunkTaskID(id, c)))
+	}
+	return errors.Join(errs...)
+}
+
+// revive runs an archived task again.
+func (s *Sweeper) revive(queue, taskID string) error {
+	info, err := s.Tasks.GetTaskInfo(queue, taskID)
+	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+		return nil
+	}
+	if err != nil || info.State != asynq.TaskStateArchived {
+		return err
+	}
+	s.Log.Warn("running an archived task again", "task", taskID, "last_error", info.LastErr)
+	return s.Tasks.RunTask(queue, taskID)
 }
