@@ -1,7 +1,6 @@
 package flexfactor
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -10,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -108,18 +106,8 @@ func (s *Simulator) routes() http.Handler {
 	return mux
 }
 
-// ServeHTTP serves the API. It reads a request's body first: until a body
-// is read to its end, net/http does not notice a client hanging up, and a
-// client that gives up during injected latency would hold the server.
+// ServeHTTP serves the API.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
-		if err != nil {
-			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_request", "The request body is too large.")
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(b))
-	}
 	s.handler.ServeHTTP(w, r)
 }
 

@@ -4,7 +4,9 @@
 package simulation
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -102,6 +104,9 @@ func (f *Faults) serve(w http.ResponseWriter, r *http.Request, next http.Handler
 		f.tooMany(w, wait)
 		return
 	}
+	if f.Latency > 0 && !bufferBody(w, r) {
+		return
+	}
 	if !sleep(r.Context(), f.Latency) {
 		return
 	}
@@ -170,6 +175,27 @@ func (s *state) count(status int) {
 }
 
 // sleep waits d or until ctx is done, and reports whether d passed.
+// maxBufferedBody bounds the request bodies bufferBody reads.
+const maxBufferedBody = 1 << 20
+
+// bufferBody reads a request's body before the injected latency: until a
+// body is read to its end, net/http does not notice a client that hangs up,
+// and one that gives up during the latency would hold the server (and
+// httptest's Close) until the sleep ends. It answers 413 and returns false
+// for a body over maxBufferedBody.
+func bufferBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBufferedBody))
+	if err != nil {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return true
+}
+
 func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -231,5 +232,25 @@ func TestStatsCountEveryAnswerClass(t *testing.T) {
 	wg.Wait()
 	if got, want := f.Stats(), (Stats{Requests: 125, OK: 50, Rejected: 25, Throttled: 25, Errors: 25}); got != want {
 		t.Errorf("got stats %+v, want %+v", got, want)
+	}
+}
+
+// A client that gives up on a POST during the injected latency frees the
+// server at once: the body is read first, so net/http sees the hang-up.
+func TestLatencyEndsWhenAPOSTClientGivesUp(t *testing.T) {
+	f := &Faults{Latency: time.Minute}
+	srv := httptest.NewServer(f.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader("grant_type=client_credentials"))
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("got an answer within the injected minute")
+	}
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the server still holds the abandoned request 5 s later")
 	}
 }
