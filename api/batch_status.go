@@ -9,9 +9,9 @@ import (
 	"github.com/bulkverify/bulkverify/storage"
 )
 
-// batchStatus is the data of the status answer: the seed's fields first,
-// then ours beside them.
-type batchStatus struct {
+// BatchStatus is the data of the status answer: the seed's fields first,
+// then ours beside them. The command-line client decodes it too.
+type BatchStatus struct {
 	RequestID          string  `json:"request_id"`
 	Status             int     `json:"status"`
 	ProductID          string  `json:"product_id"`
@@ -50,7 +50,7 @@ func (s *Server) handleBatchStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	st := batchStatus{
+	st := BatchStatus{
 		RequestID: b.ID, Status: http.StatusCreated, ProductID: b.Provider, Message: "batch processing in progress",
 		State: b.State, TotalRows: b.TotalRows, ProcessedRows: b.ProcessedRows, RejectedRows: b.RejectedRows,
 		Verified: b.Verified, NotVerified: b.NotVerified, Failed: b.Failed, PercentComplete: b.PercentComplete(),

@@ -98,7 +98,6 @@ func Split(r io.Reader, spec bulkverify.Spec, chunkSize int) (Plan, error) {
 func newReader(r io.Reader) *csv.Reader {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // a short or long row is a bad row, not a bad file
-	cr.ReuseRecord = false
 	return cr
 }
 

@@ -1,7 +1,9 @@
 package jobs
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hibiken/asynq"
@@ -73,4 +75,14 @@ func DecodeFinalize(b []byte) (Finalize, error) {
 		return p, fmt.Errorf("decode %s payload %q: %v", TypeFinalize, b, err)
 	}
 	return p, nil
+}
+
+// EnqueueFinalize queues the finalizer of a batch; that it is queued
+// already is not an error.
+func EnqueueFinalize(ctx context.Context, q Enqueuer, batchID string) error {
+	_, err := q.EnqueueContext(ctx, NewFinalizeTask(batchID))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("enqueue finalizer of batch %s: %w", batchID, err)
+	}
+	return nil
 }

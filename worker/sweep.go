@@ -35,12 +35,12 @@ type TaskInspector interface {
 // no batch stays in progress for ever. Every step is idempotent, so every
 // worker runs one.
 type Sweeper struct {
-	Batches  SweepStore
-	Feeder   Releaser
-	Tasks    TaskInspector
-	Handlers *Handlers
-	Every    time.Duration
-	Log      *slog.Logger
+	Batches SweepStore
+	Feeder  Releaser
+	Tasks   TaskInspector
+	Queue   Enqueuer
+	Every   time.Duration
+	Log     *slog.Logger
 }
 
 // Run sweeps every s.Every until ctx ends.
@@ -74,7 +74,7 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 		case err != nil:
 			errs = append(errs, err)
 		case b.DoneChunks >= b.Chunks:
-			errs = append(errs, s.Handlers.enqueueFinalize(ctx, id), s.revive(jobs.QueueFinalize, jobs.FinalizeTaskID(id)))
+			errs = append(errs, jobs.EnqueueFinalize(ctx, s.Queue, id), s.revive(jobs.QueueFinalize, jobs.FinalizeTaskID(id)))
 		default:
 			_, err := s.Feeder.Release(ctx, id)
 			errs = append(errs, err, s.reviveChunks(ctx, id))

@@ -41,7 +41,7 @@ func TestSweeperRevivesArchivedChunksAndReleasesTheNext(t *testing.T) {
 	}
 	insp.DeleteTask(jobs.QueueChunks, jobs.ChunkTaskID("b1", 1))
 
-	s := &Sweeper{Batches: batches, Feeder: feeder, Tasks: insp, Handlers: &Handlers{Queue: queue},
+	s := &Sweeper{Batches: batches, Feeder: feeder, Tasks: insp, Queue: queue,
 		Every: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := s.Sweep(ctx); err != nil {
 		t.Fatal(err)

@@ -208,7 +208,7 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 		h.Log.Warn("drop saved rows; they expire on their own", "batch", p.BatchID, "chunk", p.Index, "err", err)
 	}
 	if done.AllDone {
-		return h.enqueueFinalize(ctx, p.BatchID)
+		return jobs.EnqueueFinalize(ctx, h.Queue, p.BatchID)
 	}
 	if _, err := h.Feeder.Release(ctx, p.BatchID); err != nil {
 		h.Log.Warn("release next chunks; the sweeper will retry", "batch", p.BatchID, "err", err)
@@ -290,12 +290,4 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 		return nil, throttled
 	}
 	return results, nil
-}
-
-func (h *Handlers) enqueueFinalize(ctx context.Context, batchID string) error {
-	_, err := h.Queue.EnqueueContext(ctx, jobs.NewFinalizeTask(batchID))
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("enqueue finalizer of batch %s: %w", batchID, err)
-	}
-	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/bulkverify/bulkverify/api"
 )
 
 // apiClient talks to a bulkverify API as one tenant.
@@ -47,23 +49,6 @@ type apiResponse struct {
 	Message string          `json:"message"`
 	Detail  string          `json:"detail"`
 	Data    json.RawMessage `json:"data"`
-}
-
-type statusData struct {
-	RequestID       string  `json:"request_id"`
-	Status          int     `json:"status"`
-	ProductID       string  `json:"product_id"`
-	Message         string  `json:"message"`
-	OutputURL       *string `json:"batch_output_file_url"`
-	ErrorURL        *string `json:"batch_error_file_url"`
-	State           string  `json:"state"`
-	TotalRows       int     `json:"total_rows"`
-	ProcessedRows   int     `json:"processed_rows"`
-	RejectedRows    int     `json:"rejected_rows"`
-	Verified        int     `json:"verified"`
-	NotVerified     int     `json:"not_verified"`
-	Failed          int     `json:"failed"`
-	PercentComplete float64 `json:"percent_complete"`
 }
 
 func (c *apiClient) do(ctx context.Context, method, path string, body io.Reader, contentType string, hdr map[string]string) (*apiResponse, error) {
@@ -138,12 +123,12 @@ func (c *apiClient) upload(ctx context.Context, file, provider, idemKey string) 
 	return d.RequestID, nil
 }
 
-func (c *apiClient) status(ctx context.Context, id string) (statusData, json.RawMessage, error) {
+func (c *apiClient) status(ctx context.Context, id string) (api.BatchStatus, json.RawMessage, error) {
 	resp, err := c.do(ctx, http.MethodGet, "/v1/verification/batch-processing-status?request_id="+url.QueryEscape(id), nil, "", nil)
 	if err != nil {
-		return statusData{}, nil, err
+		return api.BatchStatus{}, nil, err
 	}
-	var d statusData
+	var d api.BatchStatus
 	err = json.Unmarshal(resp.Data, &d)
 	return d, resp.Data, err
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/bulkverify/bulkverify/api"
 )
 
 func runSubmit(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -56,7 +58,7 @@ func runSubmit(ctx context.Context, args []string, getenv func(string) string, s
 	if path == "" {
 		path = id + ".csv"
 	}
-	if err := download(ctx, *st.OutputURL, path); err != nil {
+	if err := download(ctx, *st.BatchOutputFileURL, path); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "output: %s (%d verified, %d not verified, %d failed)\n", path, st.Verified, st.NotVerified, st.Failed)
@@ -73,7 +75,7 @@ func splitFirstArg(args []string) (string, []string) {
 
 // waitDone polls the status until the batch is finished, drawing a
 // progress bar.
-func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (statusData, json.RawMessage, error) {
+func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (api.BatchStatus, json.RawMessage, error) {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	last := ""
@@ -87,7 +89,7 @@ func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (s
 			fmt.Fprintln(stdout, line)
 			last = line
 		}
-		if st.Status == 200 && st.OutputURL != nil {
+		if st.Status == 200 && st.BatchOutputFileURL != nil {
 			return st, raw, nil
 		}
 		select {
@@ -98,7 +100,7 @@ func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (s
 	}
 }
 
-func progressBar(st statusData) string {
+func progressBar(st api.BatchStatus) string {
 	const width = 30
 	n := int(st.PercentComplete * width / 100)
 	return fmt.Sprintf("[%s%s] %5.1f%% %d/%d rows  %s", strings.Repeat("#", n), strings.Repeat(".", width-n),
