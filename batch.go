@@ -2,10 +2,14 @@ package bulkverify
 
 import "time"
 
-// State is where a batch is in its life.
+// State is where a batch is in its life. The one list of states is here;
+// the Redis scripts receive them as arguments.
 type State string
 
-// Batch states, in order.
+// Batch states. A batch moves queued → processing → finalizing → completed;
+// a cancel moves it to cancelling, then cancelled once the rows in flight
+// are done; a crossed failure threshold ends it failed; retention ends every
+// finished batch expired.
 const (
 	// StateQueued: accepted, stored and split; no chunk has started.
 	StateQueued State = "queued"
@@ -15,34 +19,134 @@ const (
 	StateFinalizing State = "finalizing"
 	// StateCompleted: output.csv and errors.csv are ready.
 	StateCompleted State = "completed"
+	// StateCancelling: the owner cancelled; no chunk is released any more
+	// and the rows in flight are being cut.
+	StateCancelling State = "cancelling"
+	// StateCancelled: the output is ready; rows never processed are
+	// FAILED/CANCELLED.
+	StateCancelled State = "cancelled"
+	// StateFailed: the batch was stopped (its failure threshold was
+	// crossed); the output is ready, rows never processed are
+	// FAILED/BATCH_ABORTED.
+	StateFailed State = "failed"
+	// StateExpired: the batch's files were deleted at the end of retention.
+	StateExpired State = "expired"
 )
 
-// Finished reports whether the batch's output is ready.
-func (s State) Finished() bool { return s == StateCompleted }
+// States lists every state, in the order of a batch's life.
+var States = []State{StateQueued, StateProcessing, StateFinalizing, StateCompleted, StateCancelling, StateCancelled, StateFailed, StateExpired}
+
+// Valid reports whether s is one of States.
+func (s State) Valid() bool {
+	for _, v := range States {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Finished reports whether the batch's output is ready: completed,
+// cancelled or failed.
+func (s State) Finished() bool {
+	return s == StateCompleted || s == StateCancelled || s == StateFailed
+}
+
+// Ended reports whether the batch will not change any more but to expire:
+// finished or expired.
+func (s State) Ended() bool { return s.Finished() || s == StateExpired }
+
+// Stop says why a batch stops before all its rows are processed.
+type Stop string
+
+// Reasons to stop a batch.
+const (
+	// StopCancelled: the owner cancelled it; unprocessed rows end CANCELLED
+	// and the batch ends cancelled.
+	StopCancelled Stop = "cancelled"
+	// StopAborted: its failure threshold was crossed; unprocessed rows end
+	// BATCH_ABORTED and the batch ends failed.
+	StopAborted Stop = "aborted"
+)
+
+// Code returns the result code of a row the stop left unprocessed.
+func (s Stop) Code() Code {
+	if s == StopAborted {
+		return CodeBatchAborted
+	}
+	return CodeCancelled
+}
+
+// FinalState returns the state the stopped batch ends in.
+func (s Stop) FinalState() State {
+	if s == StopAborted {
+		return StateFailed
+	}
+	return StateCancelled
+}
 
 // Batch is one uploaded CSV and its progress.
 type Batch struct {
-	ID           string
-	Tenant       string
-	Provider     string
-	State        State
+	ID       string
+	Tenant   string
+	Provider string
+	State    State
+	// Stop is set once the batch is being stopped early.
+	Stop         Stop
 	TotalRows    int // data rows in the input
 	RejectedRows int // rows that failed validation at intake
-	Chunks       int
-	DoneChunks   int
-	// ProcessedRows counts the rows of done chunks.
+	// Duplicates counts the rows that repeat an earlier row in every
+	// column that reaches the upstream; they are verified once.
+	Duplicates int
+	Chunks     int
+	DoneChunks int
+	// ProcessedRows counts the rows of done chunks and the finished rows
+	// of chunks in flight.
 	ProcessedRows int
 	Verified      int
 	NotVerified   int
 	Failed        int
-	CreatedAt     time.Time
-	StartedAt     time.Time
-	CompletedAt   time.Time
+	// Codes counts finished rows by result code.
+	Codes map[Code]int
+	// MaxFailureRate stops the batch once at least 100 rows are processed
+	// and the share of FAILED rows exceeds it; 0 means no threshold.
+	MaxFailureRate float64
+	FailureReason  string
+	ParentID       string
+	Metadata       map[string]string
+	CallbackURL    string
+	CreatedAt      time.Time
+	StartedAt      time.Time
+	FinalizingAt   time.Time
+	CompletedAt    time.Time
+	CancellingAt   time.Time
+	CancelledAt    time.Time
+	FailedAt       time.Time
+	ExpiredAt      time.Time
+	// ExpiresAt is when a finished batch's files are deleted.
+	ExpiresAt time.Time
+	// RowsPerSecond is the pace over the last minute; RateKnown is false
+	// until there is enough to measure it.
+	RowsPerSecond float64
+	RateKnown     bool
+}
+
+// FinishedAt returns when the batch reached its finished state, or zero.
+func (b Batch) FinishedAt() time.Time {
+	switch b.State {
+	case StateCompleted:
+		return b.CompletedAt
+	case StateCancelled:
+		return b.CancelledAt
+	case StateFailed:
+		return b.FailedAt
+	}
+	return time.Time{}
 }
 
 // PercentComplete returns the share of rows processed, 0 to 100.
 func (b Batch) PercentComplete() float64 {
-	if b.State == StateCompleted {
+	if b.State.Finished() {
 		return 100
 	}
 	if b.TotalRows == 0 {
@@ -58,9 +162,11 @@ type ChunkCounts struct {
 	Verified    int
 	NotVerified int
 	Failed      int
+	// Codes counts the rows by result code.
+	Codes map[Code]int
 }
 
-// Add adds r's status to c.
+// Add adds r's status and code to c.
 func (c *ChunkCounts) Add(r Result) {
 	c.Rows++
 	switch r.Status {
@@ -71,4 +177,8 @@ func (c *ChunkCounts) Add(r Result) {
 	default:
 		c.Failed++
 	}
+	if c.Codes == nil {
+		c.Codes = map[Code]int{}
+	}
+	c.Codes[r.Code]++
 }

@@ -16,6 +16,7 @@ const (
 	CodeUpstreamUnavailable  Code = "UPSTREAM_UNAVAILABLE"
 	CodeInvalidRow           Code = "INVALID_ROW"
 	CodeCancelled            Code = "CANCELLED"
+	CodeBatchAborted         Code = "BATCH_ABORTED"
 	CodeApplicationNotFound  Code = "APPLICATION_NOT_FOUND"
 	CodeUntrustedDownloadURL Code = "UNTRUSTED_DOWNLOAD_URL"
 )

@@ -16,7 +16,19 @@ const (
 	EInvalidRequestID = "INVALID_REQUEST_ID"
 	EInvalidRequest   = "INVALID_REQUEST"
 	EConflict         = "CONFLICT"
-	EInternal         = "INTERNAL"
+	// EIdempotencyKeyReused: the Idempotency-Key was used with another file.
+	EIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+	// EBatchFinished: the batch is finished and cannot be cancelled.
+	EBatchFinished = "BATCH_FINISHED"
+	// EBatchNotFinished: the batch must be finished first (retry, delete).
+	EBatchNotFinished = "BATCH_NOT_FINISHED"
+	// ENothingToRetry: the batch has no retryable row (of the codes asked).
+	ENothingToRetry = "NOTHING_TO_RETRY"
+	// EInvalidCallbackURL: the callback_url cannot receive webhooks.
+	EInvalidCallbackURL = "INVALID_CALLBACK_URL"
+	// ENotFound: an adapter found nothing under the id it was given.
+	ENotFound = "NOT_FOUND"
+	EInternal = "INTERNAL"
 )
 
 // Error is an error meant for the user: Code is stable, Message says what

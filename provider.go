@@ -74,6 +74,46 @@ func (s Spec) Validate(row Row) string {
 	return ""
 }
 
+// Problem returns the column at fault and why row cannot be verified, or
+// two empty strings. A Check's reason names its column first (as in "dob
+// \"1970\" is not a date"), which is how the column is found.
+func (s Spec) Problem(row Row) (column, reason string) {
+	reason = s.Validate(row)
+	if reason == "" {
+		return "", ""
+	}
+	for _, c := range s.Required {
+		if row.Get(c) == "" {
+			return c, reason
+		}
+	}
+	first, _, _ := strings.Cut(reason, " ")
+	for _, c := range s.Columns() {
+		if c == first {
+			return c, reason
+		}
+	}
+	return "", reason
+}
+
+// Columns returns the required then the optional columns.
+func (s Spec) Columns() []string {
+	return append(append([]string{}, s.Required...), s.Optional...)
+}
+
+// UpstreamColumns returns the columns whose values reach the upstream:
+// every column but reference_id. Two rows equal in all of them are
+// duplicates, verified once.
+func (s Spec) UpstreamColumns() []string {
+	var out []string
+	for _, c := range s.Columns() {
+		if c != "reference_id" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func checkDigiLocker(row Row) string {
 	if dob := row.Get("dob"); dob != "" && !isDDMMYYYY(dob) {
 		return fmt.Sprintf("dob %q is not a date in DDMMYYYY form (e.g. 31121970)", dob)

@@ -2,10 +2,14 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -24,111 +28,228 @@ type batchAccepted struct {
 	Provider     string           `json:"product_id"`
 	TotalRows    int              `json:"total_rows"`
 	RejectedRows int              `json:"rejected_rows"`
+	Duplicates   int              `json:"duplicates"`
 	Chunks       int              `json:"chunks"`
+	ParentID     string           `json:"parent_request_id,omitempty"`
 }
 
-// handleBatchCreate accepts a CSV upload: it streams the file to S3 while
-// checking and splitting it, and queues its chunks only once the whole file
-// has been read and stored. A file that cannot be accepted queues nothing.
+// dryRunReport is the data of a dry run's 200 answer.
+type dryRunReport struct {
+	DryRun       bool              `json:"dry_run"`
+	Provider     string            `json:"product_id"`
+	TotalRows    int               `json:"total_rows"`
+	RejectedRows int               `json:"rejected_rows"`
+	Duplicates   int               `json:"duplicates"`
+	Problems     []jobs.RowProblem `json:"problems"`
+}
+
+// maxDryRunProblems bounds the row problems a dry run lists.
+const maxDryRunProblems = 100
+
+// fileFields are the multipart fields that may hold the CSV: ours and
+// Deepvue's.
+var fileFields = []string{"file", "batch_file"}
+
+// handleBatchCreate accepts a CSV upload on POST /v1/verification/batch.
 func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
-	ctx, tenant := r.Context(), tenantFrom(r.Context())
 	provider := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("provider")))
-	spec, ok := bulkverify.Specs[provider]
-	if !ok {
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.EInvalidProvider,
-			"provider %q is not known: pass ?provider= one of %s", provider, strings.Join(bulkverify.ProviderNames(), ", ")))
-		return
+	res, err := s.upload(w, r, provider)
+	switch {
+	case err != nil:
+		s.writeError(w, r, err)
+	case res.dryRun != nil:
+		s.writeOK(w, http.StatusOK, "dry run: nothing was stored or queued", res.dryRun)
+	case res.replayed:
+		s.writeOK(w, http.StatusAccepted, "batch already accepted for this Idempotency-Key", res.accepted)
+	default:
+		s.writeOK(w, http.StatusAccepted, "batch accepted", res.accepted)
 	}
-	if !slices.Contains(s.Providers, provider) {
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.EInvalidProvider,
-			"provider %q is not enabled on this service (enabled: %s): set its BV_%s_BASE_URL and credentials", provider, strings.Join(s.Providers, ", "), strings.ToUpper(provider)))
-		return
+}
+
+// deepvueCreated is Deepvue's answer to a bulk upload, word for word.
+type deepvueCreated struct {
+	Code            int    `json:"code"`
+	Timestamp       int64  `json:"timestamp"`
+	TransactionID   string `json:"transaction_id"`
+	RequestID       string `json:"request_id"`
+	Message         string `json:"message"`
+	SubCode         string `json:"sub_code"`
+	OutputBatchFile string `json:"output_batch_file"`
+}
+
+// handleDeepvueBatchCreate is Deepvue's upload shape, POST
+// /v1/verification/{provider}/batch with the CSV in batch_file (or file):
+// the same intake, answered with Deepvue's 201 body so that a Deepvue
+// client switches host and keys only.
+func (s *Server) handleDeepvueBatchCreate(w http.ResponseWriter, r *http.Request) {
+	res, err := s.upload(w, r, strings.ToLower(r.PathValue("provider")))
+	switch {
+	case err != nil:
+		s.writeError(w, r, err)
+	case res.dryRun != nil:
+		s.writeOK(w, http.StatusOK, "dry run: nothing was stored or queued", res.dryRun)
+	default:
+		writeJSON(w, http.StatusCreated, deepvueCreated{
+			Code: http.StatusCreated, Timestamp: s.Now().UnixMilli(), TransactionID: newTransactionID(),
+			RequestID: res.accepted.RequestID, Message: "batch processing in progress", SubCode: "SUCCESS",
+		})
+	}
+}
+
+type uploadResult struct {
+	accepted batchAccepted
+	replayed bool
+	dryRun   *dryRunReport
+}
+
+// upload is the one intake behind both upload routes: it checks the
+// provider and options, then dry-runs the file or stores, splits and
+// queues it. A file that cannot be accepted queues nothing.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string) (uploadResult, error) {
+	ctx, tenant := r.Context(), tenantFrom(r.Context())
+	spec, err := s.spec(provider)
+	if err != nil {
+		return uploadResult{}, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.MaxUploadBytes)
+	form, err := openUpload(r)
+	if err != nil {
+		return uploadResult{}, s.uploadError(err)
+	}
+	opts, err := s.parseOptions(ctx, form.fields)
+	if err != nil {
+		return uploadResult{}, err
+	}
+	if opts.DryRun {
+		plan, err := jobs.Split(form.file, spec, jobs.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
+		if err != nil {
+			return uploadResult{}, s.uploadError(err)
+		}
+		return uploadResult{dryRun: &dryRunReport{
+			DryRun: true, Provider: spec.Name, TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows,
+			Duplicates: plan.Duplicates, Problems: append([]jobs.RowProblem{}, plan.Problems...),
+		}}, nil
 	}
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	var claim string
-	if key != "" {
-		id, c, err := s.Batches.ClaimIdempotencyKey(ctx, tenant, key)
-		claim = c
-		if errors.Is(err, storage.ErrIdempotencyPending) {
-			s.writeError(w, r, bulkverify.Errorf(bulkverify.EConflict, "%s: retry in a few seconds", err))
-			return
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if id != "" {
-			s.replyExisting(w, r, id)
-			return
-		}
+	if key == "" {
+		acc, err := s.intake(ctx, form, tenant, spec, opts, nil)
+		return uploadResult{accepted: acc}, err
 	}
-	accepted, err := s.intake(ctx, w, r, tenant, spec)
+	id, sha, claim, err := s.Batches.ClaimIdempotencyKey(ctx, tenant, key)
+	if errors.Is(err, storage.ErrIdempotencyPending) {
+		return uploadResult{}, bulkverify.Errorf(bulkverify.EConflict, "%s: retry in a few seconds", err)
+	}
 	if err != nil {
-		if key != "" {
-			s.Batches.ReleaseIdempotencyKey(ctx, tenant, key, claim)
-		}
-		s.writeError(w, r, err)
-		return
+		return uploadResult{}, err
 	}
-	if key != "" {
-		if err := s.Batches.ResolveIdempotencyKey(context.WithoutCancel(ctx), tenant, key, accepted.RequestID); err != nil {
-			s.Log.Error("store idempotency key", "err", err)
-		}
+	if id != "" {
+		acc, err := s.replay(ctx, form, id, sha)
+		return uploadResult{accepted: acc, replayed: true}, err
 	}
-	s.writeOK(w, http.StatusAccepted, "batch accepted", accepted)
+	h := sha256.New()
+	acc, err := s.intake(ctx, form, tenant, spec, opts, h)
+	if err != nil {
+		s.Batches.ReleaseIdempotencyKey(ctx, tenant, key, claim)
+		return uploadResult{}, err
+	}
+	if err := s.Batches.ResolveIdempotencyKey(context.WithoutCancel(ctx), tenant, key, acc.RequestID, hex.EncodeToString(h.Sum(nil))); err != nil {
+		s.Log.Error("store idempotency key", "err", err)
+	}
+	return uploadResult{accepted: acc}, nil
 }
 
-func (s *Server) replyExisting(w http.ResponseWriter, r *http.Request, id string) {
-	b, err := s.Batches.Get(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+func (s *Server) spec(provider string) (bulkverify.Spec, error) {
+	spec, ok := bulkverify.Specs[provider]
+	if !ok {
+		return spec, bulkverify.Errorf(bulkverify.EInvalidProvider,
+			"provider %q is not known: pass ?provider= one of %s", cut(provider), strings.Join(bulkverify.ProviderNames(), ", "))
 	}
-	s.writeOK(w, http.StatusAccepted, "batch already accepted for this Idempotency-Key", batchAccepted{
-		RequestID: b.ID, State: b.State, Provider: b.Provider, TotalRows: b.TotalRows, RejectedRows: b.RejectedRows, Chunks: b.Chunks,
-	})
+	if !slices.Contains(s.Providers, provider) {
+		return spec, bulkverify.Errorf(bulkverify.EInvalidProvider,
+			"provider %q is not enabled on this service (enabled: %s): set its BV_%s_BASE_URL and credentials", provider, strings.Join(s.Providers, ", "), strings.ToUpper(provider))
+	}
+	return spec, nil
 }
 
-func (s *Server) intake(ctx context.Context, w http.ResponseWriter, r *http.Request, tenant string, spec bulkverify.Spec) (batchAccepted, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.MaxUploadBytes)
-	src, err := uploadedFile(r)
-	if err != nil {
+// replay answers a request whose Idempotency-Key produced batch id: the
+// same file (by SHA-256) gets the first batch back, another file a 409.
+func (s *Server) replay(ctx context.Context, form *uploadForm, id, sha string) (batchAccepted, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, form.file); err != nil {
 		return batchAccepted{}, s.uploadError(err)
 	}
-	id := strings.ReplaceAll(uuid.NewString(), "-", "")
-	plan, err := s.storeAndSplit(ctx, id, src, spec)
+	if sha != "" && hex.EncodeToString(h.Sum(nil)) != sha {
+		return batchAccepted{}, bulkverify.Errorf(bulkverify.EIdempotencyKeyReused,
+			"this Idempotency-Key was used for batch %s with another file: use a new key for a new file", id)
+	}
+	b, err := s.Batches.Get(ctx, id)
 	if err != nil {
+		return batchAccepted{}, err
+	}
+	return accepted(b), nil
+}
+
+func accepted(b bulkverify.Batch) batchAccepted {
+	return batchAccepted{
+		RequestID: b.ID, State: b.State, Provider: b.Provider, TotalRows: b.TotalRows, RejectedRows: b.RejectedRows,
+		Duplicates: b.Duplicates, Chunks: b.Chunks, ParentID: b.ParentID,
+	}
+}
+
+// intake stores and splits the uploaded file, then creates and queues the
+// batch. sum, when set, receives the file's bytes.
+func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, spec bulkverify.Spec, opts uploadOptions, sum hash.Hash) (batchAccepted, error) {
+	src := io.Reader(form.file)
+	if sum != nil {
+		src = io.TeeReader(src, sum)
+	}
+	id := newBatchID()
+	plan, err := s.storeAndSplit(ctx, id, src, spec, jobs.Options{ChunkSize: s.ChunkSize})
+	if err == nil {
+		err = form.finish(ctx, s, &opts)
+	}
+	if err != nil {
+		s.deleteInput(ctx, id)
 		return batchAccepted{}, s.uploadError(err)
 	}
+	return s.create(ctx, bulkverify.Batch{
+		ID: id, Tenant: tenant, Provider: spec.Name, Metadata: opts.Metadata, CallbackURL: opts.CallbackURL,
+		MaxFailureRate: opts.MaxFailureRate,
+	}, plan)
+}
+
+func newBatchID() string { return strings.ReplaceAll(uuid.NewString(), "-", "") }
+
+// create records a batch whose input is stored and queues its first
+// chunks.
+func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan jobs.Plan) (batchAccepted, error) {
 	// The whole file is stored: finish even if the client hangs up now, so
 	// that a batch is never half created.
 	ctx = context.WithoutCancel(ctx)
-	b := bulkverify.Batch{
-		ID: id, Tenant: tenant, Provider: spec.Name, State: bulkverify.StateQueued,
-		TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows, Chunks: len(plan.Chunks), CreatedAt: s.Now(),
-	}
+	b.State, b.CreatedAt = bulkverify.StateQueued, s.Now()
+	b.TotalRows, b.RejectedRows, b.Duplicates, b.Chunks = plan.TotalRows, plan.RejectedRows, plan.Duplicates, len(plan.Chunks)
 	payloads := make([][]byte, len(plan.Chunks))
 	for i, c := range plan.Chunks {
-		payloads[i] = jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: id, Provider: spec.Name, Header: plan.Header, Chunk: c})
+		payloads[i] = jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: b.ID, Provider: b.Provider, Header: plan.Header, Chunk: c})
 	}
-	if err := s.Batches.Create(ctx, b, s.window(tenant), payloads); err != nil {
+	if err := s.Batches.Create(ctx, b, s.window(b.Tenant), payloads); err != nil {
 		return batchAccepted{}, err
 	}
 	// The batch is stored: from here on it is the sweeper's to finish if
 	// this release fails.
-	if _, err := s.Feeder.Release(ctx, id); err != nil {
-		s.Log.Warn("release first chunks; the sweeper will retry", "batch", id, "err", err)
+	if _, err := s.Feeder.Release(ctx, b.ID); err != nil {
+		s.Log.Warn("release first chunks; the sweeper will retry", "batch", b.ID, "err", err)
 	}
-	s.Metrics.Rows.WithLabelValues(spec.Name, "true").Add(float64(plan.TotalRows - plan.RejectedRows))
-	s.Metrics.Rows.WithLabelValues(spec.Name, "false").Add(float64(plan.RejectedRows))
-	s.Log.Info("batch accepted", "batch", id, "tenant", tenant, "provider", spec.Name,
-		"rows", plan.TotalRows, "rejected", plan.RejectedRows, "chunks", len(plan.Chunks))
-	return batchAccepted{RequestID: id, State: b.State, Provider: b.Provider, TotalRows: b.TotalRows, RejectedRows: b.RejectedRows, Chunks: b.Chunks}, nil
+	s.Metrics.Rows.WithLabelValues(b.Provider, "true").Add(float64(plan.TotalRows - plan.RejectedRows))
+	s.Metrics.Rows.WithLabelValues(b.Provider, "false").Add(float64(plan.RejectedRows))
+	s.Log.Info("batch accepted", "batch", b.ID, "tenant", b.Tenant, "provider", b.Provider, "parent", b.ParentID,
+		"rows", plan.TotalRows, "rejected", plan.RejectedRows, "duplicates", plan.Duplicates, "chunks", len(plan.Chunks))
+	return accepted(b), nil
 }
 
 // storeAndSplit uploads src to the batch's input key while Split reads the
 // same bytes. If the file is rejected the upload is abandoned and deleted.
-func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec) (jobs.Plan, error) {
+func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec, opts jobs.Options) (jobs.Plan, error) {
 	pr, pw := io.Pipe()
 	uploaded := make(chan error, 1)
 	go func() {
@@ -136,7 +257,7 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 		pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
 		uploaded <- err
 	}()
-	plan, err := jobs.Split(io.TeeReader(src, pw), spec, s.ChunkSize)
+	plan, err := jobs.Split(io.TeeReader(src, pw), spec, opts)
 	if err == nil {
 		_, err = io.Copy(pw, src) // whatever follows the last record
 	}
@@ -146,12 +267,16 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 		err = fmt.Errorf("store input: %w", upErr)
 	}
 	if err != nil {
-		if derr := s.Files.Delete(context.WithoutCancel(ctx), storage.InputKey(id)); derr != nil {
-			s.Log.Warn("delete rejected input", "batch", id, "err", derr)
-		}
+		s.deleteInput(ctx, id)
 		return jobs.Plan{}, err
 	}
 	return plan, nil
+}
+
+func (s *Server) deleteInput(ctx context.Context, id string) {
+	if err := s.Files.Delete(context.WithoutCancel(ctx), storage.InputKey(id)); err != nil {
+		s.Log.Warn("delete rejected input", "batch", id, "err", err)
+	}
 }
 
 // window returns how many chunks of a tenant's batch may be queued at
@@ -164,29 +289,104 @@ func (s *Server) window(tenant string) int {
 	return max(w, 1)
 }
 
-// uploadedFile returns the CSV of a multipart upload's "file" field, or the
-// raw body.
-func uploadedFile(r *http.Request) (io.Reader, error) {
+// uploadForm is an upload being read: its file and the option fields met
+// so far (query parameters, then multipart fields before the file).
+type uploadForm struct {
+	file   io.Reader
+	fields map[string]string
+	mr     *multipart.Reader
+}
+
+// maxFieldBytes bounds a multipart option field.
+const maxFieldBytes = 16 << 10
+
+// openUpload reads the request up to its file: the raw body, or the first
+// multipart field named file or batch_file, collecting option fields on
+// the way.
+func openUpload(r *http.Request) (*uploadForm, error) {
+	f := &uploadForm{fields: map[string]string{}}
+	q := r.URL.Query()
+	for _, name := range optionNames {
+		if q.Has(name) {
+			f.fields[name] = q.Get(name)
+		}
+	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
-		return r.Body, nil
+		f.file = r.Body
+		return f, nil
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, bulkverify.Errorf(bulkverify.EInvalidFile, "the multipart body cannot be read (%v): send the CSV in a form field named file", err)
 	}
+	f.mr = mr
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, bulkverify.Errorf(bulkverify.EInvalidFile, "the multipart body has no field named file: send the CSV as -F file=@batch.csv")
+			return nil, bulkverify.Errorf(bulkverify.EInvalidFile, "the multipart body has no field named file (or batch_file): send the CSV as -F file=@batch.csv")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read multipart body: %w", err)
 		}
-		if part.FormName() == "file" {
-			return part, nil
+		if slices.Contains(fileFields, part.FormName()) {
+			f.file = part
+			return f, nil
+		}
+		if err := f.readField(part); err != nil {
+			return nil, err
 		}
 	}
+}
+
+func (f *uploadForm) readField(part *multipart.Part) error {
+	name := part.FormName()
+	if !slices.Contains(optionNames, name) {
+		return nil // unknown fields are ignored, like unknown columns
+	}
+	b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+	if err != nil {
+		return fmt.Errorf("read multipart field %s: %w", name, err)
+	}
+	if len(b) > maxFieldBytes {
+		return bulkverify.Errorf(bulkverify.EInvalidRequest, "multipart field %s is longer than %d bytes", name, maxFieldBytes)
+	}
+	f.fields[name] = string(b)
+	return nil
+}
+
+// finish reads the multipart fields after the file and folds them into
+// opts. dry_run must come before the file: by then the file is stored.
+func (f *uploadForm) finish(ctx context.Context, s *Server, opts *uploadOptions) error {
+	if f.mr == nil {
+		return nil
+	}
+	before := len(f.fields)
+	_, hadDryRun := f.fields["dry_run"]
+	for {
+		part, err := f.mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read multipart body: %w", err)
+		}
+		if err := f.readField(part); err != nil {
+			return err
+		}
+	}
+	if _, ok := f.fields["dry_run"]; ok && !hadDryRun {
+		return bulkverify.Errorf(bulkverify.EInvalidRequest, "multipart field dry_run comes after the file: put it before the file (or pass ?dry_run=true)")
+	}
+	if len(f.fields) == before {
+		return nil
+	}
+	o, err := s.parseOptions(ctx, f.fields)
+	if err != nil {
+		return err
+	}
+	*opts = o
+	return nil
 }
 
 // uploadError turns a body that is too big or broken into a user error.

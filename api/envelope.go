@@ -43,15 +43,21 @@ func (s *Server) writeOK(w http.ResponseWriter, status int, message string, data
 
 // errorStatus maps a domain error code to its HTTP status.
 var errorStatus = map[string]int{
-	bulkverify.EInvalidProvider:  http.StatusBadRequest,
-	bulkverify.EMissingColumn:    http.StatusBadRequest,
-	bulkverify.EInvalidFile:      http.StatusBadRequest,
-	bulkverify.EEmptyFile:        http.StatusBadRequest,
-	bulkverify.EInvalidRequest:   http.StatusBadRequest,
-	bulkverify.EFileTooLarge:     http.StatusRequestEntityTooLarge,
-	bulkverify.EInvalidRequestID: http.StatusUnprocessableEntity,
-	bulkverify.EConflict:         http.StatusConflict,
-	bulkverify.EInternal:         http.StatusInternalServerError,
+	bulkverify.EInvalidProvider:      http.StatusBadRequest,
+	bulkverify.EMissingColumn:        http.StatusBadRequest,
+	bulkverify.EInvalidFile:          http.StatusBadRequest,
+	bulkverify.EEmptyFile:            http.StatusBadRequest,
+	bulkverify.EInvalidRequest:       http.StatusBadRequest,
+	bulkverify.EFileTooLarge:         http.StatusRequestEntityTooLarge,
+	bulkverify.EInvalidRequestID:     http.StatusUnprocessableEntity,
+	bulkverify.EConflict:             http.StatusConflict,
+	bulkverify.EIdempotencyKeyReused: http.StatusConflict,
+	bulkverify.EBatchFinished:        http.StatusConflict,
+	bulkverify.EBatchNotFinished:     http.StatusConflict,
+	bulkverify.ENothingToRetry:       http.StatusBadRequest,
+	bulkverify.EInvalidCallbackURL:   http.StatusBadRequest,
+	bulkverify.ENotFound:             http.StatusUnprocessableEntity,
+	bulkverify.EInternal:             http.StatusInternalServerError,
 }
 
 // writeError renders err in the envelope. Only internal errors are logged,

@@ -1,5 +1,5 @@
-// Package api is the intake HTTP API: batch upload, batch status, auth and
-// health endpoints.
+// Package api is the intake HTTP API: batch upload, status, list, cancel
+// and retry, auth, the OpenAPI document and health endpoints.
 package api
 
 import (
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
@@ -17,8 +18,10 @@ import (
 type BatchStore interface {
 	Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
-	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, claim string, err error)
-	ResolveIdempotencyKey(ctx context.Context, tenant, key, id string) error
+	List(ctx context.Context, q storage.ListQuery) ([]bulkverify.Batch, int, error)
+	Cancel(ctx context.Context, id string) (storage.CancelResult, error)
+	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error)
+	ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error
 	ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string)
 }
 
@@ -26,6 +29,7 @@ type BatchStore interface {
 // outputs from.
 type FileStore interface {
 	Upload(ctx context.Context, key string, r io.Reader) error
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	Delete(ctx context.Context, key string) error
 	PresignGet(ctx context.Context, key, filename string) (string, error)
 }
@@ -46,6 +50,9 @@ type Server struct {
 	Batches BatchStore
 	Files   FileStore
 	Feeder  Releaser
+	// Queue takes the finalizer of a batch cancelled with nothing in
+	// flight.
+	Queue jobs.Enqueuer
 	// Clients maps client_id to client_secret.
 	Clients   map[string]string
 	JWTSecret []byte
@@ -58,10 +65,17 @@ type Server struct {
 	MaxUploadBytes int64
 	// Providers lists the providers the workers are configured for.
 	Providers []string
-	Ready     map[string]Pinger
-	Metrics   *Metrics
-	Now       func() time.Time
-	Log       *slog.Logger
+	// ProviderRates are the providers' global requests/s, for the ETA.
+	ProviderRates map[string]float64
+	// WebhookAllowHosts may receive webhooks over http or at private
+	// addresses.
+	WebhookAllowHosts []string
+	// LookupHost resolves a callback host; nil means the system resolver.
+	LookupHost func(ctx context.Context, host string) ([]string, error)
+	Ready      map[string]Pinger
+	Metrics    *Metrics
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Handler returns the API's routes behind its middleware.
@@ -72,13 +86,34 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/authorize", s.handleAuthorize)
-	mux.Handle("POST /v1/verification/batch", s.authenticate(http.HandlerFunc(s.handleBatchCreate)))
-	mux.Handle("GET /v1/verification/batch-processing-status", s.authenticate(http.HandlerFunc(s.handleBatchStatus)))
+	for _, rt := range s.apiRoutes() {
+		mux.Handle(rt.pattern, s.authenticate(rt.handler))
+	}
+	mux.HandleFunc("GET /openapi.json", s.handleOpenAPI)
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /metrics", s.Metrics.Handler())
 	return mux
+}
+
+// route is one authenticated API route.
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// apiRoutes lists the authenticated routes; the OpenAPI test checks each
+// one is documented.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{"POST /v1/verification/batch", s.handleBatchCreate},
+		{"POST /v1/verification/{provider}/batch", s.handleDeepvueBatchCreate},
+		{"GET /v1/verification/batch-processing-status", s.handleBatchStatus},
+		{"GET /v1/verification/batches", s.handleBatchList},
+		{"POST /v1/verification/batch/{request_id}/cancel", s.handleBatchCancel},
+		{"POST /v1/verification/batch/{request_id}/retry", s.handleBatchRetry},
+	}
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -66,6 +66,12 @@ type Config struct {
 	PresignTTL        time.Duration
 	UpstreamTimeout   time.Duration
 	LogLevel          string
+	// CancelCheckInterval is how often a worker checks whether the batches
+	// it runs were cancelled.
+	CancelCheckInterval time.Duration
+	// WebhookAllowHosts may receive webhooks over http or at private
+	// addresses (tests, private networks).
+	WebhookAllowHosts []string
 }
 
 // Load reads the configuration through getenv and validates it, reporting
@@ -104,19 +110,21 @@ func Load(getenv func(string) string) (Config, error) {
 			"sila":       l.integer("BV_SILA_BURST", 0, 0, 1000000),
 			"flexfactor": l.integer("BV_FLEXFACTOR_BURST", 0, 0, 1000000),
 		},
-		ChunkSize:         l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
-		BatchWindow:       l.integer("BV_BATCH_WINDOW", 16, 1, 100000),
-		TenantWeights:     l.weights("BV_TENANT_WEIGHTS"),
-		MaxThrottled:      l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
-		MaxRequeues:       l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
-		SweepInterval:     l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
-		MaxUploadBytes:    int64(l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20)) << 20,
-		WorkerConcurrency: l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
-		RowConcurrency:    l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
-		MaxAttempts:       l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
-		PresignTTL:        l.duration("BV_PRESIGN_TTL", time.Hour),
-		UpstreamTimeout:   l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
-		LogLevel:          l.str("BV_LOG_LEVEL", "info"),
+		ChunkSize:           l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
+		BatchWindow:         l.integer("BV_BATCH_WINDOW", 16, 1, 100000),
+		TenantWeights:       l.weights("BV_TENANT_WEIGHTS"),
+		MaxThrottled:        l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
+		MaxRequeues:         l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
+		SweepInterval:       l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
+		MaxUploadBytes:      int64(l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20)) << 20,
+		WorkerConcurrency:   l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
+		RowConcurrency:      l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
+		MaxAttempts:         l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
+		PresignTTL:          l.duration("BV_PRESIGN_TTL", time.Hour),
+		UpstreamTimeout:     l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
+		LogLevel:            l.str("BV_LOG_LEVEL", "info"),
+		CancelCheckInterval: l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
+		WebhookAllowHosts:   l.list("BV_WEBHOOK_ALLOW_HOSTS"),
 	}
 	if (c.S3AccessKeyID == "") != (c.S3SecretAccessKey == "") {
 		l.fail("BV_S3_ACCESS_KEY_ID and BV_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS credential chain")
@@ -180,6 +188,8 @@ func (c Config) Dump() []string {
 		"BV_MAX_THROTTLED":             strconv.Itoa(c.MaxThrottled),
 		"BV_MAX_REQUEUES":              strconv.Itoa(c.MaxRequeues),
 		"BV_BATCH_WINDOW":              strconv.Itoa(c.BatchWindow),
+		"BV_CANCEL_CHECK_INTERVAL":     c.CancelCheckInterval.String(),
+		"BV_WEBHOOK_ALLOW_HOSTS":       strings.Join(c.WebhookAllowHosts, ","),
 	}
 	for p, r := range c.Rates {
 		kv["BV_"+strings.ToUpper(p)+"_RATE"] = strconv.FormatFloat(r, 'f', -1, 64)

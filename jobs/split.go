@@ -23,6 +23,27 @@ type Chunk struct {
 	Length   int64 `json:"length"`
 	FirstRow int   `json:"first_row"`
 	Rows     int   `json:"rows"`
+	// Numbers, when set, are the rows' numbers in place of FirstRow,
+	// FirstRow+1, ...: a retry batch keeps its parent's row numbers.
+	Numbers []int `json:"numbers,omitempty"`
+	// Dups maps a row of this chunk that repeats an earlier row to that
+	// row's number; the row is not verified again but gets its result.
+	Dups map[int]int `json:"dups,omitempty"`
+}
+
+// Number returns the number of the chunk's i-th row (from 0).
+func (c Chunk) Number(i int) int {
+	if c.Numbers != nil {
+		return c.Numbers[i]
+	}
+	return c.FirstRow + i
+}
+
+// RowProblem is why one row cannot be verified, as a dry run reports it.
+type RowProblem struct {
+	RowNumber int    `json:"row_number"`
+	Column    string `json:"column"`
+	Reason    string `json:"reason"`
 }
 
 // Plan is the result of splitting an input file.
@@ -32,15 +53,32 @@ type Plan struct {
 	Chunks       []Chunk
 	TotalRows    int
 	RejectedRows int
+	// Duplicates counts the valid rows that repeat an earlier one.
+	Duplicates int
+	// Problems are the first MaxProblems rejected rows and why.
+	Problems []RowProblem
+}
+
+// Options tune Split.
+type Options struct {
+	// ChunkSize is the number of rows per chunk.
+	ChunkSize int
+	// Numbers, when set, number the rows in place of 1, 2, ...; it must
+	// hold one number per data row.
+	Numbers []int
+	// MaxProblems bounds Plan.Problems.
+	MaxProblems int
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Split reads a CSV input in one pass, checks its header against spec,
-// validates every row and cuts the rows into chunks of chunkSize. It keeps
-// only the chunk boundaries in memory. A file that cannot be accepted yields
-// a *bulkverify.Error that names the line.
-func Split(r io.Reader, spec bulkverify.Spec, chunkSize int) (Plan, error) {
+// validates every row, finds duplicate rows and cuts the rows into chunks of
+// opts.ChunkSize. It keeps the chunk boundaries in memory and a 16-byte
+// digest per distinct valid row. A file that cannot be accepted yields a
+// *bulkverify.Error that names the line.
+func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
+	chunkSize := max(opts.ChunkSize, 1)
 	br := bufio.NewReaderSize(r, 64<<10)
 	var base int64
 	if p, _ := br.Peek(3); bytes.Equal(p, utf8BOM) {
@@ -61,6 +99,16 @@ func Split(r io.Reader, spec bulkverify.Spec, chunkSize int) (Plan, error) {
 	}
 	start := base + cr.InputOffset()
 	cur := Chunk{Offset: start, FirstRow: 1}
+	dedup := newDeduper(plan.Header, spec)
+	number := func(k int) int { return k }
+	if opts.Numbers != nil {
+		number = func(k int) int {
+			if k <= len(opts.Numbers) {
+				return opts.Numbers[k-1]
+			}
+			return 0
+		}
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -74,8 +122,23 @@ func Split(r io.Reader, spec bulkverify.Spec, chunkSize int) (Plan, error) {
 			return Plan{}, err
 		}
 		plan.TotalRows++
-		if _, reason := RowFrom(plan.Header, rec, plan.TotalRows, spec); reason != "" {
+		n := number(plan.TotalRows)
+		if opts.Numbers != nil {
+			cur.Numbers = append(cur.Numbers, n)
+		}
+		row, reason := RowFrom(plan.Header, rec, n, spec)
+		if reason != "" {
 			plan.RejectedRows++
+			if len(plan.Problems) < opts.MaxProblems {
+				column, _ := spec.Problem(row)
+				plan.Problems = append(plan.Problems, RowProblem{RowNumber: n, Column: column, Reason: reason})
+			}
+		} else if first, dup := dedup.seen(row); dup {
+			plan.Duplicates++
+			if cur.Dups == nil {
+				cur.Dups = map[int]int{}
+			}
+			cur.Dups[n] = first
 		}
 		cur.Rows++
 		if cur.Rows == chunkSize {
@@ -84,6 +147,9 @@ func Split(r io.Reader, spec bulkverify.Spec, chunkSize int) (Plan, error) {
 			plan.Chunks = append(plan.Chunks, cur)
 			cur = Chunk{Index: cur.Index + 1, Offset: end, FirstRow: plan.TotalRows + 1}
 		}
+	}
+	if opts.Numbers != nil && len(opts.Numbers) != plan.TotalRows {
+		return Plan{}, fmt.Errorf("split: %d row numbers for %d rows", len(opts.Numbers), plan.TotalRows)
 	}
 	if cur.Rows > 0 {
 		cur.Length = base + cr.InputOffset() - cur.Offset
@@ -183,7 +249,7 @@ func RowFrom(header, rec []string, n int, spec bulkverify.Spec) (bulkverify.Row,
 		}
 	}
 	if len(rec) != len(header) {
-		return row, fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(header))
+		return row, fmt.Sprintf("the row has %d fields, the header has %d", len(rec), len(header))
 	}
 	return row, spec.Validate(row)
 }

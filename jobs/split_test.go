@@ -33,7 +33,7 @@ func TestSplitRejectsFilesThatCannotBeAccepted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Split(strings.NewReader(tt.input), digilocker, 10)
+			_, err := Split(strings.NewReader(tt.input), digilocker, Options{ChunkSize: 10})
 			var e *bulkverify.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("got error %v, want a *bulkverify.Error with code %s", err, tt.wantCode)
@@ -57,7 +57,7 @@ func TestSplitCountsRowsAndRejectsBadOnes(t *testing.T) {
 		"t3,PANCR\r\n" + // short row
 		"t4,PANCR,x,1970-12-31\r\n" + // bad dob
 		"\"t5\",\"multi\nline\",x,31121970\r\n"
-	plan, err := Split(strings.NewReader(in), digilocker, 2)
+	plan, err := Split(strings.NewReader(in), digilocker, Options{ChunkSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,13 +91,13 @@ func TestChunksReadBackEveryRowOnce(t *testing.T) {
 					}
 				}
 				data := b.Bytes()
-				plan, err := Split(bytes.NewReader(data), digilocker, size)
+				plan, err := Split(bytes.NewReader(data), digilocker, Options{ChunkSize: size})
 				if err != nil {
 					t.Fatal(err)
 				}
 				next := 1
 				for _, c := range plan.Chunks {
-					rows, reasons, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c.FirstRow, digilocker)
+					rows, reasons, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c, digilocker)
 					if err != nil {
 						t.Fatalf("chunk %d: %v", c.Index, err)
 					}
@@ -123,5 +123,67 @@ func TestChunksReadBackEveryRowOnce(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestSplitFindsDuplicatesAndNamesRowProblems(t *testing.T) {
+	in := "reference_id,access_token,doctype,dob\n" +
+		"a,t1,PANCR,\n" + // 1
+		"b,t2,PANCR,\n" + // 2
+		"c,t1,PANCR,\n" + // 3: repeats 1 (reference_id does not count)
+		",,PANCR,\n" + // 4: no token
+		"e,t1,DRVLC,\n" + // 5: another doctype, not a duplicate
+		"f,t2,PANCR,\n" + // 6: repeats 2
+		"g,t1,PANCR,1970\n" // 7: bad dob
+	plan, err := Split(strings.NewReader(in), digilocker, Options{ChunkSize: 4, MaxProblems: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Duplicates != 2 {
+		t.Errorf("got %d duplicates, want 2", plan.Duplicates)
+	}
+	if got := plan.Chunks[0].Dups; len(got) != 1 || got[3] != 1 {
+		t.Errorf("chunk 0: got dups %v, want map[3:1]", got)
+	}
+	if got := plan.Chunks[1].Dups; len(got) != 1 || got[6] != 2 {
+		t.Errorf("chunk 1: got dups %v, want map[6:2]", got)
+	}
+	want := []RowProblem{{RowNumber: 4, Column: "access_token", Reason: "required value missing: access_token"}}
+	if fmt.Sprint(plan.Problems) != fmt.Sprint(want) {
+		t.Errorf("got problems %v, want %v (capped at 1)", plan.Problems, want)
+	}
+	if plan.RejectedRows != 2 {
+		t.Errorf("got %d rejected rows, want 2", plan.RejectedRows)
+	}
+}
+
+func TestSplitKeepsGivenRowNumbers(t *testing.T) {
+	in := "access_token,doctype,dob\nt1,PANCR,\nt2,PANCR,1970\nt1,PANCR,\n"
+	data := []byte(in)
+	plan, err := Split(bytes.NewReader(data), digilocker, Options{ChunkSize: 2, Numbers: []int{4, 17, 30}, MaxProblems: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Problems) != 1 || plan.Problems[0].RowNumber != 17 || plan.Problems[0].Column != "dob" {
+		t.Errorf("got problems %+v, want row 17, column dob", plan.Problems)
+	}
+	if got := plan.Chunks[1].Dups; got[30] != 4 {
+		t.Errorf("got dups %v, want 30 -> 4", got)
+	}
+	var numbers []int
+	for _, c := range plan.Chunks {
+		rows, _, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c, digilocker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			numbers = append(numbers, r.Number)
+		}
+	}
+	if fmt.Sprint(numbers) != "[4 17 30]" {
+		t.Errorf("read back rows %v, want [4 17 30]", numbers)
+	}
+	if _, err := Split(bytes.NewReader(data), digilocker, Options{ChunkSize: 2, Numbers: []int{1}}); err == nil {
+		t.Error("too few row numbers: got no error")
 	}
 }

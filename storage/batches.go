@@ -4,9 +4,11 @@ package storage
 import (
 	"context"
 	_ "embed"
-	"errors"
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -18,11 +20,12 @@ import (
 const KeyPrefix = "bv:"
 
 // ErrBatchNotFound is returned for an unknown batch id.
-var ErrBatchNotFound = errors.New("batch not found")
+var ErrBatchNotFound = &bulkverify.Error{Code: bulkverify.ENotFound, Message: "batch not found"}
 
 // Batches stores batch state and progress in Redis. Every update that
 // depends on the current state runs in a Lua script, so any number of
-// workers can report the same chunk and it is counted once.
+// workers can report the same chunk and it is counted once. The scripts get
+// the states as arguments: bulkverify.State is their one definition.
 type Batches struct {
 	rdb       redis.UniversalClient
 	now       func() time.Time
@@ -38,19 +41,50 @@ func NewBatches(rdb redis.UniversalClient, now func() time.Time, retention time.
 func batchKey(id string) string { return KeyPrefix + "batch:{" + id + "}" }
 func doneKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:done" }
 func planKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:plan" }
+func paceKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:pace" }
 func inflightKey(id string) string {
 	return KeyPrefix + "batch:{" + id + "}:inflight"
 }
 
-// activeKey is the set of batches not yet completed, which the sweeper
+// activeKey is the set of batches not yet finished, which the sweeper
 // walks.
 const activeKey = KeyPrefix + "active"
+
+// statesKey counts batches by state, for the batches-by-state gauge.
+const statesKey = KeyPrefix + "states"
+
+func (s *Batches) retentionSeconds() int { return int(s.retention / time.Second) }
 
 // Create stores a new batch in state queued with its chunk payloads, by
 // chunk index. At most window chunks of the batch are released to the queue
 // at a time (see NextChunk).
 func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error {
 	key := batchKey(b.ID)
+	fields := map[string]any{
+		"window":        window,
+		"released":      0,
+		"tenant":        b.Tenant,
+		"provider":      b.Provider,
+		"state":         string(bulkverify.StateQueued),
+		"total_rows":    b.TotalRows,
+		"rejected_rows": b.RejectedRows,
+		"duplicates":    b.Duplicates,
+		"chunks":        b.Chunks,
+		"created_at":    b.CreatedAt.UnixMilli(),
+	}
+	if b.MaxFailureRate > 0 {
+		fields["max_failure_rate"] = strconv.FormatFloat(b.MaxFailureRate, 'f', -1, 64)
+	}
+	if b.ParentID != "" {
+		fields["parent"] = b.ParentID
+	}
+	if len(b.Metadata) > 0 {
+		m, _ := json.Marshal(b.Metadata) // strings only: cannot fail
+		fields["metadata"] = m
+	}
+	if b.CallbackURL != "" {
+		fields["callback_url"] = b.CallbackURL
+	}
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		plan := make([]any, 0, 2*min(len(chunks), 1000))
 		for i, c := range chunks {
@@ -61,49 +95,116 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 			}
 		}
 		p.Expire(ctx, planKey(b.ID), s.retention)
-		p.HSet(ctx, key, map[string]any{
-			"window":        window,
-			"released":      0,
-			"tenant":        b.Tenant,
-			"provider":      b.Provider,
-			"state":         string(bulkverify.StateQueued),
-			"total_rows":    b.TotalRows,
-			"rejected_rows": b.RejectedRows,
-			"chunks":        b.Chunks,
-			"created_at":    b.CreatedAt.UnixMilli(),
-		})
+		p.HSet(ctx, key, fields)
 		p.Expire(ctx, key, s.retention)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("create batch %s: %w", b.ID, err)
 	}
-	// Outside the transaction: bv:active is in another cluster slot. Should
-	// this fail, the batch still runs; only the sweeper does not see it.
-	if err := s.rdb.SAdd(ctx, activeKey, b.ID).Err(); err != nil {
+	// Outside the transaction: these keys are in other cluster slots.
+	// Should this fail, the batch still runs; only the sweeper and the
+	// list do not see it.
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, activeKey, b.ID)
+		p.ZAdd(ctx, tenantKey(b.Tenant), redis.Z{Score: float64(b.CreatedAt.UnixMilli()), Member: b.ID})
+		p.HIncrBy(ctx, statesKey, string(bulkverify.StateQueued), 1)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("register batch %s: %w", b.ID, err)
 	}
 	return nil
 }
 
-// Get returns the batch with id, or ErrBatchNotFound.
-func (s *Batches) Get(ctx context.Context, id string) (bulkverify.Batch, error) {
-	var hget *redis.MapStringStringCmd
-	var scard *redis.IntCmd
-	var partial *redis.Cmd
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		hget = p.HGetAll(ctx, batchKey(id))
-		scard = p.SCard(ctx, doneKey(id))
-		partial = inflightRowsScript.Eval(ctx, p, []string{inflightKey(id)}, KeyPrefix+"batch:{"+id+"}:rows:")
+// moved counts a state transition in the batches-by-state gauge. It is
+// best effort: the gauge may drift by a batch if a process dies between a
+// transition and this call.
+func (s *Batches) moved(ctx context.Context, from, to bulkverify.State) {
+	ctx = context.WithoutCancel(ctx)
+	s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if from != "" {
+			p.HIncrBy(ctx, statesKey, string(from), -1)
+		}
+		p.HIncrBy(ctx, statesKey, string(to), 1)
 		return nil
 	})
+}
+
+// CountByState returns how many batches are in each state.
+func (s *Batches) CountByState(ctx context.Context) (map[bulkverify.State]int, error) {
+	h, err := s.rdb.HGetAll(ctx, statesKey).Result()
 	if err != nil {
-		return bulkverify.Batch{}, fmt.Errorf("get batch %s: %w", id, err)
+		return nil, fmt.Errorf("count batches by state: %w", err)
 	}
-	h := hget.Val()
-	inFlight, _ := partial.Int()
+	out := map[bulkverify.State]int{}
+	for _, st := range bulkverify.States {
+		n, _ := strconv.Atoi(h[string(st)])
+		out[st] = max(n, 0)
+	}
+	return out, nil
+}
+
+// getCmds are the pipelined reads of one batch.
+type getCmds struct {
+	id      string
+	hash    *redis.MapStringStringCmd
+	done    *redis.IntCmd
+	partial *redis.Cmd
+	pace    *redis.StringSliceCmd
+}
+
+func (s *Batches) queueGet(ctx context.Context, p redis.Pipeliner, id string) *getCmds {
+	return &getCmds{
+		id:      id,
+		hash:    p.HGetAll(ctx, batchKey(id)),
+		done:    p.SCard(ctx, doneKey(id)),
+		partial: inflightRowsScript.Eval(ctx, p, []string{inflightKey(id)}, KeyPrefix+"batch:{"+id+"}:rows:"),
+		pace:    p.LRange(ctx, paceKey(id), 0, -1),
+	}
+}
+
+// Get returns the batch with id, or ErrBatchNotFound.
+func (s *Batches) Get(ctx context.Context, id string) (bulkverify.Batch, error) {
+	bs, err := s.GetMany(ctx, []string{id})
+	if err != nil {
+		return bulkverify.Batch{}, err
+	}
+	if len(bs) == 0 {
+		return bulkverify.Batch{}, fmt.Errorf("get batch %s: %w", id, ErrBatchNotFound)
+	}
+	return bs[0], nil
+}
+
+// GetMany returns the batches with ids that exist, in the order of ids.
+func (s *Batches) GetMany(ctx context.Context, ids []string) ([]bulkverify.Batch, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cmds := make([]*getCmds, len(ids))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = s.queueGet(ctx, p, id)
+		}
+		return nil
+	})
+	if err != nil && err != redis.Nil {
+		return nil, fmt.Errorf("get batches: %w", err)
+	}
+	now := s.now()
+	out := make([]bulkverify.Batch, 0, len(ids))
+	for _, c := range cmds {
+		if b, ok := s.decode(c, now); ok {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
+	h := c.hash.Val()
 	if len(h) == 0 {
-		return bulkverify.Batch{}, ErrBatchNotFound
+		return bulkverify.Batch{}, false
 	}
 	n := func(k string) int { v, _ := strconv.Atoi(h[k]); return v }
 	t := func(k string) time.Time {
@@ -113,24 +214,90 @@ func (s *Batches) Get(ctx context.Context, id string) (bulkverify.Batch, error) 
 		}
 		return time.UnixMilli(ms).UTC()
 	}
-	return bulkverify.Batch{
-		ID:            id,
+	inFlight, _ := c.partial.Int()
+	b := bulkverify.Batch{
+		ID:            c.id,
 		Tenant:        h["tenant"],
 		Provider:      h["provider"],
 		State:         bulkverify.State(h["state"]),
+		Stop:          bulkverify.Stop(h["stop"]),
 		TotalRows:     n("total_rows"),
 		RejectedRows:  n("rejected_rows"),
+		Duplicates:    n("duplicates"),
 		Chunks:        n("chunks"),
-		DoneChunks:    int(scard.Val()),
+		DoneChunks:    int(c.done.Val()),
 		ProcessedRows: min(n("processed_rows")+inFlight, n("total_rows")),
 		Verified:      n("verified"),
 		NotVerified:   n("not_verified"),
 		Failed:        n("failed"),
+		FailureReason: h["failure_reason"],
+		ParentID:      h["parent"],
+		CallbackURL:   h["callback_url"],
 		CreatedAt:     t("created_at"),
 		StartedAt:     t("started_at"),
+		FinalizingAt:  t("finalizing_at"),
 		CompletedAt:   t("completed_at"),
-	}, nil
+		CancellingAt:  t("cancelling_at"),
+		CancelledAt:   t("cancelled_at"),
+		FailedAt:      t("failed_at"),
+		ExpiredAt:     t("expired_at"),
+	}
+	b.MaxFailureRate, _ = strconv.ParseFloat(h["max_failure_rate"], 64)
+	if m := h["metadata"]; m != "" {
+		json.Unmarshal([]byte(m), &b.Metadata)
+	}
+	for k, v := range h {
+		if code, ok := strings.CutPrefix(k, "code:"); ok {
+			if b.Codes == nil {
+				b.Codes = map[bulkverify.Code]int{}
+			}
+			b.Codes[bulkverify.Code(code)], _ = strconv.Atoi(v)
+		}
+	}
+	if f := b.FinishedAt(); !f.IsZero() {
+		b.ExpiresAt = f.Add(s.retention)
+	}
+	b.RowsPerSecond, b.RateKnown = pace(b, c.pace.Val(), now)
+	return b, true
 }
+
+// pace returns the rows per second over the last minute from the samples
+// ("unix_ms:processed_rows", oldest first) that chunk completions leave,
+// measured up to now against the batch's current count. A finished batch
+// gives its average over its whole run.
+func pace(b bulkverify.Batch, samples []string, now time.Time) (float64, bool) {
+	if b.StartedAt.IsZero() {
+		return 0, false
+	}
+	if f := b.FinishedAt(); !f.IsZero() {
+		if d := f.Sub(b.StartedAt).Seconds(); d > 0 {
+			return round1(float64(b.ProcessedRows) / d), true
+		}
+		return 0, false
+	}
+	baseAt, baseRows := b.StartedAt, 0
+	cutoff := now.Add(-time.Minute)
+	for _, smp := range samples {
+		ms, rows, ok := strings.Cut(smp, ":")
+		msN, err1 := strconv.ParseInt(ms, 10, 64)
+		rowsN, err2 := strconv.Atoi(rows)
+		if !ok || err1 != nil || err2 != nil {
+			continue
+		}
+		at := time.UnixMilli(msN)
+		if at.After(cutoff) {
+			break
+		}
+		baseAt, baseRows = at, rowsN
+	}
+	d := now.Sub(baseAt).Seconds()
+	if d < 1 {
+		return 0, false
+	}
+	return round1(max(float64(b.ProcessedRows-baseRows), 0) / d), true
+}
+
+func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 
 // inflightRowsScript counts the saved rows of the chunks in flight, so that
 // progress moves row by row, not chunk by chunk. The rows keys share the
@@ -143,8 +310,8 @@ end
 return n`)
 
 var startScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'state') == 'queued' then
-  redis.call('HSET', KEYS[1], 'state', 'processing', 'started_at', ARGV[1])
+if redis.call('HGET', KEYS[1], 'state') == ARGV[2] then
+  redis.call('HSET', KEYS[1], 'state', ARGV[3], 'started_at', ARGV[1])
   return 1
 end
 return 0`)
@@ -158,10 +325,66 @@ func (s *Batches) ChunkIsDone(ctx context.Context, id string, chunk int) (bool, 
 	return done, nil
 }
 
+// DoneChunks returns the indexes of the batch's done chunks.
+func (s *Batches) DoneChunks(ctx context.Context, id string) (map[int]bool, error) {
+	members, err := s.rdb.SMembers(ctx, doneKey(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("done chunks of batch %s: %w", id, err)
+	}
+	out := make(map[int]bool, len(members))
+	for _, m := range members {
+		if n, err := strconv.Atoi(m); err == nil {
+			out[n] = true
+		}
+	}
+	return out, nil
+}
+
+// StopOf returns why batch id is being stopped, or "" when it is not.
+func (s *Batches) StopOf(ctx context.Context, id string) (bulkverify.Stop, error) {
+	stops, err := s.Stops(ctx, []string{id})
+	if err != nil {
+		return "", err
+	}
+	return stops[id], nil
+}
+
+// Stops returns, for each of ids being stopped, why. A batch whose state is
+// gone counts as cancelled: nothing more should be done for it.
+func (s *Batches) Stops(ctx context.Context, ids []string) (map[string]bulkverify.Stop, error) {
+	cmds := make([]*redis.SliceCmd, len(ids))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HMGet(ctx, batchKey(id), "stop", "state")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read stop of batches: %w", err)
+	}
+	out := map[string]bulkverify.Stop{}
+	for i, c := range cmds {
+		v := c.Val()
+		if len(v) < 2 || v[1] == nil {
+			out[ids[i]] = bulkverify.StopCancelled
+			continue
+		}
+		if stop, _ := v[0].(string); stop != "" {
+			out[ids[i]] = bulkverify.Stop(stop)
+		}
+	}
+	return out, nil
+}
+
 // MarkStarted moves a queued batch to processing; later calls do nothing.
 func (s *Batches) MarkStarted(ctx context.Context, id string) error {
-	if err := startScript.Run(ctx, s.rdb, []string{batchKey(id)}, s.now().UnixMilli()).Err(); err != nil {
+	moved, err := startScript.Run(ctx, s.rdb, []string{batchKey(id)}, s.now().UnixMilli(),
+		string(bulkverify.StateQueued), string(bulkverify.StateProcessing)).Int()
+	if err != nil {
 		return fmt.Errorf("mark batch %s started: %w", id, err)
+	}
+	if moved == 1 {
+		s.moved(ctx, bulkverify.StateQueued, bulkverify.StateProcessing)
 	}
 	return nil
 }
@@ -175,45 +398,172 @@ var completeChunkScript = redis.NewScript(completeChunkLua)
 type ChunkDone struct {
 	// First is true the first time this chunk is reported.
 	First bool
-	// AllDone is true when every chunk of the batch is done and the batch is
-	// not completed yet: the caller must make sure the finalizer is queued.
+	// AllDone is true when the batch is ready to be finalized (every chunk
+	// done; or, for a batch being stopped, every released chunk done) and
+	// is not finished yet: the caller must make sure the finalizer is
+	// queued.
 	AllDone bool
+	// Aborted is true when this chunk pushed the batch over its failure
+	// threshold.
+	Aborted bool
+}
+
+func finishedStates() string {
+	var out []string
+	for _, st := range bulkverify.States {
+		if st.Ended() {
+			out = append(out, string(st))
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func codeArgs(codes map[bulkverify.Code]int) []any {
+	keys := make([]string, 0, len(codes))
+	for c := range codes {
+		keys = append(keys, string(c))
+	}
+	sort.Strings(keys)
+	out := []any{len(keys)}
+	for _, k := range keys {
+		out = append(out, k, codes[bulkverify.Code(k)])
+	}
+	return out
 }
 
 // CompleteChunk records chunk of batch id as done and adds its counts, once
 // however often it is called for the same chunk.
 func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (ChunkDone, error) {
-	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), inflightKey(id)},
-		chunk, c.Rows, c.Verified, c.NotVerified, c.Failed, int(s.retention/time.Second)).Int64Slice()
+	args := []any{chunk, c.Rows, c.Verified, c.NotVerified, c.Failed, s.retentionSeconds(), s.now().UnixMilli(),
+		string(bulkverify.StateFinalizing), finishedStates(), string(bulkverify.StopAborted)}
+	args = append(args, codeArgs(c.Codes)...)
+	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id)}, args...).Int64Slice()
 	if err != nil {
 		return ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, err)
 	}
 	if res[0] < 0 {
 		return ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, ErrBatchNotFound)
 	}
-	return ChunkDone{First: res[0] == 1, AllDone: res[1] == 1}, nil
+	if res[2] == 1 {
+		s.moved(ctx, bulkverify.StateProcessing, bulkverify.StateFinalizing)
+	}
+	done := ChunkDone{First: res[0] == 1, AllDone: res[1] == 1, Aborted: res[3] == 1}
+	if done.Aborted {
+		if err := s.explainAbort(ctx, id); err != nil {
+			return done, err
+		}
+	}
+	return done, nil
 }
 
-// MarkCompleted records that the output is ready, with the counts read back
-// from it.
-func (s *Batches) MarkCompleted(ctx context.Context, id string, c bulkverify.ChunkCounts) error {
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, batchKey(id),
-			"state", string(bulkverify.StateCompleted),
-			"completed_at", s.now().UnixMilli(),
-			"processed_rows", c.Rows,
-			"verified", c.Verified,
-			"not_verified", c.NotVerified,
-			"failed", c.Failed,
-		)
-		p.Del(ctx, planKey(id))
-		return nil
-	})
-	if err == nil {
-		err = s.Forget(ctx, id)
-	}
+// explainAbort writes the failure_reason of a batch its failure threshold
+// stopped: the rate and the commonest code.
+func (s *Batches) explainAbort(ctx context.Context, id string) error {
+	b, err := s.Get(ctx, id)
 	if err != nil {
-		return fmt.Errorf("mark batch %s completed: %w", id, err)
+		return err
+	}
+	if err := s.rdb.HSet(ctx, batchKey(id), "failure_reason", AbortReason(b)).Err(); err != nil {
+		return fmt.Errorf("record why batch %s stopped: %w", id, err)
 	}
 	return nil
+}
+
+// AbortReason says why b crossed its failure threshold: the share of FAILED
+// rows among those processed and the commonest code.
+func AbortReason(b bulkverify.Batch) string {
+	var top bulkverify.Code
+	n := 0
+	for c, k := range b.Codes {
+		if k > n || (k == n && c < top) {
+			top, n = c, k
+		}
+	}
+	processed := b.Verified + b.NotVerified + b.Failed
+	rate := 0.0
+	if processed > 0 {
+		rate = float64(b.Failed) / float64(processed)
+	}
+	return fmt.Sprintf("%.1f%% of the first %d processed rows FAILED, above max_failure_rate %g; commonest code %s (%d rows): fix the file and submit it again",
+		rate*100, processed, b.MaxFailureRate, top, n)
+}
+
+//go:embed cancel.lua
+var cancelLua string
+
+var cancelScript = redis.NewScript(cancelLua)
+
+// CancelResult is what Cancel found.
+type CancelResult struct {
+	// Cancelled is true when this call cancelled the batch; false when it
+	// was cancelled already.
+	Cancelled bool
+	// Idle is true when no chunk is in flight: the caller must queue the
+	// finalizer itself.
+	Idle bool
+}
+
+// Cancel moves a batch to cancelling: no more chunks are released and the
+// workers cut the rows in flight. It returns ErrBatchNotFound, or a
+// *bulkverify.Error EBatchFinished when the batch is past cancelling.
+func (s *Batches) Cancel(ctx context.Context, id string) (CancelResult, error) {
+	var tooLate []string
+	for _, st := range bulkverify.States {
+		if st != bulkverify.StateCancelled && (st.Ended() || st == bulkverify.StateFinalizing) {
+			tooLate = append(tooLate, string(st))
+		}
+	}
+	res, err := cancelScript.Run(ctx, s.rdb, []string{batchKey(id), inflightKey(id)}, s.now().UnixMilli(),
+		string(bulkverify.StateCancelling), string(bulkverify.StateCancelled), strings.Join(tooLate, ","), string(bulkverify.StopCancelled)).Slice()
+	if err != nil {
+		return CancelResult{}, fmt.Errorf("cancel batch %s: %w", id, err)
+	}
+	outcome, _ := res[0].(int64)
+	prev, _ := res[1].(string)
+	inflight, _ := res[2].(int64)
+	switch outcome {
+	case -1:
+		return CancelResult{}, fmt.Errorf("cancel batch %s: %w", id, ErrBatchNotFound)
+	case -2:
+		return CancelResult{}, bulkverify.Errorf(bulkverify.EBatchFinished, "batch %s is %s: it can no longer be cancelled", id, prev)
+	case 1:
+		s.moved(ctx, bulkverify.State(prev), bulkverify.StateCancelling)
+	}
+	return CancelResult{Cancelled: outcome == 1, Idle: inflight == 0 && bulkverify.State(prev) != bulkverify.StateCancelled}, nil
+}
+
+//go:embed finish.lua
+var finishLua string
+
+var finishScript = redis.NewScript(finishLua)
+
+// MarkFinished records that the output is ready and the batch's final
+// state, with the counts read back from the output. A batch already
+// finished is left alone.
+func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error {
+	args := []any{string(state), stateTimeField(state), s.now().UnixMilli(), finishedStates(),
+		c.Rows, c.Verified, c.NotVerified, c.Failed, s.retentionSeconds()}
+	args = append(args, codeArgs(c.Codes)...)
+	prev, err := finishScript.Run(ctx, s.rdb, []string{batchKey(id), planKey(id), paceKey(id)}, args...).Text()
+	if err != nil {
+		return fmt.Errorf("mark batch %s %s: %w", id, state, err)
+	}
+	if prev == "" {
+		return fmt.Errorf("mark batch %s %s: %w", id, state, ErrBatchNotFound)
+	}
+	if !bulkverify.State(prev).Ended() {
+		s.moved(ctx, bulkverify.State(prev), state)
+	}
+	return s.Forget(ctx, id)
+}
+
+// stateTimeField is the hash field that holds when a batch entered state.
+func stateTimeField(state bulkverify.State) string {
+	switch state {
+	case bulkverify.StateQueued:
+		return "created_at"
+	case bulkverify.StateProcessing:
+		return "started_at"
+	}
+	return string(state) + "_at"
 }

@@ -54,7 +54,7 @@ func TestCompleteChunkCountsEachChunkOnce(t *testing.T) {
 	if b, _ := s.Get(ctx, "b1"); b.State != bulkverify.StateFinalizing {
 		t.Errorf("got state %s, want finalizing", b.State)
 	}
-	if err := s.MarkCompleted(ctx, "b1", bulkverify.ChunkCounts{Rows: 5, Verified: 3, Failed: 2}); err != nil {
+	if err := s.MarkFinished(ctx, "b1", bulkverify.StateCompleted, bulkverify.ChunkCounts{Rows: 5, Verified: 3, Failed: 2}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.CompleteChunk(ctx, "b1", 2, c)
@@ -113,27 +113,27 @@ func TestUnknownBatch(t *testing.T) {
 func TestIdempotencyKey(t *testing.T) {
 	ctx := context.Background()
 	s := newBatches(t)
-	id, claim, err := s.ClaimIdempotencyKey(ctx, "t", "k")
+	id, _, claim, err := s.ClaimIdempotencyKey(ctx, "t", "k")
 	if id != "" || claim == "" || err != nil {
 		t.Fatalf("first claim: got %q, %q, %v; want the claim", id, claim, err)
 	}
-	if _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
+	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
 		t.Errorf("claim while pending: got %v, want ErrIdempotencyPending", err)
 	}
-	if _, c, err := s.ClaimIdempotencyKey(ctx, "other-tenant", "k"); c == "" || err != nil {
+	if _, _, c, err := s.ClaimIdempotencyKey(ctx, "other-tenant", "k"); c == "" || err != nil {
 		t.Errorf("another tenant's claim of the same key: got %q, %v; want the claim", c, err)
 	}
 	s.ReleaseIdempotencyKey(ctx, "t", "k", "pending:someone-else")
-	if _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
+	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
 		t.Errorf("a release with another claim freed the key: got %v", err)
 	}
 	s.ReleaseIdempotencyKey(ctx, "t", "k", claim)
-	id, claim, err = s.ClaimIdempotencyKey(ctx, "t", "k")
+	id, _, claim, err = s.ClaimIdempotencyKey(ctx, "t", "k")
 	if id != "" || claim == "" || err != nil {
 		t.Errorf("claim after release: got %q, %q, %v; want the claim", id, claim, err)
 	}
-	s.ResolveIdempotencyKey(ctx, "t", "k", "batch-1")
-	if id, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "batch-1" || err != nil {
-		t.Errorf("claim after success: got %q, %v; want batch-1", id, err)
+	s.ResolveIdempotencyKey(ctx, "t", "k", "batch-1", "abc123")
+	if id, sha, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "batch-1" || sha != "abc123" || err != nil {
+		t.Errorf("claim after success: got %q, %q, %v; want batch-1 and its file's hash", id, sha, err)
 	}
 }

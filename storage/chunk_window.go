@@ -19,11 +19,13 @@ import (
 // advance. Two releasers that peek the same chunk enqueue it once (the task
 // ID) and advance once (the script checks the index).
 
+// peekChunkScript: ARGV[1] is the finished states joined by ",". A batch
+// being stopped releases nothing more.
 var peekChunkScript = redis.NewScript(`
-local h = redis.call('HMGET', KEYS[1], 'released', 'chunks', 'window', 'state')
+local h = redis.call('HMGET', KEYS[1], 'released', 'chunks', 'window', 'state', 'stop')
 if not h[2] then return {-3, ''} end
 local released, chunks, window = tonumber(h[1]), tonumber(h[2]), tonumber(h[3])
-if h[4] == 'completed' or released >= chunks then return {-1, ''} end
+if h[5] or string.find(',' .. ARGV[1] .. ',', ',' .. h[4] .. ',', 1, true) or released >= chunks then return {-1, ''} end
 if released - redis.call('SCARD', KEYS[2]) >= window then return {-2, ''} end
 return {released, redis.call('HGET', KEYS[3], released) or ''}`)
 
@@ -39,7 +41,7 @@ return 0`)
 // NextChunk returns the index and payload of the batch's next chunk to
 // release, or ok=false when every chunk is released or the window is full.
 func (s *Batches) NextChunk(ctx context.Context, id string) (index int, payload []byte, ok bool, err error) {
-	res, err := peekChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), planKey(id)}).Slice()
+	res, err := peekChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), planKey(id)}, finishedStates()).Slice()
 	if err != nil {
 		return 0, nil, false, fmt.Errorf("next chunk of batch %s: %w", id, err)
 	}
@@ -65,7 +67,23 @@ func (s *Batches) ChunkReleased(ctx context.Context, id string, index int) error
 	return nil
 }
 
-// Active returns the ids of the batches not completed yet.
+// ChunkPayloads returns the payloads of every chunk of the batch, by
+// index, as Create stored them. They are kept until the batch finishes.
+func (s *Batches) ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error) {
+	h, err := s.rdb.HGetAll(ctx, planKey(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read chunk plan of batch %s: %w", id, err)
+	}
+	out := make(map[int][]byte, len(h))
+	for k, v := range h {
+		if n, err := strconv.Atoi(k); err == nil {
+			out[n] = []byte(v)
+		}
+	}
+	return out, nil
+}
+
+// Active returns the ids of the batches not finished yet.
 func (s *Batches) Active(ctx context.Context) ([]string, error) {
 	ids, err := s.rdb.SMembers(ctx, activeKey).Result()
 	if err != nil {

@@ -26,38 +26,40 @@ var ErrIdempotencyPending = errors.New("a request with this Idempotency-Key is s
 
 func idemKey(tenant, key string) string { return KeyPrefix + "idem:" + tenant + ":" + key }
 
-// ClaimIdempotencyKey claims key for tenant. It returns the batch id when an
-// earlier request with the key succeeded; otherwise a claim that the caller
-// must pass to Resolve or Release. A key claimed by a running request gives
-// ErrIdempotencyPending.
-func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, claim string, err error) {
+// ClaimIdempotencyKey claims key for tenant. It returns the batch id and
+// the SHA-256 of its file when an earlier request with the key succeeded;
+// otherwise a claim that the caller must pass to Resolve or Release. A key
+// claimed by a running request gives ErrIdempotencyPending.
+func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error) {
 	k := idemKey(tenant, key)
 	var nonce [8]byte
 	rand.Read(nonce[:])
 	claim = idemPending + hex.EncodeToString(nonce[:])
 	ok, err := s.rdb.SetNX(ctx, k, claim, idemClaimTTL).Result()
 	if err != nil {
-		return "", "", fmt.Errorf("claim idempotency key: %w", err)
+		return "", "", "", fmt.Errorf("claim idempotency key: %w", err)
 	}
 	if ok {
-		return "", claim, nil
+		return "", "", claim, nil
 	}
 	v, err := s.rdb.Get(ctx, k).Result()
 	if errors.Is(err, redis.Nil) {
 		return s.ClaimIdempotencyKey(ctx, tenant, key)
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("read idempotency key: %w", err)
+		return "", "", "", fmt.Errorf("read idempotency key: %w", err)
 	}
 	if strings.HasPrefix(v, idemPending) {
-		return "", "", ErrIdempotencyPending
+		return "", "", "", ErrIdempotencyPending
 	}
-	return v, "", nil
+	id, sha, _ = strings.Cut(v, ":")
+	return id, sha, "", nil
 }
 
-// ResolveIdempotencyKey records that key produced batch id.
-func (s *Batches) ResolveIdempotencyKey(ctx context.Context, tenant, key, id string) error {
-	if err := s.rdb.Set(ctx, idemKey(tenant, key), id, 24*time.Hour).Err(); err != nil {
+// ResolveIdempotencyKey records that key produced batch id from a file
+// whose SHA-256 is sha (hex).
+func (s *Batches) ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error {
+	if err := s.rdb.Set(ctx, idemKey(tenant, key), id+":"+sha, 24*time.Hour).Err(); err != nil {
 		return fmt.Errorf("store idempotency key: %w", err)
 	}
 	return nil

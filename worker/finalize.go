@@ -15,10 +15,12 @@ import (
 	"github.com/bulkverify/bulkverify/storage"
 )
 
-// Finalize assembles output.csv and errors.csv from the parts of a batch
-// whose chunks are all done, and marks the batch completed. It streams one
-// part at a time, so a batch of any size takes the memory of one chunk.
-// Running it again rebuilds the same files.
+// Finalize assembles output.csv and errors.csv of a batch whose chunks are
+// all done (or, for a batch being stopped, whose released chunks are all
+// done) and marks the batch finished: completed, cancelled or failed. Rows
+// of chunks a stop left unreleased end FAILED with the stop's code. It
+// streams one part at a time, so a batch of any size takes the memory of
+// one chunk. Running it again rebuilds the same files.
 func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	p, err := jobs.DecodeFinalize(t.Payload())
 	if err != nil {
@@ -31,13 +33,16 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	if b.State == bulkverify.StateCompleted {
+	if b.State.Ended() {
 		return nil
 	}
-	if b.DoneChunks < b.Chunks {
-		// Cannot happen through CompleteChunk; a redelivered chunk queues
-		// the finalizer again once the last chunk is done.
-		return fmt.Errorf("finalize batch %s: %d of %d chunks done: %w", b.ID, b.DoneChunks, b.Chunks, asynq.SkipRetry)
+	ready, err := h.readyToFinalize(ctx, b)
+	if err != nil || !ready {
+		return err
+	}
+	final := bulkverify.StateCompleted
+	if b.Stop != "" {
+		final = b.Stop.FinalState()
 	}
 	counts, err := h.assemble(ctx, b)
 	if err != nil {
@@ -46,18 +51,45 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	if counts.Rows != b.TotalRows {
 		return fmt.Errorf("finalize batch %s: assembled %d rows, want %d", b.ID, counts.Rows, b.TotalRows)
 	}
-	if err := h.Batches.MarkCompleted(ctx, b.ID, counts); err != nil {
+	if err := h.Batches.MarkFinished(ctx, b.ID, final, counts); err != nil {
 		return err
 	}
-	h.Metrics.BatchesCompleted.WithLabelValues(b.Provider).Inc()
-	h.Log.Info("batch completed", "batch", b.ID, "provider", b.Provider, "rows", counts.Rows,
+	h.Metrics.BatchesFinished.WithLabelValues(b.Provider, string(final)).Inc()
+	h.Log.Info("batch finished", "batch", b.ID, "state", final, "provider", b.Provider, "rows", counts.Rows,
 		"verified", counts.Verified, "not_verified", counts.NotVerified, "failed", counts.Failed)
 	return nil
+}
+
+// readyToFinalize reports whether b can be assembled now. A batch being
+// stopped waits for its chunks in flight; the last of them queues the
+// finalizer again.
+func (h *Handlers) readyToFinalize(ctx context.Context, b bulkverify.Batch) (bool, error) {
+	if b.Stop == "" {
+		if b.DoneChunks < b.Chunks {
+			// Cannot happen through CompleteChunk; a redelivered chunk
+			// queues the finalizer again once the last chunk is done.
+			return false, fmt.Errorf("finalize batch %s: %d of %d chunks done: %w", b.ID, b.DoneChunks, b.Chunks, asynq.SkipRetry)
+		}
+		return true, nil
+	}
+	inflight, err := h.Batches.InFlight(ctx, b.ID)
+	if err != nil {
+		return false, err
+	}
+	if len(inflight) > 0 {
+		h.Log.Info("stopped batch still has chunks in flight; the last one queues the finalizer", "batch", b.ID, "in_flight", len(inflight))
+		return false, nil
+	}
+	return true, nil
 }
 
 // assemble streams every part, in chunk order, into output.csv and its
 // FAILED rows into errors.csv, uploading both as they are written.
 func (h *Handlers) assemble(ctx context.Context, b bulkverify.Batch) (bulkverify.ChunkCounts, error) {
+	src, err := h.partSource(ctx, b)
+	if err != nil {
+		return bulkverify.ChunkCounts{}, err
+	}
 	outR, outW := io.Pipe()
 	errR, errW := io.Pipe()
 	g, gctx := errgroup.WithContext(ctx)
@@ -73,7 +105,7 @@ func (h *Handlers) assemble(ctx context.Context, b bulkverify.Batch) (bulkverify
 	var counts bulkverify.ChunkCounts
 	g.Go(func() error {
 		var err error
-		counts, err = h.writeOutputs(gctx, b, outW, errW)
+		counts, err = h.writeOutputs(gctx, b, src, outW, errW)
 		outW.CloseWithError(err)
 		errW.CloseWithError(err)
 		return err
@@ -81,7 +113,88 @@ func (h *Handlers) assemble(ctx context.Context, b bulkverify.Batch) (bulkverify
 	return counts, g.Wait()
 }
 
-func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, out, errs io.Writer) (bulkverify.ChunkCounts, error) {
+// partSource gives the rows of each chunk of a batch being finalized: its
+// part, or for a chunk a stop left undone, its rows settled with the stop's
+// code. It also knows which rows repeat which.
+type partSource struct {
+	h        *Handlers
+	batch    bulkverify.Batch
+	done     map[int]bool
+	payloads map[int][]byte
+	// dups maps a duplicate row to the row it repeats; origs keeps the
+	// results of the rows repeated later.
+	dups  map[int]int
+	origs map[int]*bulkverify.Result
+}
+
+func (h *Handlers) partSource(ctx context.Context, b bulkverify.Batch) (*partSource, error) {
+	payloads, err := h.Batches.ChunkPayloads(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	src := &partSource{h: h, batch: b, payloads: payloads, dups: map[int]int{}, origs: map[int]*bulkverify.Result{}}
+	for _, raw := range payloads {
+		c, err := jobs.DecodeVerifyChunk(raw)
+		if err != nil {
+			return nil, err
+		}
+		for dup, orig := range c.Dups {
+			src.dups[dup] = orig
+			src.origs[orig] = nil
+		}
+	}
+	if b.Stop != "" {
+		if src.done, err = h.Batches.DoneChunks(ctx, b.ID); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
+}
+
+// rows returns the results of chunk i, in row order.
+func (s *partSource) rows(ctx context.Context, i int) ([]bulkverify.Result, error) {
+	if s.batch.Stop == "" || s.done[i] {
+		return s.h.readPart(ctx, s.batch.ID, i)
+	}
+	raw, ok := s.payloads[i]
+	if !ok {
+		return nil, fmt.Errorf("chunk %d has neither a part nor a plan", i)
+	}
+	p, err := jobs.DecodeVerifyChunk(raw)
+	if err != nil {
+		return nil, err
+	}
+	results, err := s.h.settleRows(ctx, p, stopResult(s.batch.Stop, s.h.Now))
+	if err != nil {
+		return nil, err
+	}
+	for i := range results {
+		results[i] = escapeResult(results[i])
+	}
+	return results, nil
+}
+
+// resolve gives a duplicate row the result of the row it repeats, and
+// keeps the result of a row repeated later.
+func (s *partSource) resolve(r bulkverify.Result) (bulkverify.Result, error) {
+	if r.Status == "" {
+		orig, ok := s.dups[r.RowNumber]
+		if !ok || s.origs[orig] == nil {
+			return r, fmt.Errorf("row %d has no result and repeats no earlier row", r.RowNumber)
+		}
+		d := *s.origs[orig]
+		d.RowNumber, d.ReferenceID, d.Attempts = r.RowNumber, r.ReferenceID, 0
+		d.Message = fmt.Sprintf("%s (same values as row %d, verified once)", d.Message, orig)
+		return d, nil
+	}
+	if _, ok := s.origs[r.RowNumber]; ok {
+		c := r
+		s.origs[r.RowNumber] = &c
+	}
+	return r, nil
+}
+
+func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *partSource, out, errs io.Writer) (bulkverify.ChunkCounts, error) {
 	var counts bulkverify.ChunkCounts
 	ow, ew := gocsv.DefaultCSVWriter(out), gocsv.DefaultCSVWriter(errs)
 	if err := gocsv.MarshalCSV([]bulkverify.Result{}, ow); err != nil {
@@ -90,21 +203,24 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, out, er
 	if err := gocsv.MarshalCSV([]errorRow{}, ew); err != nil {
 		return counts, fmt.Errorf("write errors header: %w", err)
 	}
-	next := 1
+	last := 0
 	for i := 0; i < b.Chunks; i++ {
-		results, err := h.readPart(ctx, b.ID, i)
+		results, err := src.rows(ctx, i)
 		if err != nil {
 			return counts, err
 		}
 		var failed []errorRow
-		for _, r := range results {
-			if r.RowNumber != next {
-				return counts, fmt.Errorf("part %d: row %d where row %d was expected", i, r.RowNumber, next)
+		for j, r := range results {
+			if r.RowNumber <= last {
+				return counts, fmt.Errorf("part %d: row %d after row %d", i, r.RowNumber, last)
 			}
-			next++
-			counts.Add(r)
-			if r.Status == bulkverify.StatusFailed {
-				failed = append(failed, toErrorRow(r))
+			last = r.RowNumber
+			if results[j], err = src.resolve(r); err != nil {
+				return counts, fmt.Errorf("part %d: %w", i, err)
+			}
+			counts.Add(results[j])
+			if results[j].Status == bulkverify.StatusFailed {
+				failed = append(failed, toErrorRow(results[j]))
 			}
 		}
 		if err := gocsv.MarshalCSVWithoutHeaders(results, ow); err != nil {

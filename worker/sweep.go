@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/bulkverify/bulkverify"
+
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
 )
@@ -68,8 +69,15 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 	var errs []error
 	for _, id := range ids {
 		b, err := s.Batches.Get(ctx, id)
+		if err == nil && b.Stop != "" {
+			var inflight []int
+			inflight, err = s.Batches.InFlight(ctx, id)
+			if len(inflight) == 0 {
+				b.DoneChunks = b.Chunks // ready: nothing more will be released
+			}
+		}
 		switch {
-		case errors.Is(err, storage.ErrBatchNotFound) || (err == nil && b.State == bulkverify.StateCompleted):
+		case errors.Is(err, storage.ErrBatchNotFound) || (err == nil && b.State.Ended()):
 			errs = append(errs, s.Batches.Forget(ctx, id))
 		case err != nil:
 			errs = append(errs, err)

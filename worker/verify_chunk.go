@@ -28,7 +28,11 @@ type BatchStore interface {
 	MarkStarted(ctx context.Context, id string) error
 	ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error)
 	CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (storage.ChunkDone, error)
-	MarkCompleted(ctx context.Context, id string, c bulkverify.ChunkCounts) error
+	MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error
+	StopOf(ctx context.Context, id string) (bulkverify.Stop, error)
+	DoneChunks(ctx context.Context, id string) (map[int]bool, error)
+	InFlight(ctx context.Context, id string) ([]int, error)
+	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
 }
 
 // Checkpoints saves a chunk's finished rows and counts its hand-backs.
@@ -78,9 +82,11 @@ type Handlers struct {
 	// MaxRequeues bounds how often a chunk is handed back for rate
 	// limiting; on the last delivery throttled rows fail instead.
 	MaxRequeues int
-	Now         func() time.Time
-	Log         *slog.Logger
-	Metrics     *Metrics
+	// Stops cuts a chunk's rows in flight when its batch is stopped.
+	Stops   *StopWatch
+	Now     func() time.Time
+	Log     *slog.Logger
+	Metrics *Metrics
 }
 
 // Register adds the handlers to mux.
@@ -110,14 +116,82 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 		h.Log.Info("chunk already done; not verified again", "batch", p.BatchID, "chunk", p.Index)
 		return h.finishChunk(ctx, p, nil)
 	}
+	if stop, err := h.Batches.StopOf(ctx, p.BatchID); err != nil || stop != "" {
+		if err != nil {
+			return err
+		}
+		return h.stopChunk(ctx, p, stop)
+	}
 	results, err := h.verifyChunk(ctx, p)
 	if err != nil {
+		if stop, serr := h.Batches.StopOf(ctx, p.BatchID); serr == nil && stop != "" {
+			return h.stopChunk(ctx, p, stop)
+		}
 		if !lastAttempt(ctx, err) {
 			return err
 		}
 		return h.giveUp(ctx, p, err)
 	}
 	return h.finishChunk(ctx, p, results)
+}
+
+// stopChunk completes a chunk of a batch being stopped: rows already
+// finished keep their results, the others end FAILED with the stop's code,
+// retryable.
+func (h *Handlers) stopChunk(ctx context.Context, p jobs.VerifyChunk, stop bulkverify.Stop) error {
+	results, err := h.settleRows(ctx, p, stopResult(stop, h.Now))
+	if err != nil {
+		return err
+	}
+	h.Log.Info("chunk stopped with its batch", "batch", p.BatchID, "chunk", p.Index, "stop", stop)
+	return h.finishChunk(ctx, p, results)
+}
+
+// stopResult returns the result of a row a stop left unprocessed.
+func stopResult(stop bulkverify.Stop, now func() time.Time) func(bulkverify.Row) bulkverify.Result {
+	msg := "the batch was cancelled before this row was verified; retry the batch's failed rows to verify it"
+	if stop == bulkverify.StopAborted {
+		msg = "the batch was stopped (its max_failure_rate was crossed) before this row was verified; fix the file and retry"
+	}
+	return func(row bulkverify.Row) bulkverify.Result {
+		r := bulkverify.Failed(row, stop.Code(), msg, true)
+		r.VerifiedAt = now().UTC().Format(time.RFC3339)
+		return r
+	}
+}
+
+// settleRows returns the results of a chunk that will not be verified (any
+// further): rows saved by a delivery keep their results, duplicates get a
+// placeholder the finalizer fills, the others get fill(row).
+func (h *Handlers) settleRows(ctx context.Context, p jobs.VerifyChunk, fill func(bulkverify.Row) bulkverify.Result) ([]bulkverify.Result, error) {
+	spec := bulkverify.Specs[p.Provider] // the zero Spec reads rows all the same
+	rows, _, err := h.readChunk(ctx, p, spec)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := h.Checkpoints.SavedRows(ctx, p.BatchID, p.Index)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]bulkverify.Result, len(rows))
+	for i, row := range rows {
+		if _, dup := p.Dups[row.Number]; dup {
+			results[i] = duplicatePlaceholder(row)
+			continue
+		}
+		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {
+			continue
+		}
+		results[i] = fill(row)
+		h.Metrics.observeRow(p.Provider, results[i])
+	}
+	return results, nil
+}
+
+// duplicatePlaceholder stands in a part for a row that repeats an earlier
+// one: no status yet; the finalizer gives it the earlier row's result.
+func duplicatePlaceholder(row bulkverify.Row) bulkverify.Result {
+	return bulkverify.Result{RowNumber: row.Number, ReferenceID: row.ReferenceID()}
 }
 
 func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkverify.Result, error) {
@@ -136,7 +210,9 @@ func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkv
 	if err != nil {
 		return nil, err
 	}
-	return h.verifyRows(WithBatch(ctx, p.BatchID), p, v, rows, reasons)
+	wctx, release := h.Stops.Watch(ctx, p.BatchID)
+	defer release()
+	return h.verifyRows(WithBatch(wctx, p.BatchID), p, v, rows, reasons)
 }
 
 // lastAttempt reports whether asynq will not deliver the task again after
@@ -156,22 +232,15 @@ func lastAttempt(ctx context.Context, err error) bool {
 // giveUp completes a chunk that cannot be verified: rows already finished
 // keep their results, the others are FAILED/UPSTREAM_UNAVAILABLE with cause.
 func (h *Handlers) giveUp(ctx context.Context, p jobs.VerifyChunk, cause error) error {
-	spec := bulkverify.Specs[p.Provider] // the zero Spec reads rows all the same
-	rows, _, err := h.readChunk(ctx, p, spec)
+	reason := strings.TrimSuffix(cause.Error(), ": "+asynq.SkipRetry.Error())
+	results, err := h.settleRows(ctx, p, func(row bulkverify.Row) bulkverify.Result {
+		r := bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
+			"the row could not be verified ("+reason+"); submit it again", true)
+		r.VerifiedAt = h.Now().UTC().Format(time.RFC3339)
+		return r
+	})
 	if err != nil {
 		return fmt.Errorf("%w (and giving up failed too: %v)", cause, err)
-	}
-	saved, _ := h.Checkpoints.SavedRows(ctx, p.BatchID, p.Index)
-	reason := strings.TrimSuffix(cause.Error(), ": "+asynq.SkipRetry.Error())
-	results := make([]bulkverify.Result, len(rows))
-	for i, row := range rows {
-		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {
-			continue
-		}
-		results[i] = bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
-			"the row could not be verified ("+reason+"); submit it again", true)
-		results[i].VerifiedAt = h.Now().UTC().Format(time.RFC3339)
-		h.Metrics.observeRow(p.Provider, results[i])
 	}
 	h.Log.Error("chunk given up: its unfinished rows are FAILED", "batch", p.BatchID, "chunk", p.Index, "err", cause)
 	if err := h.finishChunk(ctx, p, results); err != nil {
@@ -194,6 +263,10 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 			return err
 		}
 		for _, r := range results {
+			if r.Status == "" {
+				counts.Rows++ // a duplicate: counted by status once finalized
+				continue
+			}
 			counts.Add(r)
 		}
 	}
@@ -206,6 +279,10 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 	}
 	if err := h.Checkpoints.DropSavedRows(ctx, p.BatchID, p.Index); err != nil {
 		h.Log.Warn("drop saved rows; they expire on their own", "batch", p.BatchID, "chunk", p.Index, "err", err)
+	}
+	if done.Aborted {
+		h.Metrics.Aborts.WithLabelValues(p.Provider).Inc()
+		h.Log.Warn("batch crossed its max_failure_rate: stopping it", "batch", p.BatchID, "chunk", p.Index)
 	}
 	if done.AllDone {
 		return jobs.EnqueueFinalize(ctx, h.Queue, p.BatchID)
@@ -222,7 +299,7 @@ func (h *Handlers) readChunk(ctx context.Context, p jobs.VerifyChunk, spec bulkv
 		return nil, nil, err
 	}
 	defer body.Close()
-	rows, reasons, err := jobs.ReadRows(body, p.Header, p.FirstRow, spec)
+	rows, reasons, err := jobs.ReadRows(body, p.Header, p.Chunk, spec)
 	if err != nil {
 		return nil, nil, fmt.Errorf("batch %s: %w", p.BatchID, err)
 	}
@@ -256,6 +333,10 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 		if reasons[i] != "" {
 			results[i] = bulkverify.Failed(row, bulkverify.CodeInvalidRow, reasons[i]+": fix the row and submit it again", false)
 			h.Metrics.observeRow(p.Provider, results[i])
+			continue
+		}
+		if _, dup := p.Dups[row.Number]; dup {
+			results[i] = duplicatePlaceholder(row)
 			continue
 		}
 		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {

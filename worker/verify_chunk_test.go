@@ -94,7 +94,7 @@ func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *me
 	rdb := redistest.Connect(t, redistest.URL(t))
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	input := "access_token,doctype\na,PANCR\nb,PANCR\nc,PANCR\nslow-1,PANCR\nslow-2,PANCR\n"
-	plan, err := jobs.Split(strings.NewReader(input), bulkverify.Specs["digilocker"], 100)
+	plan, err := jobs.Split(strings.NewReader(input), bulkverify.Specs["digilocker"], jobs.Options{ChunkSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,17 +183,20 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		rand.Read(secret)
 		a.log.Warn("BV_JWT_SECRET is not set: tokens from /v1/authorize are valid on this instance only")
 	}
+	metrics := api.NewMetrics(a.reg, a.reg)
+	a.reg.MustRegister(api.NewStateCollector(a.batches.CountByState))
 	srv := &api.Server{
-		Batches: a.batches, Files: a.files, Feeder: a.feeder(),
+		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Queue: asynq.NewClientFromRedisClient(a.rdb),
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
 		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes,
 		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
-		Providers: a.enabledProviders(),
+		Providers: a.enabledProviders(), ProviderRates: a.cfg.Rates,
+		WebhookAllowHosts: a.cfg.WebhookAllowHosts,
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 			"s3":    a.files.Ping,
 		},
-		Metrics: api.NewMetrics(a.reg, a.reg),
+		Metrics: metrics,
 		Now:     time.Now,
 		Log:     a.log,
 	}
@@ -240,8 +243,11 @@ func (a *app) runWorker(ctx context.Context) error {
 			Base: 200 * time.Millisecond, Max: 10 * time.Second,
 		},
 		MaxRequeues: a.cfg.MaxRequeues,
+		Stops:       &worker.StopWatch{Batches: a.batches, Every: a.cfg.CancelCheckInterval, Log: a.log},
 		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
+	h.Stops.Start()
+	defer h.Stops.Shutdown()
 	mux := asynq.NewServeMux()
 	h.Register(mux)
 	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{

@@ -1,0 +1,261 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/storage"
+)
+
+// batchList is the data of the list answer, paginated like seeds/001.
+type batchList struct {
+	Batches    []listedBatch `json:"batches"`
+	Pagination pagination    `json:"pagination"`
+}
+
+type pagination struct {
+	ReturnedCount int `json:"returned_count"`
+	TotalCount    int `json:"total_count"`
+	CurrentPage   int `json:"current_page"`
+	TotalPages    int `json:"total_pages"`
+}
+
+const (
+	defaultPerPage = 20
+	maxPerPage     = 100
+)
+
+func (s *Server) handleBatchList(w http.ResponseWriter, r *http.Request) {
+	q, err := parseListQuery(r, tenantFrom(r.Context()))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	bs, total, err := s.Batches.List(r.Context(), q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := batchList{Batches: make([]listedBatch, 0, len(bs)), Pagination: pagination{
+		ReturnedCount: len(bs), TotalCount: total, CurrentPage: q.Page, TotalPages: (total + q.PerPage - 1) / q.PerPage,
+	}}
+	for _, b := range bs {
+		st, err := s.status(r.Context(), b, false)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out.Batches = append(out.Batches, listedBatch(st))
+	}
+	s.writeOK(w, http.StatusOK, "Batches fetched successfully", out)
+}
+
+func parseListQuery(r *http.Request, tenant string) (storage.ListQuery, error) {
+	v := r.URL.Query()
+	q := storage.ListQuery{Tenant: tenant, Page: 1, PerPage: defaultPerPage}
+	bad := func(format string, args ...any) error {
+		return bulkverify.Errorf(bulkverify.EInvalidRequest, format, args...)
+	}
+	if p := v.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			return q, bad("page=%q: want a whole number from 1", cut(p))
+		}
+		q.Page = n
+	}
+	if p := v.Get("per_page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > maxPerPage {
+			return q, bad("per_page=%q: want a whole number from 1 to %d", cut(p), maxPerPage)
+		}
+		q.PerPage = n
+	}
+	switch o := v.Get("order"); o {
+	case "", "desc":
+	case "asc":
+		q.Ascending = true
+	default:
+		return q, bad("order=%q: want asc or desc", cut(o))
+	}
+	if st := v.Get("state"); st != "" {
+		if !bulkverify.State(st).Valid() {
+			return q, bad("state=%q: want one of %s", cut(st), stateNames())
+		}
+		q.State = bulkverify.State(st)
+	}
+	if p := v.Get("provider"); p != "" {
+		if _, ok := bulkverify.Specs[p]; !ok {
+			return q, bad("provider=%q: want one of %s", cut(p), strings.Join(bulkverify.ProviderNames(), ", "))
+		}
+		q.Provider = p
+	}
+	return q, nil
+}
+
+func stateNames() string {
+	names := make([]string, len(bulkverify.States))
+	for i, st := range bulkverify.States {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
+}
+
+// handleBatchCancel stops a batch: no chunk is released any more, the
+// workers cut the rows in flight, and the output is assembled from what was
+// done, the rest CANCELLED.
+func (s *Server) handleBatchCancel(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	b, err := s.tenantBatch(ctx, r.PathValue("request_id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.Batches.Cancel(ctx, b.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if res.Cancelled {
+		s.Metrics.Cancels.WithLabelValues(b.Provider).Inc()
+		s.Log.Info("batch cancelled", "batch", b.ID, "tenant", b.Tenant, "was", b.State)
+	}
+	if res.Idle {
+		// No chunk in flight will queue the finalizer: queue it here.
+		if err := jobs.EnqueueFinalize(context.WithoutCancel(ctx), s.Queue, b.ID); err != nil {
+			s.Log.Warn("queue finalizer of cancelled batch; the sweeper will retry", "batch", b.ID, "err", err)
+		}
+	}
+	if b, err = s.Batches.Get(ctx, b.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := s.status(ctx, b, true)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeOK(w, http.StatusAccepted, "batch cancellation accepted", st)
+}
+
+// handleBatchRetry makes a child batch of the parent's retryable rows (of
+// the codes asked for), read from the parent's stored input so that they
+// keep their row numbers.
+func (s *Server) handleBatchRetry(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	parent, err := s.tenantBatch(ctx, r.PathValue("request_id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !parent.State.Finished() {
+		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchNotFinished, "batch %s is %s: retry its rows once it is finished (or cancel it first)", parent.ID, parent.State))
+		return
+	}
+	spec, err := s.spec(parent.Provider)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var codes []string
+	if c := r.URL.Query().Get("codes"); c != "" {
+		for _, code := range strings.Split(c, ",") {
+			codes = append(codes, strings.ToUpper(strings.TrimSpace(code)))
+		}
+	}
+	numbers, err := s.retryableRows(ctx, parent.ID, codes)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(numbers) == 0 {
+		what := "no retryable row"
+		if len(codes) > 0 {
+			what += " with code " + strings.Join(codes, " or ")
+		}
+		s.writeError(w, r, bulkverify.Errorf(bulkverify.ENothingToRetry, "batch %s has %s: nothing to retry", parent.ID, what))
+		return
+	}
+	acc, err := s.retryBatch(ctx, parent, spec, numbers)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Metrics.Retries.WithLabelValues(parent.Provider).Inc()
+	s.writeOK(w, http.StatusAccepted, "retry batch accepted", acc)
+}
+
+// retryableRows reads the row numbers of the parent's retryable FAILED
+// rows from its errors.csv, in order.
+func (s *Server) retryableRows(ctx context.Context, id string, codes []string) ([]int, error) {
+	body, err := s.Files.Open(ctx, storage.ErrorsKey(id))
+	if err != nil {
+		return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
+	}
+	defer body.Close()
+	cr := csv.NewReader(body)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
+	}
+	col := func(name string) int { return slices.Index(header, name) }
+	iRow, iCode, iRetry := col("row_number"), col("code"), col("retryable")
+	if iRow < 0 || iCode < 0 || iRetry < 0 {
+		return nil, fmt.Errorf("errors of batch %s: unexpected header %v", id, header)
+	}
+	var out []int
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
+		}
+		if rec[iRetry] != "true" || (len(codes) > 0 && !slices.Contains(codes, rec[iCode])) {
+			continue
+		}
+		n, err := strconv.Atoi(rec[iRow])
+		if err != nil {
+			return nil, fmt.Errorf("errors of batch %s: row number %q", id, rec[iRow])
+		}
+		out = append(out, n)
+	}
+}
+
+// retryBatch stores the chosen rows of the parent's input as the child's
+// input and creates the child, numbered like the parent.
+func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec bulkverify.Spec, numbers []int) (batchAccepted, error) {
+	in, err := s.Files.Open(ctx, storage.InputKey(parent.ID))
+	if err != nil {
+		return batchAccepted{}, fmt.Errorf("read input of batch %s: %w", parent.ID, err)
+	}
+	defer in.Close()
+	want := make(map[int]bool, len(numbers))
+	for _, n := range numbers {
+		want[n] = true
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := jobs.SelectRows(in, want, pw)
+		pw.CloseWithError(err)
+	}()
+	id := newBatchID()
+	plan, err := s.storeAndSplit(ctx, id, pr, spec, jobs.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
+	pr.CloseWithError(errors.New("retry batch abandoned"))
+	if err != nil {
+		return batchAccepted{}, err
+	}
+	return s.create(ctx, bulkverify.Batch{
+		ID: id, Tenant: parent.Tenant, Provider: parent.Provider, ParentID: parent.ID,
+		Metadata: parent.Metadata, CallbackURL: parent.CallbackURL, MaxFailureRate: parent.MaxFailureRate,
+	}, plan)
+}
