@@ -474,7 +474,7 @@ func TestListPaginatesFiltersAndIsolatesTenants(t *testing.T) {
 	}
 	tests := []struct {
 		name, query, want string
-		total, pages     int
+		total, pages      int
 	}{
 		{"the default is newest first", "", strings.Join([]string{ids[4], ids[3], ids[2], ids[1], ids[0]}, ","), 5, 1},
 		{"a page of two", "per_page=2&page=2", ids[2] + "," + ids[1], 5, 3},
