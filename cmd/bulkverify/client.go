@@ -86,16 +86,31 @@ func (c *apiClient) do(ctx context.Context, method, path string, body io.Reader,
 	return &out, nil
 }
 
-func (c *apiClient) upload(ctx context.Context, file, provider, idemKey string) (string, error) {
+// uploadOptions are the upload's option fields, sent before the file.
+type uploadOptions struct {
+	idemKey        string
+	dryRun         bool
+	metadata       map[string]string
+	callbackURL    string
+	maxFailureRate string
+}
+
+// upload sends file as a multipart upload and returns the answer's data:
+// the accepted batch, or a dry run's report.
+func (c *apiClient) upload(ctx context.Context, file, provider string, o uploadOptions) (json.RawMessage, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer f.Close()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		part, err := mw.CreateFormFile("file", filepath.Base(file))
+		err := writeOptions(mw, o)
+		var part io.Writer
+		if err == nil {
+			part, err = mw.CreateFormFile("file", filepath.Base(file))
+		}
 		if err == nil {
 			_, err = io.Copy(part, f)
 		}
@@ -105,22 +120,51 @@ func (c *apiClient) upload(ctx context.Context, file, provider, idemKey string) 
 		pw.CloseWithError(err)
 	}()
 	hdr := map[string]string{}
-	if idemKey != "" {
-		hdr["Idempotency-Key"] = idemKey
+	if o.idemKey != "" {
+		hdr["Idempotency-Key"] = o.idemKey
 	}
 	resp, err := c.do(ctx, http.MethodPost, "/v1/verification/batch?provider="+url.QueryEscape(provider), pr, mw.FormDataContentType(), hdr)
 	if err != nil {
-		return "", fmt.Errorf("upload %s: %w", file, err)
+		return nil, fmt.Errorf("upload %s: %w", file, err)
 	}
-	var d struct {
-		RequestID    string `json:"request_id"`
-		TotalRows    int    `json:"total_rows"`
-		RejectedRows int    `json:"rejected_rows"`
+	return resp.Data, nil
+}
+
+func writeOptions(mw *multipart.Writer, o uploadOptions) error {
+	fields := map[string]string{"callback_url": o.callbackURL, "max_failure_rate": o.maxFailureRate}
+	if o.dryRun {
+		fields["dry_run"] = "true"
 	}
-	if err := json.Unmarshal(resp.Data, &d); err != nil {
-		return "", fmt.Errorf("upload %s: %w", file, err)
+	if len(o.metadata) > 0 {
+		b, _ := json.Marshal(o.metadata)
+		fields["metadata"] = string(b)
 	}
-	return d.RequestID, nil
+	for k, v := range fields {
+		if v == "" {
+			continue
+		}
+		if err := mw.WriteField(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// accepted is the data of a 202 answer.
+type accepted struct {
+	RequestID    string `json:"request_id"`
+	TotalRows    int    `json:"total_rows"`
+	RejectedRows int    `json:"rejected_rows"`
+	Duplicates   int    `json:"duplicates"`
+}
+
+// post sends an empty POST to path and decodes the answer's data into v.
+func (c *apiClient) post(ctx context.Context, path string, v any) error {
+	resp, err := c.do(ctx, http.MethodPost, path, nil, "", nil)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(resp.Data, v)
 }
 
 func (c *apiClient) status(ctx context.Context, id string) (api.BatchStatus, json.RawMessage, error) {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,10 +16,42 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	stop()
-	if err != nil {
+	var end *batchEnded
+	switch {
+	case errors.As(err, &end):
+		os.Exit(end.code)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "bulkverify:", err)
 		os.Exit(1)
 	}
+}
+
+// Exit codes of the client commands that wait for a batch.
+const (
+	exitCompleted = 0
+	exitError     = 1
+	exitCancelled = 2
+	exitFailed    = 3
+)
+
+// batchEnded is how a waited-for batch ended other than completed; main
+// turns it into the exit code.
+type batchEnded struct {
+	code  int
+	state string
+}
+
+func (e *batchEnded) Error() string { return "the batch ended " + e.state }
+
+// endOf returns nil for a completed batch, else its exit error.
+func endOf(state string) error {
+	switch state {
+	case "completed":
+		return nil
+	case "cancelled":
+		return &batchEnded{exitCancelled, state}
+	}
+	return &batchEnded{exitFailed, state}
 }
 
 const usage = `usage: bulkverify <command> [arguments]
@@ -30,8 +63,15 @@ commands:
   work                                a worker (run as many as you like)
   simulate                            the provider simulators alone
   submit FILE --provider P [--wait]   upload a CSV batch; --wait shows progress and
-                                      downloads the output
+                                      downloads the output; --dry-run only checks it
   status REQUEST_ID                   print a batch's status
+  list [--state S] [--provider P]     list your batches, newest first
+  cancel REQUEST_ID [--wait]          cancel a batch; its output keeps what was done
+  retry REQUEST_ID [--codes A,B] [--wait]
+                                      a new batch of the retryable FAILED rows
+
+Exit codes of submit --wait, retry --wait and cancel --wait: 0 completed,
+2 cancelled, 3 failed (or a dry run found bad rows), 1 any error.
 
 Configuration is read from BV_* environment variables; see README.md.`
 
@@ -55,6 +95,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return runSubmit(ctx, rest, getenv, stdout)
 	case "status":
 		return runStatus(ctx, rest, getenv, stdout)
+	case "list":
+		return runList(ctx, rest, getenv, stdout)
+	case "cancel":
+		return runCancel(ctx, rest, getenv, stdout)
+	case "retry":
+		return runRetry(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -12,15 +12,33 @@ import (
 	"github.com/bulkverify/bulkverify/api"
 )
 
+// metadataFlag collects repeated --metadata k=v.
+type metadataFlag map[string]string
+
+func (m metadataFlag) String() string { return fmt.Sprint(map[string]string(m)) }
+
+func (m metadataFlag) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("want key=value, got %q", v)
+	}
+	m[k] = val
+	return nil
+}
+
 func runSubmit(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	c := clientFlags(fs, getenv)
 	provider := fs.String("provider", "", "provider: digilocker, sila or flexfactor (required)")
-	wait := fs.Bool("wait", false, "wait for the batch to finish, showing progress, then download the output")
-	output := fs.String("output", "", "where --wait saves output.csv (default REQUEST_ID.csv)")
-	idem := fs.String("idempotency-key", "", "Idempotency-Key: resubmitting with the same key returns the same batch")
-	timeout := fs.Duration("timeout", time.Hour, "how long --wait waits")
+	w := waitFlags(fs)
+	var o uploadOptions
+	meta := metadataFlag{}
+	fs.StringVar(&o.idemKey, "idempotency-key", "", "Idempotency-Key: resubmitting the same file with the same key returns the same batch")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "check the file and list its row problems; nothing is stored or queued")
+	fs.Var(meta, "metadata", "`key=value` kept with the batch (repeatable)")
+	fs.StringVar(&o.callbackURL, "callback-url", "", "https URL that receives the batch's webhooks")
+	fs.StringVar(&o.maxFailureRate, "max-failure-rate", "", "stop the batch once more than this share (0 to 1) of its processed rows FAILED")
 	file, rest := splitFirstArg(args)
 	if err := fs.Parse(rest); err != nil {
 		return err
@@ -32,37 +50,104 @@ func runSubmit(ctx context.Context, args []string, getenv func(string) string, s
 		fs.Usage()
 		return fmt.Errorf("usage: bulkverify submit FILE --provider P [--wait]")
 	}
-	id, err := c.upload(ctx, file, *provider, *idem)
+	o.metadata = meta
+	data, err := c.upload(ctx, file, *provider, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "request_id: %s\n", id)
-	if !*wait {
+	if o.dryRun {
+		return printDryRun(stdout, data)
+	}
+	var acc accepted
+	if err := json.Unmarshal(data, &acc); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "request_id: %s (%d rows, %d rejected at intake, %d duplicates)\n", acc.RequestID, acc.TotalRows, acc.RejectedRows, acc.Duplicates)
+	return w.run(ctx, c, acc.RequestID, stdout)
+}
+
+func printDryRun(stdout io.Writer, data json.RawMessage) error {
+	var d struct {
+		TotalRows    int `json:"total_rows"`
+		RejectedRows int `json:"rejected_rows"`
+		Duplicates   int `json:"duplicates"`
+		Problems     []struct {
+			RowNumber int    `json:"row_number"`
+			Column    string `json:"column"`
+			Reason    string `json:"reason"`
+		} `json:"problems"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "dry run: %d rows, %d would be rejected, %d duplicates; nothing was stored or queued\n", d.TotalRows, d.RejectedRows, d.Duplicates)
+	for _, p := range d.Problems {
+		col := p.Column
+		if col == "" {
+			col = "-"
+		}
+		fmt.Fprintf(stdout, "  row %d, %s: %s\n", p.RowNumber, col, p.Reason)
+	}
+	if d.RejectedRows > len(d.Problems) {
+		fmt.Fprintf(stdout, "  ... and %d more\n", d.RejectedRows-len(d.Problems))
+	}
+	if d.RejectedRows > 0 {
+		return &batchEnded{exitFailed, "with rows that would be rejected"}
+	}
+	return nil
+}
+
+// waiter is --wait and what goes with it.
+type waiter struct {
+	wait    *bool
+	output  *string
+	timeout *time.Duration
+}
+
+func waitFlags(fs *flag.FlagSet) waiter {
+	return waiter{
+		wait:    fs.Bool("wait", false, "wait for the batch to finish, showing progress, then download the output"),
+		output:  fs.String("output", "", "where --wait saves output.csv (default REQUEST_ID.csv)"),
+		timeout: fs.Duration("timeout", time.Hour, "how long --wait waits"),
+	}
+}
+
+// run waits for batch id if asked, downloads its output and returns how it
+// ended.
+func (w waiter) run(ctx context.Context, c *apiClient, id string, stdout io.Writer) error {
+	if !*w.wait {
 		return nil
 	}
-	wctx, cancel := context.WithTimeout(ctx, *timeout)
+	wctx, cancel := context.WithTimeout(ctx, *w.timeout)
 	defer cancel()
-	st, raw, err := waitDone(wctx, c, id, stdout)
+	st, err := waitDone(wctx, c, id, stdout)
 	if err != nil {
 		return err
 	}
-	var pretty strings.Builder
-	enc := json.NewEncoder(&pretty)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	var v any
-	json.Unmarshal(raw, &v)
-	enc.Encode(v)
-	fmt.Fprint(stdout, pretty.String())
-	path := *output
+	if st.BatchOutputFileURL == nil {
+		return fmt.Errorf("batch %s is %s: %s; its files are gone", id, st.State, st.Message)
+	}
+	path := *w.output
 	if path == "" {
 		path = id + ".csv"
 	}
 	if err := download(ctx, *st.BatchOutputFileURL, path); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "output: %s (%d verified, %d not verified, %d failed)\n", path, st.Verified, st.NotVerified, st.Failed)
-	return nil
+	fmt.Fprintln(stdout, summary(st, path))
+	return endOf(string(st.State))
+}
+
+// summary says in words how a finished batch ended.
+func summary(st api.BatchStatus, path string) string {
+	s := fmt.Sprintf("%s: %d rows: %d verified, %d not verified, %d failed", st.State, st.TotalRows, st.Verified, st.NotVerified, st.Failed)
+	if st.Duplicates > 0 {
+		s += fmt.Sprintf(" (%d duplicates verified once)", st.Duplicates)
+	}
+	if st.FailureReason != nil {
+		s += "\nwhy: " + *st.FailureReason
+	}
+	return s + "\noutput: " + path
 }
 
 // splitFirstArg lets FILE come before the flags, as in the usage line.
@@ -75,26 +160,26 @@ func splitFirstArg(args []string) (string, []string) {
 
 // waitDone polls the status until the batch is finished, drawing a
 // progress bar.
-func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (api.BatchStatus, json.RawMessage, error) {
+func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (api.BatchStatus, error) {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	last := ""
 	for {
-		st, raw, err := c.status(ctx, id)
+		st, _, err := c.status(ctx, id)
 		if err != nil {
-			return st, nil, err
+			return st, err
 		}
 		line := progressBar(st)
 		if line != last {
 			fmt.Fprintln(stdout, line)
 			last = line
 		}
-		if st.Status == 200 && st.BatchOutputFileURL != nil {
-			return st, raw, nil
+		if st.Finished() {
+			return st, nil
 		}
 		select {
 		case <-ctx.Done():
-			return st, nil, fmt.Errorf("batch %s not finished (%s, %.1f%%): %w; check later with `bulkverify status %s`", id, st.State, st.PercentComplete, ctx.Err(), id)
+			return st, fmt.Errorf("batch %s not finished (%s, %.1f%%): %w; check later with `bulkverify status %s`", id, st.State, st.PercentComplete, ctx.Err(), id)
 		case <-tick.C:
 		}
 	}
@@ -103,8 +188,15 @@ func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (a
 func progressBar(st api.BatchStatus) string {
 	const width = 30
 	n := int(st.PercentComplete * width / 100)
-	return fmt.Sprintf("[%s%s] %5.1f%% %d/%d rows  %s", strings.Repeat("#", n), strings.Repeat(".", width-n),
+	line := fmt.Sprintf("[%s%s] %5.1f%% %d/%d rows  %s", strings.Repeat("#", n), strings.Repeat(".", width-n),
 		st.PercentComplete, st.ProcessedRows, st.TotalRows, st.State)
+	if st.RowsPerSecond > 0 {
+		line += fmt.Sprintf("  %.1f rows/s", st.RowsPerSecond)
+	}
+	if st.ETASeconds != nil && !st.Finished() {
+		line += fmt.Sprintf("  ETA %s", time.Duration(*st.ETASeconds)*time.Second)
+	}
+	return line
 }
 
 func runStatus(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -125,6 +217,10 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	return printJSON(stdout, raw)
+}
+
+func printJSON(stdout io.Writer, raw json.RawMessage) error {
 	var v any
 	json.Unmarshal(raw, &v)
 	enc := json.NewEncoder(stdout)
