@@ -137,3 +137,67 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Errorf("claim after success: got %q, %q, %v; want batch-1 and its file's hash", id, sha, err)
 	}
 }
+
+func TestCancelStopsReleaseAndFinishesOnceIdle(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	b := bulkverify.Batch{ID: "c1", Tenant: "t", Provider: "digilocker", TotalRows: 4, Chunks: 4, CreatedAt: time.Now()}
+	if err := s.Create(ctx, b, 2, [][]byte{[]byte("p0"), []byte("p1"), []byte("p2"), []byte("p3")}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		idx, _, ok, err := s.NextChunk(ctx, "c1")
+		if err != nil || !ok || idx != i {
+			t.Fatalf("release %d: got %d, %v, %v", i, idx, ok, err)
+		}
+		s.ChunkReleased(ctx, "c1", idx)
+	}
+	res, err := s.Cancel(ctx, "c1")
+	if err != nil || !res.Cancelled || res.Idle {
+		t.Fatalf("cancel: got %+v, %v; want cancelled with chunks in flight", res, err)
+	}
+	if again, err := s.Cancel(ctx, "c1"); err != nil || again.Cancelled {
+		t.Errorf("second cancel: got %+v, %v; want the same answer, not a new cancel", again, err)
+	}
+	if stop, _ := s.StopOf(ctx, "c1"); stop != bulkverify.StopCancelled {
+		t.Errorf("got stop %q, want cancelled", stop)
+	}
+	if _, _, ok, _ := s.NextChunk(ctx, "c1"); ok {
+		t.Error("a cancelled batch released another chunk")
+	}
+	one := bulkverify.ChunkCounts{Rows: 1, Verified: 1}
+	if d, _ := s.CompleteChunk(ctx, "c1", 0, one); d.AllDone {
+		t.Error("chunk 0 done with chunk 1 in flight: got AllDone")
+	}
+	if d, _ := s.CompleteChunk(ctx, "c1", 1, one); !d.AllDone {
+		t.Error("the last chunk in flight done: want AllDone, the finalizer must run")
+	}
+	if err := s.MarkFinished(ctx, "c1", bulkverify.StateCancelled, bulkverify.ChunkCounts{Rows: 4, Verified: 2, Failed: 2, Codes: map[bulkverify.Code]int{"OK": 2, "CANCELLED": 2}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get(ctx, "c1")
+	if got.State != bulkverify.StateCancelled || got.CancelledAt.IsZero() || got.Codes["CANCELLED"] != 2 || got.ProcessedRows != 4 {
+		t.Errorf("got %s at %v, codes %v, %d rows; want cancelled, its time, 2 CANCELLED, 4 rows", got.State, got.CancelledAt, got.Codes, got.ProcessedRows)
+	}
+	if _, err := s.Cancel(ctx, "c1"); err != nil {
+		t.Errorf("cancel of a cancelled batch: got %v, want the same answer", err)
+	}
+	counts, _ := s.CountByState(ctx)
+	if counts[bulkverify.StateCancelled] != 1 || counts[bulkverify.StateQueued] != 0 {
+		t.Errorf("got batches by state %v, want one cancelled and none queued", counts)
+	}
+}
+
+func TestCancelIsRefusedOnceFinalizing(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	s.Create(ctx, bulkverify.Batch{ID: "f1", Tenant: "t", TotalRows: 1, Chunks: 1, CreatedAt: time.Now()}, 1, [][]byte{[]byte("p")})
+	s.CompleteChunk(ctx, "f1", 0, bulkverify.ChunkCounts{Rows: 1, Verified: 1})
+	_, err := s.Cancel(ctx, "f1")
+	if bulkverify.ErrorCode(err) != bulkverify.EBatchFinished {
+		t.Errorf("cancel while finalizing: got %v, want BATCH_FINISHED", err)
+	}
+	if _, err := s.Cancel(ctx, "nope"); !errors.Is(err, ErrBatchNotFound) {
+		t.Errorf("cancel of an unknown batch: got %v, want ErrBatchNotFound", err)
+	}
+}
