@@ -253,7 +253,7 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 	pr, pw := io.Pipe()
 	uploaded := make(chan error, 1)
 	go func() {
-		err := s.Files.Upload(ctx, storage.InputKey(id), pr)
+		err := s.Files.PutInput(ctx, id, pr)
 		pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
 		uploaded <- err
 	}()
@@ -274,7 +274,7 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 }
 
 func (s *Server) deleteInput(ctx context.Context, id string) {
-	if err := s.Files.Delete(context.WithoutCancel(ctx), storage.InputKey(id)); err != nil {
+	if err := s.Files.DeleteInput(context.WithoutCancel(ctx), id); err != nil {
 		s.Log.Warn("delete rejected input", "batch", id, "err", err)
 	}
 }

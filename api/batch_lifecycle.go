@@ -196,7 +196,7 @@ func (s *Server) handleBatchRetry(w http.ResponseWriter, r *http.Request) {
 // retryableRows reads the row numbers of the parent's retryable FAILED
 // rows from its errors.csv, in order.
 func (s *Server) retryableRows(ctx context.Context, id string, codes []string) ([]int, error) {
-	body, err := s.Files.Open(ctx, storage.ErrorsKey(id))
+	body, err := s.Files.OpenErrors(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
 	}
@@ -234,7 +234,7 @@ func (s *Server) retryableRows(ctx context.Context, id string, codes []string) (
 // retryBatch stores the chosen rows of the parent's input as the child's
 // input and creates the child, numbered like the parent.
 func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec bulkverify.Spec, numbers []int) (batchAccepted, error) {
-	in, err := s.Files.Open(ctx, storage.InputKey(parent.ID))
+	in, err := s.Files.OpenInput(ctx, parent.ID)
 	if err != nil {
 		return batchAccepted{}, fmt.Errorf("read input of batch %s: %w", parent.ID, err)
 	}

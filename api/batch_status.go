@@ -3,13 +3,11 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math"
 	"net/http"
 	"time"
 
 	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // BatchStatus is the data of the status answer: the seed's five fields
@@ -86,7 +84,7 @@ func (s *Server) tenantBatch(ctx context.Context, id string) (bulkverify.Batch, 
 		return bulkverify.Batch{}, invalid
 	}
 	b, err := s.Batches.Get(ctx, id)
-	if errors.Is(err, storage.ErrBatchNotFound) || (err == nil && b.Tenant != tenantFrom(ctx)) {
+	if bulkverify.ErrorCode(err) == bulkverify.ENotFound || (err == nil && b.Tenant != tenantFrom(ctx)) {
 		return bulkverify.Batch{}, invalid
 	}
 	return b, err
@@ -120,11 +118,11 @@ func (s *Server) status(ctx context.Context, b bulkverify.Batch, withURLs bool) 
 		st.Status, st.Message = http.StatusOK, msg
 	}
 	if withURLs && b.State.Finished() {
-		out, err := s.Files.PresignGet(ctx, storage.OutputKey(b.ID), b.ID+".csv")
+		out, err := s.Files.PresignOutput(ctx, b.ID)
 		if err != nil {
 			return st, err
 		}
-		errs, err := s.Files.PresignGet(ctx, storage.ErrorsKey(b.ID), b.ID+"-errors.csv")
+		errs, err := s.Files.PresignErrors(ctx, b.ID)
 		if err != nil {
 			return st, err
 		}

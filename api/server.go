@@ -28,10 +28,12 @@ type BatchStore interface {
 // FileStore is the object store the API writes inputs to and presigns
 // outputs from.
 type FileStore interface {
-	Upload(ctx context.Context, key string, r io.Reader) error
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
-	Delete(ctx context.Context, key string) error
-	PresignGet(ctx context.Context, key, filename string) (string, error)
+	PutInput(ctx context.Context, id string, r io.Reader) error
+	OpenInput(ctx context.Context, id string) (io.ReadCloser, error)
+	DeleteInput(ctx context.Context, id string) error
+	OpenErrors(ctx context.Context, id string) (io.ReadCloser, error)
+	PresignOutput(ctx context.Context, id string) (string, error)
+	PresignErrors(ctx context.Context, id string) (string, error)
 }
 
 // Releaser moves a batch's chunks into the queue as its window allows.

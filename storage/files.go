@@ -37,12 +37,69 @@ func NewFiles(client *s3.Client, bucket string, ttl time.Duration) *Files {
 	}
 }
 
-// Keys of a batch's files.
-func InputKey(id string) string  { return "batches/" + id + "/input.csv" }
-func OutputKey(id string) string { return "batches/" + id + "/output.csv" }
-func ErrorsKey(id string) string { return "batches/" + id + "/errors.csv" }
-func PartKey(id string, chunk int) string {
+// The layout of a batch's files, known to this package alone.
+func inputKey(id string) string  { return "batches/" + id + "/input.csv" }
+func outputKey(id string) string { return "batches/" + id + "/output.csv" }
+func errorsKey(id string) string { return "batches/" + id + "/errors.csv" }
+func partKey(id string, chunk int) string {
 	return fmt.Sprintf("batches/%s/parts/%08d.csv", id, chunk)
+}
+
+// PutInput streams a batch's uploaded CSV to its input file.
+func (f *Files) PutInput(ctx context.Context, id string, r io.Reader) error {
+	return f.Upload(ctx, inputKey(id), r)
+}
+
+// OpenInput returns a batch's stored input.
+func (f *Files) OpenInput(ctx context.Context, id string) (io.ReadCloser, error) {
+	return f.Open(ctx, inputKey(id))
+}
+
+// OpenInputRange returns length bytes of a batch's input from offset: one
+// chunk's rows.
+func (f *Files) OpenInputRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, error) {
+	return f.OpenRange(ctx, inputKey(id), offset, length)
+}
+
+// DeleteInput removes a batch's input (a rejected upload).
+func (f *Files) DeleteInput(ctx context.Context, id string) error {
+	return f.Delete(ctx, inputKey(id))
+}
+
+// PutPart writes one chunk's results whole; a repeated chunk overwrites
+// its part.
+func (f *Files) PutPart(ctx context.Context, id string, chunk int, b []byte) error {
+	return f.Put(ctx, partKey(id, chunk), b)
+}
+
+// OpenPart returns one chunk's results.
+func (f *Files) OpenPart(ctx context.Context, id string, chunk int) (io.ReadCloser, error) {
+	return f.Open(ctx, partKey(id, chunk))
+}
+
+// PutOutput streams a batch's output.csv.
+func (f *Files) PutOutput(ctx context.Context, id string, r io.Reader) error {
+	return f.Upload(ctx, outputKey(id), r)
+}
+
+// PutErrors streams a batch's errors.csv.
+func (f *Files) PutErrors(ctx context.Context, id string, r io.Reader) error {
+	return f.Upload(ctx, errorsKey(id), r)
+}
+
+// OpenErrors returns a batch's errors.csv.
+func (f *Files) OpenErrors(ctx context.Context, id string) (io.ReadCloser, error) {
+	return f.Open(ctx, errorsKey(id))
+}
+
+// PresignOutput returns a URL that downloads a batch's output.csv.
+func (f *Files) PresignOutput(ctx context.Context, id string) (string, error) {
+	return f.PresignGet(ctx, outputKey(id), id+".csv")
+}
+
+// PresignErrors returns a URL that downloads a batch's errors.csv.
+func (f *Files) PresignErrors(ctx context.Context, id string) (string, error) {
+	return f.PresignGet(ctx, errorsKey(id), id+"-errors.csv")
 }
 
 // EnsureBucket checks that the bucket exists and, if create is set, creates

@@ -12,7 +12,6 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/jobs"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // Finalize assembles output.csv and errors.csv of a batch whose chunks are
@@ -27,7 +26,7 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	b, err := h.Batches.Get(ctx, p.BatchID)
-	if errors.Is(err, storage.ErrBatchNotFound) {
+	if bulkverify.ErrorCode(err) == bulkverify.ENotFound {
 		return fmt.Errorf("finalize batch %s: %w: %w", p.BatchID, err, asynq.SkipRetry)
 	}
 	if err != nil {
@@ -93,15 +92,15 @@ func (h *Handlers) assemble(ctx context.Context, b bulkverify.Batch) (bulkverify
 	outR, outW := io.Pipe()
 	errR, errW := io.Pipe()
 	g, gctx := errgroup.WithContext(ctx)
-	upload := func(key string, r *io.PipeReader) func() error {
+	upload := func(put func(context.Context, string, io.Reader) error, r *io.PipeReader) func() error {
 		return func() error {
-			err := h.Files.Upload(gctx, key, r)
+			err := put(gctx, b.ID, r)
 			r.CloseWithError(errors.Join(err, io.ErrClosedPipe))
 			return err
 		}
 	}
-	g.Go(upload(storage.OutputKey(b.ID), outR))
-	g.Go(upload(storage.ErrorsKey(b.ID), errR))
+	g.Go(upload(h.Files.PutOutput, outR))
+	g.Go(upload(h.Files.PutErrors, errR))
 	var counts bulkverify.ChunkCounts
 	g.Go(func() error {
 		var err error
@@ -234,7 +233,7 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *pa
 }
 
 func (h *Handlers) readPart(ctx context.Context, id string, chunk int) ([]bulkverify.Result, error) {
-	body, err := h.Files.Open(ctx, storage.PartKey(id, chunk))
+	body, err := h.Files.OpenPart(ctx, id, chunk)
 	if err != nil {
 		return nil, err
 	}

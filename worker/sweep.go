@@ -11,7 +11,6 @@ import (
 	"github.com/bulkverify/bulkverify"
 
 	"github.com/bulkverify/bulkverify/jobs"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // SweepStore is the batch state the sweeper walks.
@@ -77,7 +76,7 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 			}
 		}
 		switch {
-		case errors.Is(err, storage.ErrBatchNotFound) || (err == nil && b.State.Ended()):
+		case bulkverify.ErrorCode(err) == bulkverify.ENotFound || (err == nil && b.State.Ended()):
 			errs = append(errs, s.Batches.Forget(ctx, id))
 		case err != nil:
 			errs = append(errs, err)

@@ -46,10 +46,11 @@ type Checkpoints interface {
 
 // FileStore is the object store the handlers read and write.
 type FileStore interface {
-	OpenRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error)
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
-	Put(ctx context.Context, key string, b []byte) error
-	Upload(ctx context.Context, key string, r io.Reader) error
+	OpenInputRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, error)
+	PutPart(ctx context.Context, id string, chunk int, b []byte) error
+	OpenPart(ctx context.Context, id string, chunk int) (io.ReadCloser, error)
+	PutOutput(ctx context.Context, id string, r io.Reader) error
+	PutErrors(ctx context.Context, id string, r io.Reader) error
 }
 
 // Enqueuer queues a task.
@@ -259,7 +260,7 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 		if err != nil {
 			return err
 		}
-		if err := h.Files.Put(ctx, storage.PartKey(p.BatchID, p.Index), part); err != nil {
+		if err := h.Files.PutPart(ctx, p.BatchID, p.Index, part); err != nil {
 			return err
 		}
 		for _, r := range results {
@@ -271,7 +272,7 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 		}
 	}
 	done, err := h.Batches.CompleteChunk(ctx, p.BatchID, p.Index, counts)
-	if errors.Is(err, storage.ErrBatchNotFound) {
+	if bulkverify.ErrorCode(err) == bulkverify.ENotFound {
 		return fmt.Errorf("%w (its state expired or was deleted): %w", err, asynq.SkipRetry)
 	}
 	if err != nil {
@@ -294,7 +295,7 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 }
 
 func (h *Handlers) readChunk(ctx context.Context, p jobs.VerifyChunk, spec bulkverify.Spec) ([]bulkverify.Row, []string, error) {
-	body, err := h.Files.OpenRange(ctx, storage.InputKey(p.BatchID), p.Offset, p.Length)
+	body, err := h.Files.OpenInputRange(ctx, p.BatchID, p.Offset, p.Length)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -36,29 +37,45 @@ func (m *memFiles) get(key string) ([]byte, error) {
 	}
 	return b, nil
 }
-func (m *memFiles) OpenRange(_ context.Context, key string, off, n int64) (io.ReadCloser, error) {
-	b, err := m.get(key)
+func (m *memFiles) put(key string, b []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[key] = append([]byte(nil), b...)
+}
+
+// Keys of the in-memory store: "input:ID", "part:ID:N", "output:ID",
+// "errors:ID".
+func inputOf(id string) string           { return "input:" + id }
+func partOf(id string, chunk int) string { return fmt.Sprintf("part:%s:%d", id, chunk) }
+
+func (m *memFiles) OpenInputRange(_ context.Context, id string, off, n int64) (io.ReadCloser, error) {
+	b, err := m.get(inputOf(id))
 	if err != nil {
 		return nil, err
 	}
 	return io.NopCloser(bytes.NewReader(b[off : off+n])), nil
 }
-func (m *memFiles) Open(_ context.Context, key string) (io.ReadCloser, error) {
-	b, err := m.get(key)
+func (m *memFiles) OpenPart(_ context.Context, id string, chunk int) (io.ReadCloser, error) {
+	b, err := m.get(partOf(id, chunk))
 	return io.NopCloser(bytes.NewReader(b)), err
 }
-func (m *memFiles) Put(_ context.Context, key string, b []byte) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.files[key] = append([]byte(nil), b...)
+func (m *memFiles) PutPart(_ context.Context, id string, chunk int, b []byte) error {
+	m.put(partOf(id, chunk), b)
 	return nil
 }
-func (m *memFiles) Upload(ctx context.Context, key string, r io.Reader) error {
+func (m *memFiles) upload(key string, r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
 	}
-	return m.Put(ctx, key, b)
+	m.put(key, b)
+	return nil
+}
+func (m *memFiles) PutOutput(_ context.Context, id string, r io.Reader) error {
+	return m.upload("output:"+id, r)
+}
+func (m *memFiles) PutErrors(_ context.Context, id string, r io.Reader) error {
+	return m.upload("errors:"+id, r)
 }
 
 type noQueue struct{}
@@ -98,7 +115,7 @@ func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *me
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := &memFiles{files: map[string][]byte{storage.InputKey("b1"): []byte(input)}}
+	files := &memFiles{files: map[string][]byte{inputOf("b1"): []byte(input)}}
 	payload := jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: "b1", Provider: "digilocker", Header: plan.Header, Chunk: plan.Chunks[0]})
 	if err := batches.Create(context.Background(), bulkverify.Batch{ID: "b1", Provider: "digilocker", TotalRows: 5, Chunks: 1, CreatedAt: time.Now()}, 1, [][]byte{payload}); err != nil {
 		t.Fatal(err)
@@ -129,7 +146,7 @@ func TestThrottledChunkIsHandedBackAndDoesNotRepeatFinishedRows(t *testing.T) {
 	if IsFailure(err) {
 		t.Error("IsFailure counts a rate-limit hand-back as a failure: it would use up the task's retries")
 	}
-	if _, err := files.get(storage.PartKey("b1", 0)); err == nil {
+	if _, err := files.get(partOf("b1", 0)); err == nil {
 		t.Error("a handed-back chunk wrote its part")
 	}
 
@@ -144,7 +161,7 @@ func TestThrottledChunkIsHandedBackAndDoesNotRepeatFinishedRows(t *testing.T) {
 			t.Errorf("row %d: verified %d times, want %d (finished rows are not called again)", row, got, want)
 		}
 	}
-	part, _ := files.get(storage.PartKey("b1", 0))
+	part, _ := files.get(partOf("b1", 0))
 	results, err := decodePart(bytes.NewReader(part))
 	if err != nil || len(results) != 5 {
 		t.Fatalf("part: %d rows, %v; want 5", len(results), err)
@@ -165,8 +182,14 @@ func TestThrottledRowsFailOnTheLastAllowedDelivery(t *testing.T) {
 	if err := h.VerifyChunk(ctx, task); err != nil {
 		t.Fatalf("last delivery: got %v, want the chunk finished", err)
 	}
-	part, _ := files.get(storage.PartKey("b1", 0))
-	results, _ := decodePart(bytes.NewReader(part))
+	part, err := files.get(partOf("b1", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := decodePart(bytes.NewReader(part))
+	if err != nil || len(results) != 5 {
+		t.Fatalf("part: %d rows, %v; want 5", len(results), err)
+	}
 	for _, r := range results[3:] {
 		if r.Status != bulkverify.StatusFailed || r.Code != bulkverify.CodeUpstreamUnavailable || !r.Retryable {
 			t.Errorf("throttled row %d: got %s/%s retryable=%v, want FAILED/UPSTREAM_UNAVAILABLE retryable", r.RowNumber, r.Status, r.Code, r.Retryable)
@@ -185,13 +208,13 @@ func TestAChunkThatCannotBeVerifiedIsGivenUpOnItsLastAttempt(t *testing.T) {
 	if err := h.VerifyChunk(ctx, asynq.NewTask(jobs.TypeVerifyChunk, jobs.EncodeVerifyChunk(p))); err != nil {
 		t.Fatalf("got %v, want the chunk given up and completed", err)
 	}
-	part, err := files.get(storage.PartKey("b1", 0))
+	part, err := files.get(partOf("b1", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, _ := decodePart(bytes.NewReader(part))
-	if len(results) != 5 {
-		t.Fatalf("part has %d rows, want 5", len(results))
+	results, err := decodePart(bytes.NewReader(part))
+	if err != nil || len(results) != 5 {
+		t.Fatalf("part has %d rows (%v), want 5", len(results), err)
 	}
 	for _, r := range results {
 		if r.Status != bulkverify.StatusFailed || r.Code != bulkverify.CodeUpstreamUnavailable || !strings.Contains(r.Message, "retired-provider") {
