@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
 )
@@ -35,12 +36,12 @@ type batchAccepted struct {
 
 // dryRunReport is the data of a dry run's 200 answer.
 type dryRunReport struct {
-	DryRun       bool              `json:"dry_run"`
-	Provider     string            `json:"product_id"`
-	TotalRows    int               `json:"total_rows"`
-	RejectedRows int               `json:"rejected_rows"`
-	Duplicates   int               `json:"duplicates"`
-	Problems     []jobs.RowProblem `json:"problems"`
+	DryRun       bool                  `json:"dry_run"`
+	Provider     string                `json:"product_id"`
+	TotalRows    int                   `json:"total_rows"`
+	RejectedRows int                   `json:"rejected_rows"`
+	Duplicates   int                   `json:"duplicates"`
+	Problems     []batchcsv.RowProblem `json:"problems"`
 }
 
 // maxDryRunProblems bounds the row problems a dry run lists.
@@ -121,13 +122,13 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{}, err
 	}
 	if opts.DryRun {
-		plan, err := jobs.Split(form.file, spec, jobs.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
+		plan, err := batchcsv.Split(form.file, spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
 		if err != nil {
 			return uploadResult{}, s.uploadError(err)
 		}
 		return uploadResult{dryRun: &dryRunReport{
 			DryRun: true, Provider: spec.Name, TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows,
-			Duplicates: plan.Duplicates, Problems: append([]jobs.RowProblem{}, plan.Problems...),
+			Duplicates: plan.Duplicates, Problems: append([]batchcsv.RowProblem{}, plan.Problems...),
 		}}, nil
 	}
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
@@ -204,7 +205,7 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 		src = io.TeeReader(src, sum)
 	}
 	id := newBatchID()
-	plan, err := s.storeAndSplit(ctx, id, src, spec, jobs.Options{ChunkSize: s.ChunkSize})
+	plan, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize})
 	if err == nil {
 		err = form.finish(ctx, s, &opts)
 	}
@@ -222,7 +223,7 @@ func newBatchID() string { return strings.ReplaceAll(uuid.NewString(), "-", "") 
 
 // create records a batch whose input is stored and queues its first
 // chunks.
-func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan jobs.Plan) (batchAccepted, error) {
+func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan batchcsv.Plan) (batchAccepted, error) {
 	// The whole file is stored: finish even if the client hangs up now, so
 	// that a batch is never half created.
 	ctx = context.WithoutCancel(ctx)
@@ -249,7 +250,7 @@ func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan jobs.Plan)
 
 // storeAndSplit uploads src to the batch's input key while Split reads the
 // same bytes. If the file is rejected the upload is abandoned and deleted.
-func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec, opts jobs.Options) (jobs.Plan, error) {
+func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec, opts batchcsv.Options) (batchcsv.Plan, error) {
 	pr, pw := io.Pipe()
 	uploaded := make(chan error, 1)
 	go func() {
@@ -257,7 +258,7 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 		pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
 		uploaded <- err
 	}()
-	plan, err := jobs.Split(io.TeeReader(src, pw), spec, opts)
+	plan, err := batchcsv.Split(io.TeeReader(src, pw), spec, opts)
 	if err == nil {
 		_, err = io.Copy(pw, src) // whatever follows the last record
 	}
@@ -268,7 +269,7 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 	}
 	if err != nil {
 		s.deleteInput(ctx, id)
-		return jobs.Plan{}, err
+		return batchcsv.Plan{}, err
 	}
 	return plan, nil
 }

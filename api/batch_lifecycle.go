@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
 )
@@ -245,11 +246,11 @@ func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec b
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := jobs.SelectRows(in, want, pw)
+		_, err := batchcsv.SelectRows(in, want, pw)
 		pw.CloseWithError(err)
 	}()
 	id := newBatchID()
-	plan, err := s.storeAndSplit(ctx, id, pr, spec, jobs.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
+	plan, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
 	pr.CloseWithError(errors.New("retry batch abandoned"))
 	if err != nil {
 		return batchAccepted{}, err

@@ -20,9 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/bulkverify/bulkverify/jobs"
 )
 
 // oaDoc is the part of the OpenAPI document the tests read.
@@ -410,7 +409,7 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 		{"DeepvueCreated", deepvueCreated{}},
 		{"BatchList", batchList{}},
 		{"Pagination", pagination{}},
-		{"RowProblem", jobs.RowProblem{}},
+		{"RowProblem", batchcsv.RowProblem{}},
 		{"Envelope", envelope{}},
 	}
 	for _, tt := range tests {

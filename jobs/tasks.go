@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/hibiken/asynq"
 )
 
@@ -32,7 +33,7 @@ type VerifyChunk struct {
 	BatchID  string   `json:"batch_id"`
 	Provider string   `json:"provider"`
 	Header   []string `json:"header"`
-	Chunk
+	batchcsv.Chunk
 }
 
 // Finalize is the payload of a batch:finalize task.

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
 )
 
@@ -168,7 +169,7 @@ func (s *partSource) rows(ctx context.Context, i int) ([]bulkverify.Result, erro
 		return nil, err
 	}
 	for i := range results {
-		results[i] = escapeResult(results[i])
+		results[i] = batchcsv.EscapeResult(results[i])
 	}
 	return results, nil
 }
@@ -199,7 +200,7 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *pa
 	if err := gocsv.MarshalCSV([]bulkverify.Result{}, ow); err != nil {
 		return counts, fmt.Errorf("write output header: %w", err)
 	}
-	if err := gocsv.MarshalCSV([]errorRow{}, ew); err != nil {
+	if err := gocsv.MarshalCSV([]batchcsv.ErrorRow{}, ew); err != nil {
 		return counts, fmt.Errorf("write errors header: %w", err)
 	}
 	last := 0
@@ -208,7 +209,7 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *pa
 		if err != nil {
 			return counts, err
 		}
-		var failed []errorRow
+		var failed []batchcsv.ErrorRow
 		for j, r := range results {
 			if r.RowNumber <= last {
 				return counts, fmt.Errorf("part %d: row %d after row %d", i, r.RowNumber, last)
@@ -219,7 +220,7 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *pa
 			}
 			counts.Add(results[j])
 			if results[j].Status == bulkverify.StatusFailed {
-				failed = append(failed, toErrorRow(results[j]))
+				failed = append(failed, batchcsv.ToErrorRow(results[j]))
 			}
 		}
 		if err := gocsv.MarshalCSVWithoutHeaders(results, ow); err != nil {
@@ -238,7 +239,7 @@ func (h *Handlers) readPart(ctx context.Context, id string, chunk int) ([]bulkve
 		return nil, err
 	}
 	defer body.Close()
-	results, err := decodePart(body)
+	results, err := batchcsv.DecodePart(body)
 	if err != nil {
 		return nil, fmt.Errorf("part %d: %w", chunk, err)
 	}

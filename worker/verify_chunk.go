@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
 )
@@ -256,7 +257,7 @@ func (h *Handlers) giveUp(ctx context.Context, p jobs.VerifyChunk, cause error) 
 func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results []bulkverify.Result) error {
 	var counts bulkverify.ChunkCounts
 	if results != nil {
-		part, err := encodePart(results)
+		part, err := batchcsv.EncodePart(results)
 		if err != nil {
 			return err
 		}
@@ -300,7 +301,7 @@ func (h *Handlers) readChunk(ctx context.Context, p jobs.VerifyChunk, spec bulkv
 		return nil, nil, err
 	}
 	defer body.Close()
-	rows, reasons, err := jobs.ReadRows(body, p.Header, p.Chunk, spec)
+	rows, reasons, err := batchcsv.ReadRows(body, p.Header, p.Chunk, spec)
 	if err != nil {
 		return nil, nil, fmt.Errorf("batch %s: %w", p.BatchID, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/internal/redistest"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
@@ -111,7 +112,7 @@ func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *me
 	rdb := redistest.Connect(t, redistest.URL(t))
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	input := "access_token,doctype\na,PANCR\nb,PANCR\nc,PANCR\nslow-1,PANCR\nslow-2,PANCR\n"
-	plan, err := jobs.Split(strings.NewReader(input), bulkverify.Specs["digilocker"], jobs.Options{ChunkSize: 100})
+	plan, err := batchcsv.Split(strings.NewReader(input), bulkverify.Specs["digilocker"], batchcsv.Options{ChunkSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestThrottledChunkIsHandedBackAndDoesNotRepeatFinishedRows(t *testing.T) {
 		}
 	}
 	part, _ := files.get(partOf("b1", 0))
-	results, err := decodePart(bytes.NewReader(part))
+	results, err := batchcsv.DecodePart(bytes.NewReader(part))
 	if err != nil || len(results) != 5 {
 		t.Fatalf("part: %d rows, %v; want 5", len(results), err)
 	}
@@ -186,7 +187,7 @@ func TestThrottledRowsFailOnTheLastAllowedDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := decodePart(bytes.NewReader(part))
+	results, err := batchcsv.DecodePart(bytes.NewReader(part))
 	if err != nil || len(results) != 5 {
 		t.Fatalf("part: %d rows, %v; want 5", len(results), err)
 	}
@@ -212,7 +213,7 @@ func TestAChunkThatCannotBeVerifiedIsGivenUpOnItsLastAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := decodePart(bytes.NewReader(part))
+	results, err := batchcsv.DecodePart(bytes.NewReader(part))
 	if err != nil || len(results) != 5 {
 		t.Fatalf("part has %d rows (%v), want 5", len(results), err)
 	}

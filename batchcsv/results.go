@@ -1,4 +1,4 @@
-package worker
+package batchcsv
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-// errorRow is one line of errors.csv.
-type errorRow struct {
+// ErrorRow is one line of errors.csv.
+type ErrorRow struct {
 	RowNumber   int             `csv:"row_number"`
 	ReferenceID string          `csv:"reference_id"`
 	Code        bulkverify.Code `csv:"code"`
@@ -20,16 +20,17 @@ type errorRow struct {
 	Retryable   bool            `csv:"retryable"`
 }
 
-func toErrorRow(r bulkverify.Result) errorRow {
-	return errorRow{RowNumber: r.RowNumber, ReferenceID: r.ReferenceID, Code: r.Code, Message: r.Message, Retryable: r.Retryable}
+// ToErrorRow returns the errors.csv line of a FAILED result.
+func ToErrorRow(r bulkverify.Result) ErrorRow {
+	return ErrorRow{RowNumber: r.RowNumber, ReferenceID: r.ReferenceID, Code: r.Code, Message: r.Message, Retryable: r.Retryable}
 }
 
-// encodePart renders a chunk's results as CSV lines without a header, every
+// EncodePart renders a chunk's results as CSV lines without a header, every
 // text cell escaped against formula injection.
-func encodePart(results []bulkverify.Result) ([]byte, error) {
+func EncodePart(results []bulkverify.Result) ([]byte, error) {
 	safe := make([]bulkverify.Result, len(results))
 	for i, r := range results {
-		safe[i] = escapeResult(r)
+		safe[i] = EscapeResult(r)
 	}
 	var buf bytes.Buffer
 	if err := gocsv.MarshalWithoutHeaders(safe, &buf); err != nil {
@@ -38,8 +39,8 @@ func encodePart(results []bulkverify.Result) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// decodePart reads back what encodePart wrote.
-func decodePart(r io.Reader) ([]bulkverify.Result, error) {
+// DecodePart reads back what EncodePart wrote.
+func DecodePart(r io.Reader) ([]bulkverify.Result, error) {
 	var out []bulkverify.Result
 	if err := gocsv.UnmarshalWithoutHeaders(r, &out); err != nil {
 		return nil, fmt.Errorf("decode part: %w", err)
@@ -47,7 +48,8 @@ func decodePart(r io.Reader) ([]bulkverify.Result, error) {
 	return out, nil
 }
 
-func escapeResult(r bulkverify.Result) bulkverify.Result {
+// EscapeResult defuses every text cell of r against formula injection.
+func EscapeResult(r bulkverify.Result) bulkverify.Result {
 	r.ReferenceID = escapeCell(r.ReferenceID)
 	r.Message = escapeCell(r.Message)
 	r.DocumentType = escapeCell(r.DocumentType)

@@ -1,6 +1,8 @@
-// Package jobs holds the asynq task types and payloads, and the CSV splitter
-// that turns an upload into chunks of rows.
-package jobs
+// Package batchcsv reads and writes the CSV files of a batch: it splits an
+// upload into chunks of rows, reads a chunk back, finds duplicate rows,
+// copies rows for a retry, and encodes the results of a chunk and the
+// output and error files.
+package batchcsv
 
 import (
 	"bufio"
