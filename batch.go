@@ -109,8 +109,8 @@ type Batch struct {
 	// Codes counts finished rows by result code.
 	Codes map[Code]int
 	// MaxFailureRate stops the batch once at least 100 rows are processed
-	// and the share of FAILED rows exceeds it; 0 means no threshold.
-	MaxFailureRate float64
+	// and the share of FAILED rows exceeds it; nil means no threshold.
+	MaxFailureRate *float64
 	FailureReason  string
 	ParentID       string
 	Metadata       map[string]string

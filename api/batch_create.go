@@ -144,8 +144,16 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{}, err
 	}
 	if id != "" {
-		acc, err := s.replay(ctx, form, id, sha)
-		return uploadResult{accepted: acc, replayed: true}, err
+		b, err := s.Batches.Get(ctx, id)
+		if bulkverify.ErrorCode(err) != bulkverify.ENotFound {
+			if err != nil {
+				return uploadResult{}, err
+			}
+			acc, err := s.replay(form, b, sha)
+			return uploadResult{accepted: acc, replayed: true}, err
+		}
+		// The key's batch is gone (erased or past retention): the key
+		// is free again.
 	}
 	h := sha256.New()
 	acc, err := s.intake(ctx, form, tenant, spec, opts, h)
@@ -172,20 +180,16 @@ func (s *Server) spec(provider string) (bulkverify.Spec, error) {
 	return spec, nil
 }
 
-// replay answers a request whose Idempotency-Key produced batch id: the
+// replay answers a request whose Idempotency-Key produced batch b: the
 // same file (by SHA-256) gets the first batch back, another file a 409.
-func (s *Server) replay(ctx context.Context, form *uploadForm, id, sha string) (batchAccepted, error) {
+func (s *Server) replay(form *uploadForm, b bulkverify.Batch, sha string) (batchAccepted, error) {
 	h := sha256.New()
 	if _, err := io.Copy(h, form.file); err != nil {
 		return batchAccepted{}, s.uploadError(err)
 	}
 	if sha != "" && hex.EncodeToString(h.Sum(nil)) != sha {
 		return batchAccepted{}, bulkverify.Errorf(bulkverify.EIdempotencyKeyReused,
-			"this Idempotency-Key was used for batch %s with another file: use a new key for a new file", id)
-	}
-	b, err := s.Batches.Get(ctx, id)
-	if err != nil {
-		return batchAccepted{}, err
+			"this Idempotency-Key was used for batch %s with another file: use a new key for a new file", b.ID)
 	}
 	return accepted(b), nil
 }

@@ -103,16 +103,13 @@ func (s *Server) status(ctx context.Context, b bulkverify.Batch, withURLs bool) 
 		CompletedAt: timePtr(b.CompletedAt), CancellingAt: timePtr(b.CancellingAt), CancelledAt: timePtr(b.CancelledAt),
 		FailedAt: timePtr(b.FailedAt), ExpiredAt: timePtr(b.ExpiredAt), ExpiresAt: timePtr(b.ExpiresAt),
 		FailureReason: strPtr(b.FailureReason), ParentRequestID: strPtr(b.ParentID), Metadata: b.Metadata,
-		CallbackURL: strPtr(b.CallbackURL),
+		CallbackURL: strPtr(b.CallbackURL), MaxFailureRate: b.MaxFailureRate,
 	}
 	if st.Codes == nil {
 		st.Codes = map[bulkverify.Code]int{}
 	}
 	if st.Metadata == nil {
 		st.Metadata = map[string]string{}
-	}
-	if b.MaxFailureRate > 0 {
-		st.MaxFailureRate = &b.MaxFailureRate
 	}
 	if msg, ok := stateMessages[b.State]; ok {
 		st.Status, st.Message = http.StatusOK, msg

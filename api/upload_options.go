@@ -19,7 +19,7 @@ type uploadOptions struct {
 	DryRun         bool
 	Metadata       map[string]string
 	CallbackURL    string
-	MaxFailureRate float64
+	MaxFailureRate *float64
 }
 
 // optionNames are the upload options, as query parameters and form fields.
@@ -55,7 +55,7 @@ func (s *Server) parseOptions(ctx context.Context, fields map[string]string) (up
 		if err != nil || f < 0 || f > 1 {
 			return o, bulkverify.Errorf(bulkverify.EInvalidRequest, "max_failure_rate=%q: want a number from 0 to 1 (0.3 stops the batch once more than 30%% of its processed rows FAILED)", cut(v))
 		}
-		o.MaxFailureRate = f
+		o.MaxFailureRate = &f
 	}
 	cb, wh := fields["callback_url"], fields["webhook_url"]
 	if cb != "" && wh != "" && cb != wh {

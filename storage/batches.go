@@ -72,8 +72,8 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 		"chunks":        b.Chunks,
 		"created_at":    b.CreatedAt.UnixMilli(),
 	}
-	if b.MaxFailureRate > 0 {
-		fields["max_failure_rate"] = strconv.FormatFloat(b.MaxFailureRate, 'f', -1, 64)
+	if b.MaxFailureRate != nil {
+		fields["max_failure_rate"] = strconv.FormatFloat(*b.MaxFailureRate, 'f', -1, 64)
 	}
 	if b.ParentID != "" {
 		fields["parent"] = b.ParentID
@@ -242,7 +242,9 @@ func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
 		FailedAt:      t("failed_at"),
 		ExpiredAt:     t("expired_at"),
 	}
-	b.MaxFailureRate, _ = strconv.ParseFloat(h["max_failure_rate"], 64)
+	if f, err := strconv.ParseFloat(h["max_failure_rate"], 64); err == nil {
+		b.MaxFailureRate = &f
+	}
 	if m := h["metadata"]; m != "" {
 		json.Unmarshal([]byte(m), &b.Metadata)
 	}
@@ -484,8 +486,11 @@ func AbortReason(b bulkverify.Batch) string {
 	if processed > 0 {
 		rate = float64(b.Failed) / float64(processed)
 	}
+	if b.MaxFailureRate == nil {
+		return ""
+	}
 	return fmt.Sprintf("%.1f%% of the first %d processed rows FAILED, above max_failure_rate %g; commonest code %s (%d rows): fix the file and submit it again",
-		rate*100, processed, b.MaxFailureRate, top, n)
+		rate*100, processed, *b.MaxFailureRate, top, n)
 }
 
 //go:embed cancel.lua

@@ -30,7 +30,7 @@ if first == 1 and not finished then
   redis.call('RPUSH', KEYS[4], ARGV[7] .. ':' .. processed)
   redis.call('LTRIM', KEYS[4], -120, -1)
   redis.call('EXPIRE', KEYS[4], ARGV[6])
-  if (not stop) and mfr and mfr > 0 and processed >= 100 and failed / processed > mfr then
+  if (not stop) and mfr and processed >= 100 and failed / processed > mfr then
     redis.call('HSET', KEYS[1], 'stop', ARGV[10])
     stop = ARGV[10]
     aborted = 1
