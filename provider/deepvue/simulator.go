@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
@@ -35,8 +36,10 @@ type Simulator struct {
 	faults   simulation.Faults
 	handler  http.Handler
 
+	answers atomic.Int64 // answers given so far, numbering transaction_ids
+
 	mu    sync.Mutex
-	calls map[string]int // requests so far, by initial transaction id
+	calls map[string]int // requests so far of each TxnFlaky id
 }
 
 var _ http.Handler = (*Simulator)(nil)
@@ -65,6 +68,8 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Stats returns the request counts so far.
 func (s *Simulator) Stats() simulation.Stats { return s.faults.Stats() }
 
+// handleIssuedFiles answers a request that passes authorize and
+// readRequest as its transaction's kind says.
 func (s *Simulator) handleIssuedFiles(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.authorize(r); !ok {
 		writeAnswer(w, a, "")
@@ -78,12 +83,15 @@ func (s *Simulator) handleIssuedFiles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := kindOf(req.TransactionID)
-	n := s.count(req.TransactionID)
-	txn := simTransactionID(req.TransactionID, n)
+	n := 0 // the requests so far of a flaky id; other ids are not counted
+	if b.flaky {
+		n = s.count(req.TransactionID)
+	}
+	txn := simTransactionID(req.TransactionID, s.answers.Add(1))
 	switch {
-	case b.flaky && n == 1:
+	case n == 1:
 		writeAnswer(w, ansBankFailure, txn)
-	case b.flaky && n <= FlakyFailures:
+	case n > 1 && n <= FlakyFailures:
 		writeAnswer(w, ansUnavailable, "")
 	case b.answer != nil:
 		if b.retryAfter != "" {
@@ -151,9 +159,10 @@ func (s *Simulator) count(id string) int {
 	return s.calls[id]
 }
 
-// simTransactionID returns the transaction_id of the n-th answer to id: 32
-// hex digits, like Deepvue's, the same for the same id and n.
-func simTransactionID(id string, n int) string {
+// simTransactionID returns the transaction_id of the simulator's n-th
+// answer, to a request for id: 32 hex digits, like Deepvue's, the same for
+// the same id and n.
+func simTransactionID(id string, n int64) string {
 	sum := sha256.Sum256(fmt.Appendf(nil, "deepvue-sim/%s/%d", id, n))
 	return hex.EncodeToString(sum[:16])
 }
