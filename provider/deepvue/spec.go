@@ -32,9 +32,10 @@ const (
 const MaxTransactionIDLen = 128
 
 // Spec describes the provider's input columns and the checks a row must
-// pass before any upstream is called. Consent is not among them: a row
-// without consent Y is FAILED/CONSENT_REQUIRED, not INVALID_ROW, so Verify
-// checks it.
+// pass before any upstream is called. Whether consent is Y is not among
+// the checks: a row without it is FAILED/CONSENT_REQUIRED, not INVALID_ROW,
+// so Verify checks it. An empty consent is a missing required value, as
+// for any required column, and so INVALID_ROW at intake.
 var Spec = bulkverify.Spec{
 	Name:     Name,
 	Required: []string{ColTransactionID, ColDocType, ColConsent},
