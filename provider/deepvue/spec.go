@@ -1,0 +1,64 @@
+package deepvue
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+// Name is the provider's name, as given in ?provider= and in
+// UpstreamError.Provider.
+const Name = "deepvue"
+
+// CodeSessionExpired is the code of a FAILED row whose DigiLocker session
+// at Deepvue has expired (the seed's 401 SESSION_EXPIRED). It is not
+// retryable: the person must open a new DigiLocker session, which gives a
+// new initial_deepvue_transaction_id.
+const CodeSessionExpired = bulkverify.Code("SESSION_EXPIRED")
+
+// The row's columns.
+const (
+	ColTransactionID = "initial_deepvue_transaction_id"
+	ColDocType       = "doctype"
+	ColConsent       = "consent"
+	ColPurpose       = "purpose"
+)
+
+// MaxTransactionIDLen bounds initial_deepvue_transaction_id. Deepvue's
+// transaction ids are 32 hex digits; the bound leaves room for other forms
+// while refusing what cannot be one.
+const MaxTransactionIDLen = 128
+
+// Spec describes the provider's input columns and the checks a row must
+// pass before any upstream is called. Whether consent is Y is not among
+// the checks: a row without it is FAILED/CONSENT_REQUIRED, not INVALID_ROW,
+// so Verify checks it. An empty consent is a missing required value, as
+// for any required column, and so INVALID_ROW at intake.
+var Spec = bulkverify.Spec{
+	Name:     Name,
+	Required: []string{ColTransactionID, ColDocType, ColConsent},
+	Optional: []string{"reference_id", ColPurpose},
+	Check:    CheckRow,
+}
+
+// CheckRow returns why row cannot be sent to Deepvue, or "": a value with
+// control characters, or a transaction id too long to be one.
+func CheckRow(row bulkverify.Row) string {
+	for _, col := range []string{ColTransactionID, ColDocType, ColPurpose} {
+		if strings.ContainsFunc(row.Get(col), unicode.IsControl) {
+			return fmt.Sprintf("%s contains a control character (a line break or tab inside the cell?)", col)
+		}
+	}
+	if n := len(row.Get(ColTransactionID)); n > MaxTransactionIDLen {
+		return fmt.Sprintf("%s is %d characters long, more than the %d a transaction id can have", ColTransactionID, n, MaxTransactionIDLen)
+	}
+	return ""
+}
+
+// Consented reports whether a consent cell gives consent: Y, in either
+// case, with surrounding spaces ignored.
+func Consented(consent string) bool {
+	return strings.EqualFold(strings.TrimSpace(consent), "Y")
+}
