@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/batchcsv"
 )
 
 // exampleOutcomes are the final codes of examples/deepvue.csv against the
@@ -34,7 +34,7 @@ func TestExampleCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := jobs.Split(bytes.NewReader(input), Spec, 1000)
+	plan, err := batchcsv.Split(bytes.NewReader(input), Spec, batchcsv.Options{ChunkSize: 1000})
 	if err != nil {
 		t.Fatalf("got %v, want the example accepted", err)
 	}
@@ -44,7 +44,7 @@ func TestExampleCSV(t *testing.T) {
 	if plan.TotalRows != len(exampleOutcomes) || plan.RejectedRows != 1 {
 		t.Errorf("got %d rows, %d rejected, want %d and 1", plan.TotalRows, plan.RejectedRows, len(exampleOutcomes))
 	}
-	rows, reasons, err := jobs.ReadRows(bytes.NewReader(input[plan.Chunks[0].Offset:]), plan.Header, 1, Spec)
+	rows, reasons, err := batchcsv.ReadRows(bytes.NewReader(input[plan.Chunks[0].Offset:]), plan.Header, plan.Chunks[0], Spec)
 	if err != nil {
 		t.Fatal(err)
 	}
