@@ -19,4 +19,5 @@ const (
 	CodeBatchAborted         Code = "BATCH_ABORTED"
 	CodeApplicationNotFound  Code = "APPLICATION_NOT_FOUND"
 	CodeUntrustedDownloadURL Code = "UNTRUSTED_DOWNLOAD_URL"
+	CodeSessionExpired       Code = "SESSION_EXPIRED"
 )

@@ -2,58 +2,20 @@ package bulkverify
 
 import (
 	"fmt"
-	"sort"
-	"strings"
-	"time"
-)
 
-// Provider names, as given in ?provider= and stored with each batch.
-const (
-	ProviderDigiLocker = "digilocker"
-	ProviderSila       = "sila"
-	ProviderFlexFactor = "flexfactor"
+	"strings"
 )
 
 // Spec describes a provider's input columns and how a row is validated
-// before any upstream is called.
+// before any upstream is called. Each provider package declares its own.
 type Spec struct {
 	Name     string
 	Required []string
 	Optional []string
-	// Check returns why row cannot be verified, or "" when it can.
+	// Check returns why row cannot be verified, or "". A reason names its
+	// column first (as in "dob \"1970\" is not a date"), which is how
+	// Problem finds the column.
 	Check func(row Row) string
-}
-
-// Specs lists the providers the service knows, by name.
-var Specs = map[string]Spec{
-	ProviderDigiLocker: {
-		Name:     ProviderDigiLocker,
-		Required: []string{"access_token", "doctype"},
-		Optional: []string{"reference_id", "uri", "name", "dob"},
-		Check:    checkDigiLocker,
-	},
-	ProviderSila: {
-		Name:     ProviderSila,
-		Required: []string{"user_handle", "doc_types"},
-		Optional: []string{"reference_id", "start_date", "end_date", "search"},
-		Check:    checkSila,
-	},
-	ProviderFlexFactor: {
-		Name:     ProviderFlexFactor,
-		Required: []string{"application_id", "document_types"},
-		Optional: []string{"reference_id"},
-		Check:    checkFlexFactor,
-	},
-}
-
-// ProviderNames returns the known provider names, sorted.
-func ProviderNames() []string {
-	names := make([]string, 0, len(Specs))
-	for n := range Specs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Validate returns why row cannot be verified, or "": every required column
@@ -114,13 +76,6 @@ func (s Spec) UpstreamColumns() []string {
 	return out
 }
 
-func checkDigiLocker(row Row) string {
-	if dob := row.Get("dob"); dob != "" && !isDDMMYYYY(dob) {
-		return fmt.Sprintf("dob %q is not a date in DDMMYYYY form (e.g. 31121970)", dob)
-	}
-	return ""
-}
-
 // SplitList splits a "|"-separated cell into its trimmed, non-empty items.
 func SplitList(s string) []string {
 	var out []string
@@ -130,45 +85,4 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func checkSila(row Row) string {
-	if len(SplitList(row.Get("doc_types"))) == 0 {
-		return "doc_types lists no document type: give one or more, separated by |"
-	}
-	for _, col := range []string{"start_date", "end_date"} {
-		if v := row.Get(col); v != "" {
-			if _, err := time.Parse(time.DateOnly, v); err != nil {
-				return fmt.Sprintf("%s %q is not a date in YYYY-MM-DD form", col, v)
-			}
-		}
-	}
-	if s, e := row.Get("start_date"), row.Get("end_date"); s != "" && e != "" && s > e {
-		return fmt.Sprintf("start_date %s is after end_date %s", s, e)
-	}
-	return ""
-}
-
-func checkFlexFactor(row Row) string {
-	if len(SplitList(row.Get("document_types"))) == 0 {
-		return "document_types lists no document type: give one or more, separated by |"
-	}
-	if id := row.Get("application_id"); strings.ContainsAny(id, "/?#% ") {
-		return fmt.Sprintf("application_id %q contains characters an application id cannot have", id)
-	}
-	return ""
-}
-
-func isDDMMYYYY(s string) bool {
-	if len(s) != 8 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	d := int(s[0]-'0')*10 + int(s[1]-'0')
-	m := int(s[2]-'0')*10 + int(s[3]-'0')
-	return d >= 1 && d <= 31 && m >= 1 && m <= 12
 }

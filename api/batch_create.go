@@ -168,10 +168,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 }
 
 func (s *Server) spec(provider string) (bulkverify.Spec, error) {
-	spec, ok := bulkverify.Specs[provider]
+	spec, ok := s.Specs[provider]
 	if !ok {
 		return spec, bulkverify.Errorf(bulkverify.EInvalidProvider,
-			"provider %q is not known: pass ?provider= one of %s", cut(provider), strings.Join(bulkverify.ProviderNames(), ", "))
+			"provider %q is not known: pass ?provider= one of %s", cut(provider), strings.Join(s.providerNames(), ", "))
 	}
 	if !slices.Contains(s.Providers, provider) {
 		return spec, bulkverify.Errorf(bulkverify.EInvalidProvider,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -36,7 +37,7 @@ const (
 )
 
 func (s *Server) handleBatchList(w http.ResponseWriter, r *http.Request) {
-	q, err := parseListQuery(r, tenantFrom(r.Context()))
+	q, err := s.parseListQuery(r, tenantFrom(r.Context()))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -60,7 +61,12 @@ func (s *Server) handleBatchList(w http.ResponseWriter, r *http.Request) {
 	s.writeOK(w, http.StatusOK, "Batches fetched successfully", out)
 }
 
-func parseListQuery(r *http.Request, tenant string) (storage.ListQuery, error) {
+// providerNames returns the known providers' names, sorted.
+func (s *Server) providerNames() []string {
+	return slices.Sorted(maps.Keys(s.Specs))
+}
+
+func (s *Server) parseListQuery(r *http.Request, tenant string) (storage.ListQuery, error) {
 	v := r.URL.Query()
 	q := storage.ListQuery{Tenant: tenant, Page: 1, PerPage: defaultPerPage}
 	bad := func(format string, args ...any) error {
@@ -94,8 +100,8 @@ func parseListQuery(r *http.Request, tenant string) (storage.ListQuery, error) {
 		q.State = bulkverify.State(st)
 	}
 	if p := v.Get("provider"); p != "" {
-		if _, ok := bulkverify.Specs[p]; !ok {
-			return q, bad("provider=%q: want one of %s", cut(p), strings.Join(bulkverify.ProviderNames(), ", "))
+		if _, ok := s.Specs[p]; !ok {
+			return q, bad("provider=%q: want one of %s", cut(p), strings.Join(s.providerNames(), ", "))
 		}
 		q.Provider = p
 	}

@@ -65,6 +65,8 @@ type Server struct {
 	BatchWindow    int
 	TenantWeights  map[string]int
 	MaxUploadBytes int64
+	// Specs are every known provider's columns and row checks, by name.
+	Specs map[string]bulkverify.Spec
 	// Providers lists the providers the workers are configured for.
 	Providers []string
 	// ProviderRates are the providers' global requests/s, for the ETA.

@@ -19,7 +19,7 @@ func BenchmarkSplit(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		plan, err := Split(bytes.NewReader(data), digilocker, Options{ChunkSize: 100})
+		plan, err := Split(bytes.NewReader(data), digilockerSpec, Options{ChunkSize: 100})
 		if err != nil || plan.TotalRows != 100_000 {
 			b.Fatalf("got %d rows, %v", plan.TotalRows, err)
 		}

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	dl "github.com/bulkverify/bulkverify/provider/digilocker"
+
 	"github.com/bulkverify/bulkverify"
 )
 
-var digilocker = bulkverify.Specs[bulkverify.ProviderDigiLocker]
+var digilockerSpec = dl.Spec
 
 func TestSplitRejectsFilesThatCannotBeAccepted(t *testing.T) {
 	tests := []struct {
@@ -33,7 +35,7 @@ func TestSplitRejectsFilesThatCannotBeAccepted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Split(strings.NewReader(tt.input), digilocker, Options{ChunkSize: 10})
+			_, err := Split(strings.NewReader(tt.input), digilockerSpec, Options{ChunkSize: 10})
 			var e *bulkverify.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("got error %v, want a *bulkverify.Error with code %s", err, tt.wantCode)
@@ -57,7 +59,7 @@ func TestSplitCountsRowsAndRejectsBadOnes(t *testing.T) {
 		"t3,PANCR\r\n" + // short row
 		"t4,PANCR,x,1970-12-31\r\n" + // bad dob
 		"\"t5\",\"multi\nline\",x,31121970\r\n"
-	plan, err := Split(strings.NewReader(in), digilocker, Options{ChunkSize: 2})
+	plan, err := Split(strings.NewReader(in), digilockerSpec, Options{ChunkSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,13 +93,13 @@ func TestChunksReadBackEveryRowOnce(t *testing.T) {
 					}
 				}
 				data := b.Bytes()
-				plan, err := Split(bytes.NewReader(data), digilocker, Options{ChunkSize: size})
+				plan, err := Split(bytes.NewReader(data), digilockerSpec, Options{ChunkSize: size})
 				if err != nil {
 					t.Fatal(err)
 				}
 				next := 1
 				for _, c := range plan.Chunks {
-					rows, reasons, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c, digilocker)
+					rows, reasons, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c, digilockerSpec)
 					if err != nil {
 						t.Fatalf("chunk %d: %v", c.Index, err)
 					}
@@ -135,7 +137,7 @@ func TestSplitFindsDuplicatesAndNamesRowProblems(t *testing.T) {
 		"e,t1,DRVLC,\n" + // 5: another doctype, not a duplicate
 		"f,t2,PANCR,\n" + // 6: repeats 2
 		"g,t1,PANCR,1970\n" // 7: bad dob
-	plan, err := Split(strings.NewReader(in), digilocker, Options{ChunkSize: 4, MaxProblems: 1})
+	plan, err := Split(strings.NewReader(in), digilockerSpec, Options{ChunkSize: 4, MaxProblems: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +162,7 @@ func TestSplitFindsDuplicatesAndNamesRowProblems(t *testing.T) {
 func TestSplitKeepsGivenRowNumbers(t *testing.T) {
 	in := "access_token,doctype,dob\nt1,PANCR,\nt2,PANCR,1970\nt1,PANCR,\n"
 	data := []byte(in)
-	plan, err := Split(bytes.NewReader(data), digilocker, Options{ChunkSize: 2, Numbers: []int{4, 17, 30}, MaxProblems: 10})
+	plan, err := Split(bytes.NewReader(data), digilockerSpec, Options{ChunkSize: 2, Numbers: []int{4, 17, 30}, MaxProblems: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +174,7 @@ func TestSplitKeepsGivenRowNumbers(t *testing.T) {
 	}
 	var numbers []int
 	for _, c := range plan.Chunks {
-		rows, _, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c, digilocker)
+		rows, _, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c, digilockerSpec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +185,7 @@ func TestSplitKeepsGivenRowNumbers(t *testing.T) {
 	if fmt.Sprint(numbers) != "[4 17 30]" {
 		t.Errorf("read back rows %v, want [4 17 30]", numbers)
 	}
-	if _, err := Split(bytes.NewReader(data), digilocker, Options{ChunkSize: 2, Numbers: []int{1}}); err == nil {
+	if _, err := Split(bytes.NewReader(data), digilockerSpec, Options{ChunkSize: 2, Numbers: []int{1}}); err == nil {
 		t.Error("too few row numbers: got no error")
 	}
 }

@@ -4,119 +4,121 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bulkverify/bulkverify/provider"
 )
 
-// Config is every setting of every command. Defaults live in Load.
+// Config is every setting of every command. Defaults live in Load. Each
+// field's env tag names its variable and Dump is derived from the tags, so
+// the dump cannot miss a setting; secret:"true" fields are redacted.
 type Config struct {
-	HTTPAddr string
+	HTTPAddr string `env:"BV_HTTP_ADDR"`
 	// MetricsAddr is where `work` serves /metrics; "off" disables it.
-	MetricsAddr string
-	RedisURL    string
+	MetricsAddr string `env:"BV_METRICS_ADDR"`
+	RedisURL    string `env:"BV_REDIS_URL" secret:"url"`
 	// RedisMode is single, cluster or sentinel.
-	RedisMode string
+	RedisMode string `env:"BV_REDIS_MODE"`
 
-	S3Endpoint  string
-	S3Bucket    string
-	S3Region    string
-	S3PathStyle bool
+	S3Endpoint  string `env:"BV_S3_ENDPOINT"`
+	S3Bucket    string `env:"BV_S3_BUCKET"`
+	S3Region    string `env:"BV_S3_REGION"`
+	S3PathStyle bool   `env:"BV_S3_PATH_STYLE"`
 	// S3AccessKeyID and S3SecretAccessKey, when set, replace the standard
 	// AWS credential chain.
-	S3AccessKeyID     string
-	S3SecretAccessKey string
+	S3AccessKeyID     string `env:"BV_S3_ACCESS_KEY_ID"`
+	S3SecretAccessKey string `env:"BV_S3_SECRET_ACCESS_KEY" secret:"true"`
 
 	// Clients maps client_id to client_secret.
-	Clients   map[string]string
-	JWTSecret string
-	JWTTTL    time.Duration
+	Clients   map[string]string `env:"BV_CLIENTS" secret:"values"`
+	JWTSecret string            `env:"BV_JWT_SECRET" secret:"true"`
+	JWTTTL    time.Duration     `env:"BV_JWT_TTL"`
 
-	DigiLockerBaseURL      string
-	DigiLockerClientSecret string
-	SilaBaseURL            string
-	SilaAccessToken        string
-	SilaAppHandle          string
-	FlexFactorBaseURL      string
-	FlexFactorClientID     string
-	FlexFactorClientSecret string
-	// FlexFactorDownloadHosts are the hosts downloadUrl may point at; empty
-	// means the API host only.
-	FlexFactorDownloadHosts []string
+	// Providers holds the settings of every known provider, in the order
+	// of the list Load was given; a provider without a base URL is off.
+	Providers []ProviderConfig
 
-	// Rates are global upstream requests per second per provider; 0 means
-	// unlimited.
-	Rates map[string]float64
-	// Bursts are the global limits' bucket sizes; 0 means a tenth of a
-	// second's worth.
-	Bursts map[string]int
-
-	ChunkSize         int
-	BatchWindow       int
-	TenantWeights     map[string]int
-	MaxThrottled      int
-	MaxRequeues       int
-	SweepInterval     time.Duration
-	MaxUploadBytes    int64
-	WorkerConcurrency int
-	RowConcurrency    int
-	MaxAttempts       int
-	PresignTTL        time.Duration
-	UpstreamTimeout   time.Duration
-	LogLevel          string
+	ChunkSize         int            `env:"BV_CHUNK_SIZE"`
+	BatchWindow       int            `env:"BV_BATCH_WINDOW"`
+	TenantWeights     map[string]int `env:"BV_TENANT_WEIGHTS"`
+	MaxThrottled      int            `env:"BV_MAX_THROTTLED"`
+	MaxRequeues       int            `env:"BV_MAX_REQUEUES"`
+	SweepInterval     time.Duration  `env:"BV_SWEEP_INTERVAL"`
+	MaxUploadMB       int            `env:"BV_MAX_UPLOAD_MB"`
+	WorkerConcurrency int            `env:"BV_WORKER_CONCURRENCY"`
+	RowConcurrency    int            `env:"BV_ROW_CONCURRENCY"`
+	MaxAttempts       int            `env:"BV_MAX_ATTEMPTS"`
+	PresignTTL        time.Duration  `env:"BV_PRESIGN_TTL"`
+	UpstreamTimeout   time.Duration  `env:"BV_UPSTREAM_TIMEOUT"`
+	LogLevel          string         `env:"BV_LOG_LEVEL"`
 	// CancelCheckInterval is how often a worker checks whether the batches
 	// it runs were cancelled.
-	CancelCheckInterval time.Duration
+	CancelCheckInterval time.Duration `env:"BV_CANCEL_CHECK_INTERVAL"`
 	// WebhookAllowHosts may receive webhooks over http or at private
 	// addresses (tests, private networks).
-	WebhookAllowHosts []string
+	WebhookAllowHosts []string `env:"BV_WEBHOOK_ALLOW_HOSTS"`
 }
 
-// Load reads the configuration through getenv and validates it, reporting
-// every problem at once.
-func Load(getenv func(string) string) (Config, error) {
+// ProviderConfig is one provider's settings: BV_<NAME>_BASE_URL, _RATE,
+// _BURST and its own variables.
+type ProviderConfig struct {
+	provider.Provider
+	provider.Settings
+	// Rate is the global requests/s across all workers; 0 is unlimited.
+	Rate float64
+	// Burst is the global limit's bucket size; 0 is a tenth of a second's
+	// worth.
+	Burst int
+}
+
+// Enabled reports whether the provider has a base URL.
+func (p ProviderConfig) Enabled() bool { return p.BaseURL != "" }
+
+// MaxUploadBytes is the largest accepted upload.
+func (c Config) MaxUploadBytes() int64 { return int64(c.MaxUploadMB) << 20 }
+
+// Provider returns the settings of the provider named name.
+func (c Config) Provider(name string) (ProviderConfig, bool) {
+	for _, p := range c.Providers {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return ProviderConfig{}, false
+}
+
+// Load reads the configuration of the program and of providers through
+// getenv and validates it, reporting every problem at once.
+func Load(getenv func(string) string, providers []provider.Provider) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{
-		HTTPAddr:                l.str("BV_HTTP_ADDR", ":8080"),
-		RedisURL:                l.str("BV_REDIS_URL", ""),
-		RedisMode:               l.str("BV_REDIS_MODE", "single"),
-		S3Endpoint:              l.str("BV_S3_ENDPOINT", ""),
-		S3Bucket:                l.str("BV_S3_BUCKET", "bulkverify"),
-		S3Region:                l.str("BV_S3_REGION", "us-east-1"),
-		S3PathStyle:             l.boolean("BV_S3_PATH_STYLE", true),
-		S3AccessKeyID:           l.str("BV_S3_ACCESS_KEY_ID", ""),
-		S3SecretAccessKey:       l.str("BV_S3_SECRET_ACCESS_KEY", ""),
-		Clients:                 l.clients("BV_CLIENTS"),
-		JWTSecret:               l.str("BV_JWT_SECRET", ""),
-		JWTTTL:                  l.duration("BV_JWT_TTL", time.Hour),
-		DigiLockerBaseURL:       l.url("BV_DIGILOCKER_BASE_URL"),
-		DigiLockerClientSecret:  l.str("BV_DIGILOCKER_CLIENT_SECRET", ""),
-		SilaBaseURL:             l.url("BV_SILA_BASE_URL"),
-		SilaAccessToken:         l.str("BV_SILA_ACCESS_TOKEN", ""),
-		SilaAppHandle:           l.str("BV_SILA_APP_HANDLE", ""),
-		FlexFactorBaseURL:       l.url("BV_FLEXFACTOR_BASE_URL"),
-		FlexFactorClientID:      l.str("BV_FLEXFACTOR_CLIENT_ID", ""),
-		FlexFactorClientSecret:  l.str("BV_FLEXFACTOR_CLIENT_SECRET", ""),
-		FlexFactorDownloadHosts: l.list("BV_FLEXFACTOR_DOWNLOAD_HOSTS"),
-		Rates: map[string]float64{
-			"digilocker": l.float("BV_DIGILOCKER_RATE", 50),
-			"sila":       l.float("BV_SILA_RATE", 50),
-			"flexfactor": l.float("BV_FLEXFACTOR_RATE", 50),
-		},
-		Bursts: map[string]int{
-			"digilocker": l.integer("BV_DIGILOCKER_BURST", 0, 0, 1000000),
-			"sila":       l.integer("BV_SILA_BURST", 0, 0, 1000000),
-			"flexfactor": l.integer("BV_FLEXFACTOR_BURST", 0, 0, 1000000),
-		},
+		HTTPAddr:            l.str("BV_HTTP_ADDR", ":8080"),
+		MetricsAddr:         l.str("BV_METRICS_ADDR", ":9091"),
+		RedisURL:            l.str("BV_REDIS_URL", ""),
+		RedisMode:           l.str("BV_REDIS_MODE", "single"),
+		S3Endpoint:          l.str("BV_S3_ENDPOINT", ""),
+		S3Bucket:            l.str("BV_S3_BUCKET", "bulkverify"),
+		S3Region:            l.str("BV_S3_REGION", "us-east-1"),
+		S3PathStyle:         l.boolean("BV_S3_PATH_STYLE", true),
+		S3AccessKeyID:       l.str("BV_S3_ACCESS_KEY_ID", ""),
+		S3SecretAccessKey:   l.str("BV_S3_SECRET_ACCESS_KEY", ""),
+		Clients:             l.clients("BV_CLIENTS"),
+		JWTSecret:           l.str("BV_JWT_SECRET", ""),
+		JWTTTL:              l.duration("BV_JWT_TTL", time.Hour),
 		ChunkSize:           l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
 		BatchWindow:         l.integer("BV_BATCH_WINDOW", 16, 1, 100000),
 		TenantWeights:       l.weights("BV_TENANT_WEIGHTS"),
 		MaxThrottled:        l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
 		MaxRequeues:         l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
 		SweepInterval:       l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
-		MaxUploadBytes:      int64(l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20)) << 20,
+		MaxUploadMB:         l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20),
 		WorkerConcurrency:   l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
 		RowConcurrency:      l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
 		MaxAttempts:         l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
@@ -125,6 +127,9 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:            l.str("BV_LOG_LEVEL", "info"),
 		CancelCheckInterval: l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
 		WebhookAllowHosts:   l.list("BV_WEBHOOK_ALLOW_HOSTS"),
+	}
+	for _, p := range providers {
+		c.Providers = append(c.Providers, l.provider(p))
 	}
 	if (c.S3AccessKeyID == "") != (c.S3SecretAccessKey == "") {
 		l.fail("BV_S3_ACCESS_KEY_ID and BV_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS credential chain")
@@ -149,6 +154,21 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, l.err()
 }
 
+// provider reads one provider's variables.
+func (l *loader) provider(p provider.Provider) ProviderConfig {
+	pre := p.EnvPrefix()
+	pc := ProviderConfig{
+		Provider: p,
+		Settings: provider.Settings{BaseURL: l.url(pre + "BASE_URL"), Values: map[string]string{}},
+		Rate:     l.float(pre+"RATE", 50),
+		Burst:    l.integer(pre+"BURST", 0, 0, 1000000),
+	}
+	for _, v := range p.Vars {
+		pc.Values[v.Name] = l.str(pre+v.Name, v.Default)
+	}
+	return pc
+}
+
 // NeedRedis reports a problem if no Redis is configured; serve and work need
 // one, dev embeds one.
 func (c Config) NeedRedis() error {
@@ -159,47 +179,74 @@ func (c Config) NeedRedis() error {
 }
 
 // Dump returns the configuration as sorted key=value lines with every secret
-// redacted, for logging at start.
+// redacted, for logging at start. It walks the struct's env tags and the
+// providers' variables, so a new setting is in it without more code.
 func (c Config) Dump() []string {
-	kv := map[string]string{
-		"BV_HTTP_ADDR":                 c.HTTPAddr,
-		"BV_REDIS_URL":                 redactURL(c.RedisURL),
-		"BV_REDIS_MODE":                c.RedisMode,
-		"BV_S3_ENDPOINT":               c.S3Endpoint,
-		"BV_S3_BUCKET":                 c.S3Bucket,
-		"BV_S3_REGION":                 c.S3Region,
-		"BV_S3_ACCESS_KEY_ID":          c.S3AccessKeyID,
-		"BV_S3_SECRET_ACCESS_KEY":      redacted(c.S3SecretAccessKey != "", "<redacted>"),
-		"BV_CLIENTS":                   strings.Join(c.ClientIDs(), ",") + redacted(len(c.Clients) > 0, ":<redacted>"),
-		"BV_JWT_SECRET":                redacted(c.JWTSecret != "", "<redacted>"),
-		"BV_DIGILOCKER_BASE_URL":       c.DigiLockerBaseURL,
-		"BV_DIGILOCKER_CLIENT_SECRET":  redacted(c.DigiLockerClientSecret != "", "<redacted>"),
-		"BV_SILA_BASE_URL":             c.SilaBaseURL,
-		"BV_SILA_ACCESS_TOKEN":         redacted(c.SilaAccessToken != "", "<redacted>"),
-		"BV_FLEXFACTOR_BASE_URL":       c.FlexFactorBaseURL,
-		"BV_FLEXFACTOR_CLIENT_SECRET":  redacted(c.FlexFactorClientSecret != "", "<redacted>"),
-		"BV_FLEXFACTOR_CLIENT_ID":      c.FlexFactorClientID,
-		"BV_FLEXFACTOR_DOWNLOAD_HOSTS": strings.Join(c.FlexFactorDownloadHosts, ","),
-		"BV_SILA_APP_HANDLE":           c.SilaAppHandle,
-		"BV_CHUNK_SIZE":                strconv.Itoa(c.ChunkSize),
-		"BV_WORKER_CONCURRENCY":        strconv.Itoa(c.WorkerConcurrency),
-		"BV_ROW_CONCURRENCY":           strconv.Itoa(c.RowConcurrency),
-		"BV_MAX_ATTEMPTS":              strconv.Itoa(c.MaxAttempts),
-		"BV_MAX_THROTTLED":             strconv.Itoa(c.MaxThrottled),
-		"BV_MAX_REQUEUES":              strconv.Itoa(c.MaxRequeues),
-		"BV_BATCH_WINDOW":              strconv.Itoa(c.BatchWindow),
-		"BV_CANCEL_CHECK_INTERVAL":     c.CancelCheckInterval.String(),
-		"BV_WEBHOOK_ALLOW_HOSTS":       strings.Join(c.WebhookAllowHosts, ","),
+	var out []string
+	v := reflect.ValueOf(c)
+	for i, f := range reflect.VisibleFields(v.Type()) {
+		name := f.Tag.Get("env")
+		if name == "" || len(f.Index) > 1 {
+			continue
+		}
+		out = append(out, name+"="+dumpValue(v.Field(i), f.Tag.Get("secret")))
 	}
-	for p, r := range c.Rates {
-		kv["BV_"+strings.ToUpper(p)+"_RATE"] = strconv.FormatFloat(r, 'f', -1, 64)
-	}
-	out := make([]string, 0, len(kv))
-	for k, v := range kv {
-		out = append(out, k+"="+v)
+	for _, p := range c.Providers {
+		pre := p.EnvPrefix()
+		out = append(out, pre+"BASE_URL="+p.BaseURL,
+			pre+"RATE="+strconv.FormatFloat(p.Rate, 'f', -1, 64), pre+"BURST="+strconv.Itoa(p.Burst))
+		for _, vr := range p.Vars {
+			val := p.Get(vr.Name)
+			if vr.Secret && val != "" {
+				val = "<redacted>"
+			}
+			out = append(out, pre+vr.Name+"="+val)
+		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// dumpValue renders one field; secret is "true" (redact whole), "url"
+// (redact the password) or "values" (a map: keys only).
+func dumpValue(v reflect.Value, secret string) string {
+	switch secret {
+	case "true":
+		if v.String() != "" {
+			return "<redacted>"
+		}
+		return ""
+	case "url":
+		if v.String() == "" {
+			return ""
+		}
+		return redactURL(v.String())
+	}
+	switch x := v.Interface().(type) {
+	case []string:
+		return strings.Join(x, ",")
+	case time.Duration:
+		return x.String()
+	case map[string]string:
+		keys := slices.Sorted(maps.Keys(x))
+		if secret == "values" {
+			for i := range keys {
+				keys[i] += ":<redacted>"
+			}
+			return strings.Join(keys, ",")
+		}
+		for i, k := range keys {
+			keys[i] = k + ":" + x[k]
+		}
+		return strings.Join(keys, ",")
+	case map[string]int:
+		keys := slices.Sorted(maps.Keys(x))
+		for i, k := range keys {
+			keys[i] = k + ":" + strconv.Itoa(x[k])
+		}
+		return strings.Join(keys, ",")
+	}
+	return fmt.Sprint(v.Interface())
 }
 
 // ClientIDs returns the configured client ids, sorted.
@@ -210,13 +257,6 @@ func (c Config) ClientIDs() []string {
 	}
 	sort.Strings(ids)
 	return ids
-}
-
-func redacted(set bool, s string) string {
-	if set {
-		return s
-	}
-	return ""
 }
 
 func redactURL(s string) string {

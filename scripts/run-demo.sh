@@ -30,7 +30,7 @@ done
 head -n 1 "$work/dev.out"
 echo "API at $url"
 
-for provider in ${PROVIDERS:-digilocker sila flexfactor}; do
+for provider in ${PROVIDERS:-$(cd examples && ls *.csv | sed "s/\.csv$//")}; do
   [ -f "examples/$provider.csv" ] || continue
   echo
   echo "== $provider: bulkverify submit examples/$provider.csv --provider $provider --wait"

@@ -78,6 +78,8 @@ type Handlers struct {
 	Queue       Enqueuer
 	Feeder      Releaser
 	Verifiers   map[string]bulkverify.Verifier
+	// Specs are every known provider's columns and row checks, by name.
+	Specs map[string]bulkverify.Spec
 	// RowConcurrency bounds the rows of one chunk verified at once.
 	RowConcurrency int
 	Backoff        Backoff
@@ -166,7 +168,7 @@ func stopResult(stop bulkverify.Stop, now func() time.Time) func(bulkverify.Row)
 // further): rows saved by a delivery keep their results, duplicates get a
 // placeholder the finalizer fills, the others get fill(row).
 func (h *Handlers) settleRows(ctx context.Context, p jobs.VerifyChunk, fill func(bulkverify.Row) bulkverify.Result) ([]bulkverify.Result, error) {
-	spec := bulkverify.Specs[p.Provider] // the zero Spec reads rows all the same
+	spec := h.Specs[p.Provider] // the zero Spec reads rows all the same
 	rows, _, err := h.readChunk(ctx, p, spec)
 	if err != nil {
 		return nil, err
@@ -197,7 +199,7 @@ func duplicatePlaceholder(row bulkverify.Row) bulkverify.Result {
 }
 
 func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkverify.Result, error) {
-	spec, ok := bulkverify.Specs[p.Provider]
+	spec, ok := h.Specs[p.Provider]
 	if !ok {
 		return nil, fmt.Errorf("chunk %d of batch %s: unknown provider %q: %w", p.Index, p.BatchID, p.Provider, asynq.SkipRetry)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/internal/redistest"
 	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/provider/digilocker"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
@@ -112,7 +113,7 @@ func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *me
 	rdb := redistest.Connect(t, redistest.URL(t))
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	input := "access_token,doctype\na,PANCR\nb,PANCR\nc,PANCR\nslow-1,PANCR\nslow-2,PANCR\n"
-	plan, err := batchcsv.Split(strings.NewReader(input), bulkverify.Specs["digilocker"], batchcsv.Options{ChunkSize: 100})
+	plan, err := batchcsv.Split(strings.NewReader(input), digilocker.Spec, batchcsv.Options{ChunkSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +126,7 @@ func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *me
 	h := &Handlers{
 		Batches: batches, Checkpoints: batches, Files: files, Queue: noQueue{}, Feeder: noRelease{},
 		Verifiers:      map[string]bulkverify.Verifier{"digilocker": v},
+		Specs:          map[string]bulkverify.Spec{"digilocker": digilocker.Spec},
 		RowConcurrency: 2,
 		Backoff:        Backoff{MaxAttempts: 3, MaxThrottled: 2, Base: time.Millisecond, Max: 5 * time.Millisecond},
 		MaxRequeues:    maxRequeues,

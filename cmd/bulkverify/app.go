@@ -23,9 +23,7 @@ import (
 	"github.com/bulkverify/bulkverify/api"
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/jobs"
-	"github.com/bulkverify/bulkverify/provider/digilocker"
-	"github.com/bulkverify/bulkverify/provider/flexfactor"
-	"github.com/bulkverify/bulkverify/provider/sila"
+	"github.com/bulkverify/bulkverify/provider/providers"
 	"github.com/bulkverify/bulkverify/storage"
 	"github.com/bulkverify/bulkverify/worker"
 )
@@ -122,14 +120,19 @@ func (a *app) close() {
 // enabledProviders lists the providers this configuration can verify.
 func (a *app) enabledProviders() []string {
 	var out []string
-	if a.cfg.DigiLockerBaseURL != "" {
-		out = append(out, bulkverify.ProviderDigiLocker)
+	for _, p := range a.cfg.Providers {
+		if p.Enabled() {
+			out = append(out, p.Name)
+		}
 	}
-	if a.cfg.SilaBaseURL != "" {
-		out = append(out, bulkverify.ProviderSila)
-	}
-	if a.cfg.FlexFactorBaseURL != "" {
-		out = append(out, bulkverify.ProviderFlexFactor)
+	return out
+}
+
+// providerRates returns each provider's global rate, for the ETA.
+func (a *app) providerRates() map[string]float64 {
+	out := map[string]float64{}
+	for _, p := range a.cfg.Providers {
+		out[p.Name] = p.Rate
 	}
 	return out
 }
@@ -137,37 +140,29 @@ func (a *app) enabledProviders() []string {
 // verifiers returns a client for every configured provider. Each has its
 // own HTTP client whose transport takes a token of the provider's global
 // rate limit before every request.
-func (a *app) verifiers(m *worker.Metrics) map[string]bulkverify.Verifier {
+func (a *app) verifiers(m *worker.Metrics) (map[string]bulkverify.Verifier, error) {
 	base := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		MaxIdleConns:        256,
 		MaxIdleConnsPerHost: 128,
 		IdleConnTimeout:     90 * time.Second,
 	}
-	client := func(provider string) *http.Client {
-		lim := worker.NewLimiter(worker.LimiterConfig{Provider: provider, Rate: a.cfg.Rates[provider], Burst: a.cfg.Bursts[provider]}, a.rdb, m)
-		return &http.Client{Timeout: a.cfg.UpstreamTimeout, Transport: &worker.Transport{Base: base, Limiter: lim}}
-	}
 	v := map[string]bulkverify.Verifier{}
-	if a.cfg.DigiLockerBaseURL != "" {
-		v[bulkverify.ProviderDigiLocker] = digilocker.New(digilocker.Config{
-			BaseURL: a.cfg.DigiLockerBaseURL, ClientSecret: a.cfg.DigiLockerClientSecret,
-			HTTPClient: client(bulkverify.ProviderDigiLocker),
-		})
+	var errs []error
+	for _, p := range a.cfg.Providers {
+		if !p.Enabled() {
+			continue
+		}
+		lim := worker.NewLimiter(worker.LimiterConfig{Provider: p.Name, Rate: p.Rate, Burst: p.Burst}, a.rdb, m)
+		hc := &http.Client{Timeout: a.cfg.UpstreamTimeout, Transport: &worker.Transport{Base: base, Limiter: lim}}
+		c, err := p.New(p.Settings, hc)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("provider %s: %w", p.Name, err))
+			continue
+		}
+		v[p.Name] = c
 	}
-	if a.cfg.SilaBaseURL != "" {
-		v[bulkverify.ProviderSila] = sila.New(sila.Config{
-			BaseURL: a.cfg.SilaBaseURL, AccessToken: a.cfg.SilaAccessToken, AppHandle: a.cfg.SilaAppHandle,
-			HTTPClient: client(bulkverify.ProviderSila),
-		})
-	}
-	if a.cfg.FlexFactorBaseURL != "" {
-		v[bulkverify.ProviderFlexFactor] = flexfactor.New(flexfactor.Config{
-			BaseURL: a.cfg.FlexFactorBaseURL, ClientID: a.cfg.FlexFactorClientID, ClientSecret: a.cfg.FlexFactorClientSecret,
-			DownloadHosts: a.cfg.FlexFactorDownloadHosts, HTTPClient: client(bulkverify.ProviderFlexFactor),
-		})
-	}
-	return v
+	return v, errors.Join(errs...)
 }
 
 func (a *app) feeder() *jobs.Feeder {
@@ -188,9 +183,9 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 	srv := &api.Server{
 		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Queue: asynq.NewClientFromRedisClient(a.rdb),
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
-		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes,
+		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
 		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
-		Providers: a.enabledProviders(), ProviderRates: a.cfg.Rates,
+		Providers: a.enabledProviders(), ProviderRates: a.providerRates(),
 		WebhookAllowHosts: a.cfg.WebhookAllowHosts,
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
@@ -229,15 +224,22 @@ func listenURL(addr net.Addr) string {
 // runWorker processes tasks until ctx ends, then finishes what it holds.
 func (a *app) runWorker(ctx context.Context) error {
 	metrics := worker.NewMetrics(a.reg)
-	verifiers := a.verifiers(metrics)
+	verifiers, err := a.verifiers(metrics)
+	if err != nil {
+		return err
+	}
 	if len(verifiers) == 0 {
-		return errors.New("no provider is configured: set BV_DIGILOCKER_BASE_URL, BV_SILA_BASE_URL or BV_FLEXFACTOR_BASE_URL (or run `bulkverify dev`)")
+		var vars []string
+		for _, p := range a.cfg.Providers {
+			vars = append(vars, p.EnvPrefix()+"BASE_URL")
+		}
+		return fmt.Errorf("no provider is configured: set one of %s and its credentials (or run `bulkverify dev`)", strings.Join(vars, ", "))
 	}
 	feeder := a.feeder()
 	h := &worker.Handlers{
 		Batches: a.batches, Checkpoints: a.batches, Files: a.files,
 		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: feeder,
-		Verifiers: verifiers, RowConcurrency: a.cfg.RowConcurrency,
+		Verifiers: verifiers, Specs: providers.Specs(), RowConcurrency: a.cfg.RowConcurrency,
 		Backoff: worker.Backoff{
 			MaxAttempts: a.cfg.MaxAttempts, MaxThrottled: a.cfg.MaxThrottled,
 			Base: 200 * time.Millisecond, Max: 10 * time.Second,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -14,20 +13,15 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/bulkverify/bulkverify/config"
-	"github.com/bulkverify/bulkverify/provider/digilocker"
-	"github.com/bulkverify/bulkverify/provider/flexfactor"
-	"github.com/bulkverify/bulkverify/provider/sila"
+	"github.com/bulkverify/bulkverify/provider/providers"
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
-// Credentials of the embedded parts of dev mode.
+// Credentials of the embedded parts of dev mode; the simulators' are each
+// provider's Var.Dev values.
 const (
-	devClients          = "demo:demo-secret"
-	devDigiLockerSecret = "dev-digilocker-client-secret"
-	devSilaToken        = "dev-sila-access-token"
-	devSilaAppHandle    = "bulkverify.silamoney.eth"
-	devFlexFactorID     = "dev-flexfactor-client"
-	devFlexFactorSecret = "dev-flexfactor-client-secret"
-	devS3Key            = "bulkverify-dev"
+	devClients = "demo:demo-secret"
+	devS3Key   = "bulkverify-dev"
 )
 
 // runDev runs everything in one process. Each embedded part is replaced by
@@ -54,20 +48,23 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		env["BV_S3_ACCESS_KEY_ID"], env["BV_S3_SECRET_ACCESS_KEY"] = devS3Key, devS3Key
 		embedded = append(embedded, "s3")
 	}
-	for _, sim := range devSimulators() {
-		if getenv(sim.baseVar) != "" {
+	for _, p := range providers.All {
+		if getenv(p.EnvPrefix()+"BASE_URL") != "" {
 			continue
 		}
-		url, stop, err := serveLocal(sim.handler)
+		s := p.DevSettings(getenv)
+		url, stop, err := serveLocal(p.Simulate(s, simulation.Faults{}))
 		if err != nil {
-			return fmt.Errorf("start the %s simulator: %w", sim.name, err)
+			return fmt.Errorf("start the %s simulator: %w", p.Name, err)
 		}
 		defer stop()
-		env[sim.baseVar] = url
-		maps.Copy(env, sim.credentials)
-		embedded = append(embedded, sim.name+" simulator")
+		env[p.EnvPrefix()+"BASE_URL"] = url
+		for k, v := range s.Values {
+			env[p.EnvPrefix()+k] = v
+		}
+		embedded = append(embedded, p.Name+" simulator")
 	}
-	cfg, err := config.Load(overlay(getenv, env))
+	cfg, err := config.Load(overlay(getenv, env), providers.All)
 	if err != nil {
 		return err
 	}
@@ -78,29 +75,6 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	defer a.close()
 	fmt.Fprintf(stdout, "dev: embedded %v; demo credentials: client-id %s, x-api-key %s\n", embedded, "demo", "demo-secret")
 	return a.serveAndWork(ctx, stdout)
-}
-
-// devSimulator is a provider simulator dev starts when the provider's base
-// URL is not set, with the credentials it accepts.
-type devSimulator struct {
-	name        string
-	baseVar     string
-	handler     http.Handler
-	credentials map[string]string
-}
-
-func devSimulators() []devSimulator {
-	return []devSimulator{
-		{"digilocker", "BV_DIGILOCKER_BASE_URL",
-			digilocker.NewSimulator(digilocker.SimConfig{ClientSecret: devDigiLockerSecret}),
-			map[string]string{"BV_DIGILOCKER_CLIENT_SECRET": devDigiLockerSecret}},
-		{"sila", "BV_SILA_BASE_URL",
-			sila.NewSimulator(sila.SimConfig{AccessToken: devSilaToken, AppHandle: devSilaAppHandle}),
-			map[string]string{"BV_SILA_ACCESS_TOKEN": devSilaToken, "BV_SILA_APP_HANDLE": devSilaAppHandle}},
-		{"flexfactor", "BV_FLEXFACTOR_BASE_URL",
-			flexfactor.NewSimulator(flexfactor.SimConfig{ClientID: devFlexFactorID, ClientSecret: devFlexFactorSecret}),
-			map[string]string{"BV_FLEXFACTOR_CLIENT_ID": devFlexFactorID, "BV_FLEXFACTOR_CLIENT_SECRET": devFlexFactorSecret}},
-	}
 }
 
 // overlay returns a getenv that prefers the real environment and falls back

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify/internal/redistest"
+	"github.com/bulkverify/bulkverify/provider/providers"
 )
 
 // exampleWant is how every row of examples/<provider>.csv must end, by
@@ -121,8 +122,9 @@ func TestEveryProviderEndToEnd(t *testing.T) {
 		"BV_DIGILOCKER_RATE": "2000",
 		"BV_SILA_RATE":       "2000",
 		"BV_FLEXFACTOR_RATE": "2000",
+		"BV_DEEPVUE_RATE":    "2000",
 	})
-	for _, provider := range []string{"digilocker", "sila", "flexfactor"} {
+	for _, provider := range providers.Names() {
 		t.Run(provider, func(t *testing.T) {
 			data, err := os.ReadFile("../../examples/" + provider + ".csv")
 			if err != nil {
@@ -155,9 +157,11 @@ func TestEveryProviderEndToEnd(t *testing.T) {
 					t.Errorf("%s: got %s (%s), want %s", rec[1], got, rec[4], w)
 				}
 			}
-			for _, secret := range []string{devDigiLockerSecret, devSilaToken, devFlexFactorSecret} {
-				if strings.Contains(raw, secret) {
-					t.Errorf("output contains the secret %q", secret)
+			for _, p := range providers.All {
+				for _, v := range p.Vars {
+					if v.Secret && strings.Contains(raw, v.Dev) {
+						t.Errorf("output contains the secret %s%s", p.EnvPrefix(), v.Name)
+					}
 				}
 			}
 		})

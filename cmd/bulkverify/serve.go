@@ -9,12 +9,13 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkverify/bulkverify/config"
+	"github.com/bulkverify/bulkverify/provider/providers"
 )
 
 // loadApp reads the configuration for a production command: Redis and the
 // API clients must be configured.
 func loadApp(getenv func(string) string, needClients bool) (*app, error) {
-	cfg, err := config.Load(getenv)
+	cfg, err := config.Load(getenv, providers.All)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ const Name = "deepvue"
 // at Deepvue has expired (the seed's 401 SESSION_EXPIRED). It is not
 // retryable: the person must open a new DigiLocker session, which gives a
 // new initial_deepvue_transaction_id.
-const CodeSessionExpired = bulkverify.Code("SESSION_EXPIRED")
+const CodeSessionExpired = bulkverify.CodeSessionExpired
 
 // The row's columns.
 const (

@@ -80,7 +80,7 @@ func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Res
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row, token string) (bulkverify.Result, error) {
-	if problem := bulkverify.Specs[bulkverify.ProviderDigiLocker].Validate(row); problem != "" {
+	if problem := Spec.Validate(row); problem != "" {
 		return bulkverify.Failed(row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
 	}
 	if stop, err := c.checkUser(ctx, row, token); stop != nil || err != nil {

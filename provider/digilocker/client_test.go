@@ -35,8 +35,8 @@ func (w outcome) check(t *testing.T, res bulkverify.Result, err error) {
 		if ue.StatusCode != w.httpCode || !strings.HasPrefix(ue.Reason, w.reason) || ue.Op != w.op {
 			t.Errorf("got UpstreamError{Op %q, HTTP %d, Reason %q}, want {Op %q, HTTP %d, Reason %s...}", ue.Op, ue.StatusCode, ue.Reason, w.op, w.httpCode, w.reason)
 		}
-		if ue.Provider != bulkverify.ProviderDigiLocker {
-			t.Errorf("got provider %q, want %q", ue.Provider, bulkverify.ProviderDigiLocker)
+		if ue.Provider != Name {
+			t.Errorf("got provider %q, want %q", ue.Provider, Name)
 		}
 		return
 	}

@@ -37,7 +37,7 @@ func (c *Client) checkFile(ctx context.Context, row bulkverify.Row, token string
 	}
 	sum, mac, size, err := c.digest(resp.Body)
 	if err != nil {
-		return bulkverify.Result{}, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: OpFile, StatusCode: resp.StatusCode, Reason: "file download broke off", Err: err}
+		return bulkverify.Result{}, &bulkverify.UpstreamError{Provider: Name, Op: OpFile, StatusCode: resp.StatusCode, Reason: "file download broke off", Err: err}
 	}
 	if size > c.maxFile {
 		return c.tooBig(row, doc, size), nil

@@ -17,12 +17,12 @@ import (
 func (c *Client) get(ctx context.Context, token, op, path string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, Reason: "bad request URL, check the DigiLocker base URL", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "bad request URL, check the DigiLocker base URL", Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, Reason: "no answer", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "no answer", Err: err}
 	}
 	return resp, nil
 }
@@ -39,7 +39,7 @@ func (c *Client) getJSON(ctx context.Context, row bulkverify.Row, token, op, pat
 		return c.errorAnswer(row, op, "", resp)
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(v); err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
 	}
 	return nil, nil
 }
@@ -58,7 +58,7 @@ func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.
 			reason += ": " + e.Description
 		}
 		return nil, &bulkverify.UpstreamError{
-			Provider:   bulkverify.ProviderDigiLocker,
+			Provider:   Name,
 			Op:         op,
 			StatusCode: resp.StatusCode,
 			Reason:     strings.TrimPrefix(reason, ": "),

@@ -120,7 +120,7 @@ func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Res
 }
 
 func (c *Client) verify(ctx context.Context, j *job) (bulkverify.Result, error) {
-	if problem := bulkverify.Specs[bulkverify.ProviderFlexFactor].Validate(j.row); problem != "" {
+	if problem := Spec.Validate(j.row); problem != "" {
 		return bulkverify.Failed(j.row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
 	}
 	j.app = j.row.Get("application_id")

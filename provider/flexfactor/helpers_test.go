@@ -192,8 +192,8 @@ func (w outcome) check(t *testing.T, res bulkverify.Result, err error) {
 		if ue.Op != w.op || ue.StatusCode != status || !strings.Contains(ue.Reason, w.words) {
 			t.Errorf("got UpstreamError{Op %q, HTTP %d, Reason %q}, want {Op %q, HTTP %d, Reason with %q}", ue.Op, ue.StatusCode, ue.Reason, w.op, status, w.words)
 		}
-		if ue.Provider != bulkverify.ProviderFlexFactor {
-			t.Errorf("got provider %q, want %q", ue.Provider, bulkverify.ProviderFlexFactor)
+		if ue.Provider != Name {
+			t.Errorf("got provider %q, want %q", ue.Provider, Name)
 		}
 		return
 	}

@@ -61,7 +61,7 @@ func (c *Client) refusal(op string, resp *http.Response, errs ...string) *refusa
 func (c *Client) post(ctx context.Context, op, path string, form url.Values) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -73,7 +73,7 @@ func (c *Client) post(ctx context.Context, op, path string, form url.Values) (*h
 func (c *Client) get(ctx context.Context, token, op, path string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
@@ -91,7 +91,7 @@ func (c *Client) do(hc *http.Client, op string, req *http.Request) (*http.Respon
 			scrubbed.URL = withoutQuery(ue.URL)
 			err = &scrubbed
 		}
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: op, Reason: "no answer", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "no answer", Err: err}
 	}
 	return resp, nil
 }
@@ -110,7 +110,7 @@ func (c *Client) settle(j *job, subject string, err error) (*bulkverify.Result, 
 			reason = "the pre-signed download link was refused again after re-listing: " + reason
 		}
 		return nil, &bulkverify.UpstreamError{
-			Provider:   bulkverify.ProviderFlexFactor,
+			Provider:   Name,
 			Op:         ref.op,
 			StatusCode: ref.status,
 			Reason:     strings.TrimSuffix(reason, ": "),

@@ -71,7 +71,7 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 		return f.token, f.err
 	case <-ctx.Done():
 		t.leave(f)
-		return "", &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: OpToken, Reason: "no answer", Err: ctx.Err()}
+		return "", &bulkverify.UpstreamError{Provider: Name, Op: OpToken, Reason: "no answer", Err: ctx.Err()}
 	}
 }
 
@@ -128,11 +128,11 @@ func (t *tokens) fetch(ctx context.Context) (string, error) {
 	}
 	var tr TokenResponse
 	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(&tr); err != nil {
-		return "", &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: OpToken, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
+		return "", &bulkverify.UpstreamError{Provider: Name, Op: OpToken, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
 	}
 	tr.AccessToken = strings.TrimSpace(tr.AccessToken)
 	if tr.AccessToken == "" || (tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer")) {
-		return "", &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: OpToken, StatusCode: resp.StatusCode,
+		return "", &bulkverify.UpstreamError{Provider: Name, Op: OpToken, StatusCode: resp.StatusCode,
 			Reason: "the answer holds no bearer token (token_type " + upstream.Clip(tr.TokenType) + ")"}
 	}
 	t.store(tr.AccessToken, time.Duration(tr.ExpiresIn)*time.Second)

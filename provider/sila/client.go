@@ -84,7 +84,7 @@ func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Res
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	if problem := bulkverify.Specs[bulkverify.ProviderSila].Validate(row); problem != "" {
+	if problem := Spec.Validate(row); problem != "" {
 		return bulkverify.Failed(row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
 	}
 	if problem := c.configProblem(); problem != "" {

@@ -38,7 +38,7 @@ func (w outcome) check(t *testing.T, res bulkverify.Result, err error) {
 	t.Helper()
 	if w.httpCode != 0 {
 		ue := upstreamError(t, err)
-		if ue.StatusCode != w.httpCode || ue.RetryAfter() != w.wait || ue.Op != OpList || ue.Provider != bulkverify.ProviderSila {
+		if ue.StatusCode != w.httpCode || ue.RetryAfter() != w.wait || ue.Op != OpList || ue.Provider != Name {
 			t.Errorf("got UpstreamError{%s %s HTTP %d wait %v}, want {sila %s HTTP %d wait %v}", ue.Provider, ue.Op, ue.StatusCode, ue.RetryAfter(), OpList, w.httpCode, w.wait)
 		}
 		return

@@ -15,14 +15,14 @@ import (
 func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderSila, Op: OpList, Reason: "bad request URL, check BV_SILA_BASE_URL", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "bad request URL, check BV_SILA_BASE_URL", Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderSila, Op: OpList, Reason: "no answer", Err: err}
+		return nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "no answer", Err: err}
 	}
 	return resp, nil
 }
@@ -37,7 +37,7 @@ func (c *Client) errorAnswer(row bulkverify.Row, q query, resp *http.Response, e
 			reason = http.StatusText(resp.StatusCode)
 		}
 		return nil, &bulkverify.UpstreamError{
-			Provider:   bulkverify.ProviderSila,
+			Provider:   Name,
 			Op:         OpList,
 			StatusCode: resp.StatusCode,
 			Reason:     reason,

@@ -1,0 +1,90 @@
+// Package provider is how the program knows an upstream provider: each
+// provider/<name> package exports one Provider value, and the program
+// iterates the list in provider/providers. Adding a provider is one new
+// package and one line in that list.
+package provider
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/simulation"
+)
+
+// Provider is everything the rest of the program needs of one upstream.
+type Provider struct {
+	// Name is given in ?provider= and names the variables BV_<NAME>_*.
+	Name string
+	// Spec lists the input columns and checks a row before any upstream
+	// is called.
+	Spec bulkverify.Spec
+	// Vars are the provider's settings besides BV_<NAME>_BASE_URL,
+	// BV_<NAME>_RATE and BV_<NAME>_BURST, which every provider has.
+	Vars []Var
+	// New returns a client of the upstream at s.BaseURL. hc takes a token
+	// of the provider's global rate limit before every request. It returns
+	// an error naming the variable when a setting is missing or bad.
+	New func(s Settings, hc *http.Client) (bulkverify.Verifier, error)
+	// Simulate returns a simulator faithful to the provider's document
+	// that accepts the credentials in s (s.BaseURL is unused), with
+	// faults injected.
+	Simulate func(s Settings, f simulation.Faults) Simulator
+}
+
+// Var is one BV_<NAME>_<Var.Name> setting.
+type Var struct {
+	// Name is the part after BV_<NAME>_, e.g. CLIENT_SECRET.
+	Name string
+	// Help says what it is, for the README and flags.
+	Help string
+	// Secret values are redacted in the configuration dump.
+	Secret bool
+	// Dev is the value dev mode and the simulators use when it is unset.
+	Dev string
+	// Default is the value when it is unset outside dev mode.
+	Default string
+}
+
+// Simulator is a provider simulator: an HTTP handler with request counts.
+type Simulator interface {
+	http.Handler
+	Stats() simulation.Stats
+}
+
+// Settings are a provider's configured values.
+type Settings struct {
+	BaseURL string
+	// Values holds each Var's value by Var.Name.
+	Values map[string]string
+}
+
+// Get returns the value of the Var named name.
+func (s Settings) Get(name string) string { return s.Values[name] }
+
+// List returns the comma-separated items of the Var named name, trimmed.
+func (s Settings) List(name string) []string {
+	var out []string
+	for _, item := range strings.Split(s.Get(name), ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// EnvPrefix returns BV_<NAME>_, the prefix of the provider's variables.
+func (p Provider) EnvPrefix() string { return "BV_" + strings.ToUpper(p.Name) + "_" }
+
+// DevSettings returns the settings dev mode gives the provider and its
+// simulator: every Var's Dev value, overridden by getenv.
+func (p Provider) DevSettings(getenv func(string) string) Settings {
+	s := Settings{Values: map[string]string{}}
+	for _, v := range p.Vars {
+		s.Values[v.Name] = v.Dev
+		if got := getenv(p.EnvPrefix() + v.Name); got != "" {
+			s.Values[v.Name] = got
+		}
+	}
+	return s
+}
