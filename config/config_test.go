@@ -95,7 +95,7 @@ func TestDumpNamesEveryVariableLoadReads(t *testing.T) {
 			t.Errorf("Dump shows %s but Load never reads it", k)
 		}
 	}
-	if !read["BV_FLEXFACTOR_DOWNLOAD_HOSTS"] || !read["BV_SILA_RATE"] {
+	if !read["BV_DEEPVUE_PURPOSE"] || !read["BV_SILA_RATE"] {
 		t.Errorf("Load does not read the providers' variables: %v", read)
 	}
 }

@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/bulkverify/bulkverify/internal/redistest"
+	"github.com/bulkverify/bulkverify/provider/deepvue"
 	"github.com/bulkverify/bulkverify/provider/providers"
 )
 
@@ -16,6 +22,23 @@ import (
 // reference_id, per the simulators' documented accounts
 // (provider/*/accounts.go, users.go, applications.go).
 var exampleWant = map[string]string{
+	"deepvue": `
+DV-0001 VERIFIED OK
+DV-0002 VERIFIED OK
+DV-0003 VERIFIED OK
+DV-0004 VERIFIED OK
+DV-0005 VERIFIED OK
+DV-0006 NOT_VERIFIED DOCUMENT_NOT_FOUND
+DV-0007 NOT_VERIFIED DOCUMENT_NOT_FOUND
+DV-0008 FAILED CONSENT_REQUIRED
+DV-0009 FAILED CONSENT_REQUIRED
+DV-0010 FAILED INVALID_ROW
+DV-0011 FAILED INVALID_ROW
+DV-0012 FAILED INVALID_ROW
+DV-0013 FAILED SESSION_EXPIRED
+DV-0014 FAILED TOKEN_INVALID
+DV-0015 FAILED UPSTREAM_UNAVAILABLE
+DV-0016 FAILED UPSTREAM_UNAVAILABLE`,
 	"digilocker": `
 DL-0001 VERIFIED OK
 DL-0002 VERIFIED OK
@@ -106,7 +129,8 @@ FF-0021 FAILED INVALID_ROW`,
 // extraRows are outcomes too slow for the shipped examples, added to the
 // uploaded file: a Sila user that answers nothing but 429.
 var extraRows = map[string]struct{ row, want string }{
-	"sila": {"SL-0018,throttled-0001,id_passport,,,", "SL-0018 FAILED UPSTREAM_UNAVAILABLE"},
+	"deepvue": {"DV-0017,throttled-0001,ADHAR,Y,", "DV-0017 FAILED UPSTREAM_UNAVAILABLE"},
+	"sila":    {"SL-0018,throttled-0001,id_passport,,,", "SL-0018 FAILED UPSTREAM_UNAVAILABLE"},
 }
 
 // Each provider's shipped example, covering every outcome, goes through the
@@ -176,4 +200,56 @@ func parseWant(table string) map[string]string {
 		want[ref] = outcome
 	}
 	return want
+}
+
+// A Deepvue row without consent Y is FAILED/CONSENT_REQUIRED and never
+// reaches the upstream; a row with it does.
+func TestDeepvueRowWithoutConsentNeverReachesTheUpstream(t *testing.T) {
+	env := prodEnv(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	sim := deepvue.NewSimulator(deepvue.SimConfig{ClientID: "dv-id", ClientSecret: "dv-secret"})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var req struct {
+			ID string `json:"initial_deepvue_transaction_id"`
+		}
+		json.Unmarshal(body, &req)
+		mu.Lock()
+		seen[req.ID]++
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	env["BV_DEEPVUE_BASE_URL"] = srv.URL
+	env["BV_DEEPVUE_CLIENT_ID"] = "dv-id"
+	env["BV_DEEPVUE_CLIENT_SECRET"] = "dv-secret"
+	api := startProgram(t, []string{"serve"}, env)
+	startProgram(t, []string{"work"}, env)
+	data := "reference_id,initial_deepvue_transaction_id,doctype,consent\n" +
+		"r1,verified-0001,PANCR,Y\nr2,verified-0002,PANCR,N\nr3,verified-0003,PANCR,no\n"
+	code, envl := uploadMultipart(t, api, "deepvue", []byte(data))
+	if code != http.StatusAccepted {
+		t.Fatalf("upload: HTTP %d %s: %s", code, envl.SubCode, envl.Message)
+	}
+	var acc struct {
+		RequestID string `json:"request_id"`
+	}
+	json.Unmarshal(envl.Data, &acc)
+	st := waitCompleted(t, api, acc.RequestID, time.Minute)
+	out, _ := fetchCSV(t, *st.OutputURL)
+	got := map[string]string{}
+	for _, rec := range out[1:] {
+		got[rec[1]] = rec[2] + "/" + rec[3]
+	}
+	want := map[string]string{"r1": "VERIFIED/OK", "r2": "FAILED/CONSENT_REQUIRED", "r3": "FAILED/CONSENT_REQUIRED"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seen["verified-0001"] != 1 || seen["verified-0002"] != 0 || seen["verified-0003"] != 0 {
+		t.Errorf("the upstream saw %v, want verified-0001 once and no row without consent", seen)
+	}
 }

@@ -22,7 +22,7 @@ var exampleOutcomes = map[string]bulkverify.Code{
 	"DV-0010": "INVALID_ROW", "DV-0011": "INVALID_ROW", "DV-0012": "INVALID_ROW",
 	"DV-0013": CodeSessionExpired,
 	"DV-0014": "TOKEN_INVALID",
-	"DV-0015": "UPSTREAM_UNAVAILABLE", "DV-0016": "UPSTREAM_UNAVAILABLE", "DV-0017": "UPSTREAM_UNAVAILABLE",
+	"DV-0015": "UPSTREAM_UNAVAILABLE", "DV-0016": "UPSTREAM_UNAVAILABLE",
 }
 
 // TestExampleCSV takes examples/deepvue.csv the way the service does: the

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider"
+	"github.com/bulkverify/bulkverify/provider/deepvue"
 	"github.com/bulkverify/bulkverify/provider/digilocker"
 	"github.com/bulkverify/bulkverify/provider/flexfactor"
 	"github.com/bulkverify/bulkverify/provider/sila"
@@ -14,6 +15,7 @@ import (
 
 // All is every provider, sorted by name.
 var All = []provider.Provider{
+	deepvue.Provider,
 	digilocker.Provider,
 	flexfactor.Provider,
 	sila.Provider,
