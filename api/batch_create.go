@@ -209,7 +209,7 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 		src = io.TeeReader(src, sum)
 	}
 	id := newBatchID()
-	plan, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize})
+	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize})
 	if err == nil {
 		err = form.finish(ctx, s, &opts)
 	}
@@ -219,7 +219,7 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 	}
 	return s.create(ctx, bulkverify.Batch{
 		ID: id, Tenant: tenant, Provider: spec.Name, Metadata: opts.Metadata, CallbackURL: opts.CallbackURL,
-		MaxFailureRate: opts.MaxFailureRate,
+		MaxFailureRate: opts.MaxFailureRate, DataKey: dataKey,
 	}, plan)
 }
 
@@ -252,13 +252,16 @@ func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan batchcsv.P
 	return accepted(b), nil
 }
 
-// storeAndSplit uploads src to the batch's input key while Split reads the
-// same bytes. If the file is rejected the upload is abandoned and deleted.
-func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec, opts batchcsv.Options) (batchcsv.Plan, error) {
+// storeAndSplit seals and uploads src as the batch's input while Split
+// reads the same bytes, and returns the plan and the input's wrapped data
+// key. If the file is rejected the upload is abandoned and deleted.
+func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec, opts batchcsv.Options) (batchcsv.Plan, string, error) {
 	pr, pw := io.Pipe()
 	uploaded := make(chan error, 1)
+	var dataKey string
 	go func() {
-		err := s.Files.PutInput(ctx, id, pr)
+		var err error
+		dataKey, err = s.Files.PutInput(ctx, id, pr)
 		pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
 		uploaded <- err
 	}()
@@ -273,9 +276,9 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 	}
 	if err != nil {
 		s.deleteInput(ctx, id)
-		return batchcsv.Plan{}, err
+		return batchcsv.Plan{}, "", err
 	}
-	return plan, nil
+	return plan, dataKey, nil
 }
 
 func (s *Server) deleteInput(ctx context.Context, id string) {

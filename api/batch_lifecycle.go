@@ -241,7 +241,7 @@ func (s *Server) retryableRows(ctx context.Context, id string, codes []string) (
 // retryBatch stores the chosen rows of the parent's input as the child's
 // input and creates the child, numbered like the parent.
 func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec bulkverify.Spec, numbers []int) (batchAccepted, error) {
-	in, err := s.Files.OpenInput(ctx, parent.ID)
+	in, err := s.Files.OpenInput(ctx, parent.ID, parent.DataKey)
 	if err != nil {
 		return batchAccepted{}, fmt.Errorf("read input of batch %s: %w", parent.ID, err)
 	}
@@ -256,13 +256,13 @@ func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec b
 		pw.CloseWithError(err)
 	}()
 	id := newBatchID()
-	plan, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
+	plan, dataKey, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
 	pr.CloseWithError(errors.New("retry batch abandoned"))
 	if err != nil {
 		return batchAccepted{}, err
 	}
 	return s.create(ctx, bulkverify.Batch{
 		ID: id, Tenant: parent.Tenant, Provider: parent.Provider, ParentID: parent.ID,
-		Metadata: parent.Metadata, CallbackURL: parent.CallbackURL, MaxFailureRate: parent.MaxFailureRate,
+		Metadata: parent.Metadata, CallbackURL: parent.CallbackURL, MaxFailureRate: parent.MaxFailureRate, DataKey: dataKey,
 	}, plan)
 }

@@ -28,8 +28,8 @@ type BatchStore interface {
 // FileStore is the object store the API writes inputs to and presigns
 // outputs from.
 type FileStore interface {
-	PutInput(ctx context.Context, id string, r io.Reader) error
-	OpenInput(ctx context.Context, id string) (io.ReadCloser, error)
+	PutInput(ctx context.Context, id string, r io.Reader) (wrappedKey string, err error)
+	OpenInput(ctx context.Context, id, wrappedKey string) (io.ReadCloser, error)
 	DeleteInput(ctx context.Context, id string) error
 	OpenErrors(ctx context.Context, id string) (io.ReadCloser, error)
 	PresignOutput(ctx context.Context, id string) (string, error)

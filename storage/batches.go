@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -71,6 +72,7 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 		"duplicates":    b.Duplicates,
 		"chunks":        b.Chunks,
 		"created_at":    b.CreatedAt.UnixMilli(),
+		"data_key":      b.DataKey,
 	}
 	if b.MaxFailureRate != nil {
 		fields["max_failure_rate"] = strconv.FormatFloat(*b.MaxFailureRate, 'f', -1, 64)
@@ -231,6 +233,7 @@ func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
 		NotVerified:   n("not_verified"),
 		Failed:        n("failed"),
 		FailureReason: h["failure_reason"],
+		DataKey:       h["data_key"],
 		ParentID:      h["parent"],
 		CallbackURL:   h["callback_url"],
 		CreatedAt:     t("created_at"),
@@ -340,6 +343,18 @@ func (s *Batches) DoneChunks(ctx context.Context, id string) (map[int]bool, erro
 		}
 	}
 	return out, nil
+}
+
+// DataKey returns the wrapped data key of batch id's input.
+func (s *Batches) DataKey(ctx context.Context, id string) (string, error) {
+	k, err := s.rdb.HGet(ctx, batchKey(id), "data_key").Result()
+	if errors.Is(err, redis.Nil) {
+		return "", fmt.Errorf("data key of batch %s: %w", id, ErrBatchNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("data key of batch %s: %w", id, err)
+	}
+	return k, nil
 }
 
 // StopOf returns why batch id is being stopped, or "" when it is not.

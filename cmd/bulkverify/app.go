@@ -67,11 +67,15 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 	if err != nil {
 		return err
 	}
-	a.files = storage.NewFiles(s3c, a.cfg.S3Bucket, a.cfg.PresignTTL)
+	keys, err := a.cfg.Keyring()
+	if err != nil {
+		return err
+	}
+	a.files = storage.NewFiles(s3c, a.cfg.S3Bucket, keys, a.cfg.PresignTTL)
 	if err := a.files.EnsureBucket(pctx, createBucket); err != nil {
 		return fmt.Errorf("object store: %w", err)
 	}
-	a.batches = storage.NewBatches(a.rdb, time.Now, 30*24*time.Hour)
+	a.batches = storage.NewBatches(a.rdb, time.Now, a.cfg.Retention)
 	a.reg = prometheus.NewRegistry()
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.reg.MustRegister(metrics.NewQueueMetricsCollector(asynq.NewInspectorFromRedisClient(a.rdb)))
