@@ -112,7 +112,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 	if err != nil {
 		return uploadResult{}, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.MaxUploadBytes)
+	release, ok := s.acquireUpload(w)
+	if !ok {
+		return uploadResult{}, bulkverify.Errorf(bulkverify.EBusy, "this server is reading %d uploads already: retry in a few seconds", s.MaxConcurrentUploads)
+	}
+	defer release()
+	s.guardBody(w, r)
 	form, err := openUpload(r)
 	if err != nil {
 		return uploadResult{}, s.uploadError(err)
@@ -122,7 +127,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{}, err
 	}
 	if opts.DryRun {
-		plan, err := batchcsv.Split(form.file, spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
+		plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
 		if err != nil {
 			return uploadResult{}, s.uploadError(err)
 		}
@@ -208,6 +213,7 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 	if sum != nil {
 		src = io.TeeReader(src, sum)
 	}
+	src = batchcsv.NormalizeNewlines(src)
 	id := newBatchID()
 	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize})
 	if err == nil {
@@ -399,6 +405,9 @@ func (f *uploadForm) finish(ctx context.Context, s *Server, opts *uploadOptions)
 
 // uploadError turns a body that is too big or broken into a user error.
 func (s *Server) uploadError(err error) error {
+	if timedOut(err) {
+		return bulkverify.Errorf(bulkverify.ERequestTimeout, "the upload sent nothing for %s: send the file again on a steadier connection", s.UploadIdleTimeout)
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return bulkverify.Errorf(bulkverify.EFileTooLarge, "the upload is larger than %d MiB: split the file into smaller batches", s.MaxUploadBytes>>20)

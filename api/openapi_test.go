@@ -411,6 +411,7 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 		{"Pagination", pagination{}},
 		{"RowProblem", batchcsv.RowProblem{}},
 		{"Envelope", envelope{}},
+		{"BatchErased", batchErased{}},
 	}
 	for _, tt := range tests {
 		typ := reflect.TypeOf(tt.value)

@@ -73,6 +73,9 @@ type Config struct {
 	// Retention is how long a finished batch keeps its files; its state
 	// then says expired for as long again.
 	Retention time.Duration `env:"BV_RETENTION"`
+	// StaleUploadAge is how old an unfinished multipart upload must be for
+	// the workers to abort it.
+	StaleUploadAge time.Duration `env:"BV_STALE_UPLOAD_AGE"`
 	// UploadIdleTimeout ends an upload whose body makes no progress.
 	UploadIdleTimeout time.Duration `env:"BV_UPLOAD_IDLE_TIMEOUT"`
 	// MaxConcurrentUploads bounds the uploads one serve process reads at
@@ -148,6 +151,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		DataKey:              l.str("BV_DATA_KEY", ""),
 		DataKeyPrevious:      l.str("BV_DATA_KEY_PREVIOUS", ""),
 		Retention:            l.duration("BV_RETENTION", 168*time.Hour),
+		StaleUploadAge:       l.duration("BV_STALE_UPLOAD_AGE", time.Hour),
 		UploadIdleTimeout:    l.duration("BV_UPLOAD_IDLE_TIMEOUT", 30*time.Second),
 		MaxConcurrentUploads: l.integer("BV_MAX_CONCURRENT_UPLOADS", 8, 1, 10000),
 		APIRate:              l.float("BV_API_RATE", 500),
