@@ -28,7 +28,11 @@ func (b idleBody) Read(p []byte) (int, error) {
 
 func (s *Server) guardBody(w http.ResponseWriter, r *http.Request) {
 	if s.UploadIdleTimeout > 0 {
-		r.Body = idleBody{ReadCloser: r.Body, rc: http.NewResponseController(w), idle: s.UploadIdleTimeout}
+		rc := http.NewResponseController(w)
+		if err := rc.SetReadDeadline(time.Now().Add(s.UploadIdleTimeout)); err != nil {
+			s.Log.Warn("uploads cannot be given an idle timeout on this connection", "err", err)
+		}
+		r.Body = idleBody{ReadCloser: r.Body, rc: rc, idle: s.UploadIdleTimeout}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.MaxUploadBytes)
 }

@@ -98,6 +98,10 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection (the upload's
+// idle deadline needs it).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
 // instrument records each request's latency by its route pattern, never the
 // raw path.
 func (s *Server) instrument(next *http.ServeMux) http.Handler {

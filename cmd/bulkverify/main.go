@@ -9,10 +9,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strconv"
 	"syscall"
 )
 
 func main() {
+	setMemoryLimit(os.Args[1:], os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	stop()
@@ -23,6 +26,32 @@ func main() {
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "bulkverify:", err)
 		os.Exit(1)
+	}
+}
+
+// serveMemoryLimit is the soft memory limit of `serve` unless GOMEMLIMIT or
+// BV_MEMORY_LIMIT_MB says otherwise: each upload holds a 5 MiB part buffer
+// and a table of its distinct rows, and without a limit the collector lets
+// the heap grow to twice what is live.
+const serveMemoryLimit = 112 << 20
+
+// setMemoryLimit gives `serve` a soft memory limit (BV_MEMORY_LIMIT_MB, 0
+// for none), unless GOMEMLIMIT is set, which the runtime honours itself.
+func setMemoryLimit(args []string, getenv func(string) string) {
+	if len(args) == 0 || args[0] != "serve" || getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := int64(serveMemoryLimit)
+	if v := getenv("BV_MEMORY_LIMIT_MB"); v != "" {
+		mb, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || mb < 0 {
+			fmt.Fprintf(os.Stderr, "bulkverify: BV_MEMORY_LIMIT_MB=%q is not a number of MiB; using %d\n", v, limit>>20)
+		} else {
+			limit = mb << 20
+		}
+	}
+	if limit > 0 {
+		debug.SetMemoryLimit(limit)
 	}
 }
 
