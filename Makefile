@@ -36,8 +36,8 @@ bench-go: ## Go micro-benchmarks (CSV intake)
 
 bench: bench-go bench-ratelimit ## every benchmark
 
-deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types), no Docker or cluster needed
-	cd deploy/validate && $(GO) run .
+deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types, KEDA's CRD schemas, hardening), no Docker or cluster needed
+	cd deploy/validate && $(GO) vet ./... && $(GO) test -count=1 ./... && $(GO) run .
 
 alerts-check: ## promtool: check deploy/prometheus.yml and the alert rules, run their unit tests (installs prometheus if missing)
 	./scripts/ensure-prometheus.sh
