@@ -65,21 +65,26 @@ func ClusterURL(t *testing.T) string {
 	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
-	url := fmt.Sprintf("redis://127.0.0.1:%d?addr=127.0.0.1:%d&addr=127.0.0.1:%d", ports[0], ports[1], ports[2])
-	opt, _ := redis.ParseClusterURL(url)
-	rdb := redis.NewClusterClient(opt)
-	defer rdb.Close()
+	// Each node reaches cluster_state:ok on its own once it has heard of
+	// every slot; until then it answers CLUSTERDOWN. Wait for all of them,
+	// not whichever one a cluster client happens to ask.
 	deadline := time.Now().Add(20 * time.Second)
-	for {
-		info, err := rdb.ClusterInfo(context.Background()).Result()
-		if err == nil && contains(info, "cluster_state:ok") {
-			return url
+	for _, p := range ports {
+		rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", p)})
+		for {
+			info, err := rdb.ClusterInfo(context.Background()).Result()
+			if err == nil && contains(info, "cluster_state:ok") {
+				break
+			}
+			if time.Now().After(deadline) {
+				rdb.Close()
+				t.Fatalf("cluster node on port %d not ok within 20s: %v %s", p, err, info)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("cluster not ok within 20s: %v %s", err, info)
-		}
-		time.Sleep(50 * time.Millisecond)
+		rdb.Close()
 	}
+	return fmt.Sprintf("redis://127.0.0.1:%d?addr=127.0.0.1:%d&addr=127.0.0.1:%d", ports[0], ports[1], ports[2])
 }
 
 // SentinelURL starts a master and one Sentinel watching it and returns the
