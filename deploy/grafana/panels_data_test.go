@@ -27,6 +27,10 @@ import (
 
 func TestMain(m *testing.M) { redistest.Main(m) }
 
+// httpClient bounds every request of the test, so that a hung server fails
+// it instead of running into the package's timeout.
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
 // TestEveryPanelHasDataDuringBatches runs `bulkverify dev` on a real
 // redis-server, has Debian's prometheus scrape it every second, puts
 // batches through it that touch every part the dashboard shows (upstream
@@ -143,7 +147,7 @@ func TestEveryPanelHasDataDuringBatches(t *testing.T) {
 // running program catches a misspelled one.
 func checkAlertRules(t *testing.T, prom *promServer, exported map[string]bool) {
 	t.Helper()
-	resp, err := http.Get(prom.url + "/api/v1/rules?type=alert")
+	resp, err := httpClient.Get(prom.url + "/api/v1/rules?type=alert")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +307,7 @@ scrape_configs:
 	}, nil, "")
 	p := &promServer{url: "http://" + addr}
 	waitFor(t, 60*time.Second, "prometheus to be ready", func() (bool, string) {
-		resp, err := http.Get(p.url + "/-/ready")
+		resp, err := httpClient.Get(p.url + "/-/ready")
 		if err != nil {
 			return false, err.Error()
 		}
@@ -363,7 +367,7 @@ type promSample struct {
 }
 
 func (p *promServer) query(expr string) ([]promSample, error) {
-	resp, err := http.PostForm(p.url+"/api/v1/query", url.Values{"query": {expr}})
+	resp, err := httpClient.PostForm(p.url+"/api/v1/query", url.Values{"query": {expr}})
 	if err != nil {
 		return nil, err
 	}
@@ -392,7 +396,7 @@ func (p *promServer) query(expr string) ([]promSample, error) {
 // exportedMetrics returns the metric families the program's /metrics has.
 func exportedMetrics(t *testing.T, api string) map[string]bool {
 	t.Helper()
-	resp, err := http.Get(api + "/metrics")
+	resp, err := httpClient.Get(api + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,7 +451,7 @@ func (c *client) do(method, path string, body io.Reader, contentType string) map
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
 	}
