@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin/bulkverify
 
-.PHONY: help build run test test-short lint bench bench-ratelimit deploy-check bench-go
+.PHONY: help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -12,8 +12,9 @@ build: ## build bin/bulkverify
 run: build ## run bulkverify dev, submit the sample batches, print status and output
 	./scripts/run-demo.sh
 
-test: lint ## all tests with the race detector, on a real redis-server (installed if missing)
+test: lint deploy-check alerts-check ## all tests with the race detector, on a real redis-server and prometheus (installed if missing)
 	./scripts/ensure-redis.sh
+	./scripts/ensure-prometheus.sh
 	$(GO) test -race -count=1 -timeout 10m ./...
 
 test-short: ## unit tests only (no redis-server)
@@ -35,5 +36,11 @@ bench-go: ## Go micro-benchmarks (CSV intake)
 
 bench: bench-go bench-ratelimit ## every benchmark
 
-deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types), no Docker or cluster needed
-	cd deploy/validate && $(GO) run .
+deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types, KEDA's CRD schemas, hardening), no Docker or cluster needed
+	cd deploy/validate && $(GO) vet ./... && $(GO) test -count=1 ./... && $(GO) run .
+
+alerts-check: ## promtool: check deploy/prometheus.yml and the alert rules, run their unit tests (installs prometheus if missing)
+	./scripts/ensure-prometheus.sh
+	promtool check config deploy/prometheus.yml
+	promtool check rules deploy/alerts.yml
+	promtool test rules deploy/alerts_test.yml

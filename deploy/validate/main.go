@@ -1,87 +1,73 @@
 // Command validate checks the deployment files without a Docker engine or a
-// Kubernetes cluster: the compose file is loaded and validated by
-// compose-go (the library behind `docker compose config`), and every
-// Kubernetes manifest is decoded strictly into its API type, so that an
-// unknown or misspelled field is an error.
+// Kubernetes cluster:
+//
+//   - the compose file is loaded and validated by compose-go (the library
+//     behind `docker compose config`), and every file it bind-mounts exists;
+//   - every Kubernetes manifest is decoded strictly into its API type, so
+//     that an unknown or misspelled field is an error; KEDA's objects, which
+//     have no Go types here, are checked against the JSON schemas of KEDA's
+//     CRDs (vendored in crds/) with unknown fields forbidden, as kubeconform
+//     -strict does;
+//   - the objects are checked together: every Deployment is hardened (non-
+//     root, probes, requests and limits), every PodDisruptionBudget selects
+//     a Deployment, and the ScaledObject scales an existing worker
+//     Deployment on the Redis lists of every queue in jobs/tasks.go.
+//
+// Run it from its directory (make deploy-check); it prints one line per
+// file and every problem it finds.
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/compose-spec/compose-go/v2/cli"
-	yamlv3 "gopkg.in/yaml.v3"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/yaml"
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run("..", "../../jobs/tasks.go"); err != nil {
 		fmt.Fprintln(os.Stderr, "validate:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	opts, err := cli.NewProjectOptions([]string{"../compose.yaml"}, cli.WithWorkingDirectory(".."), cli.WithResolvedPaths(true))
-	if err != nil {
-		return err
-	}
-	p, err := opts.LoadProject(context.Background())
+// run validates deploy/ (dir) and the Kubernetes manifests in dir/k8s
+// against the queues declared in tasksFile.
+func run(dir, tasksFile string) error {
+	n, err := checkCompose(context.Background(), filepath.Join(dir, "compose.yaml"))
 	if err != nil {
 		return fmt.Errorf("compose.yaml: %w", err)
 	}
-	fmt.Printf("compose.yaml: ok (%d services)\n", len(p.Services))
-	files, _ := filepath.Glob("../k8s/*.yaml")
-	for _, f := range files {
-		n, err := checkManifests(f)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		fmt.Printf("%s: ok (%d objects)\n", filepath.Base(f), n)
+	fmt.Printf("compose.yaml: ok (%d services)\n", n)
+	files, _ := filepath.Glob(filepath.Join(dir, "k8s", "*.yaml"))
+	if len(files) == 0 {
+		return fmt.Errorf("no manifests in %s", filepath.Join(dir, "k8s"))
 	}
-	return nil
-}
-
-func checkManifests(path string) (int, error) {
-	b, err := os.ReadFile(path)
+	schemas, err := loadCRDSchemas()
 	if err != nil {
-		return 0, err
+		return err
 	}
-	dec := yamlv3.NewDecoder(bytes.NewReader(b))
-	n := 0
-	for {
-		var doc map[string]any
-		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-			return n, nil
-		} else if err != nil {
-			return n, err
+	var objs []object
+	for _, f := range files {
+		o, err := decodeManifests(f, schemas)
+		if err != nil {
+			return fmt.Errorf("%s: %w", filepath.Base(f), err)
 		}
-		raw, _ := yaml.Marshal(doc)
-		var obj any
-		switch doc["kind"] {
-		case "Namespace":
-			obj = &corev1.Namespace{}
-		case "ConfigMap":
-			obj = &corev1.ConfigMap{}
-		case "Secret":
-			obj = &corev1.Secret{}
-		case "Service":
-			obj = &corev1.Service{}
-		case "Deployment":
-			obj = &appsv1.Deployment{}
-		default:
-			return n, fmt.Errorf("object %d: kind %v is not checked here", n+1, doc["kind"])
-		}
-		if err := yaml.UnmarshalStrict(raw, obj); err != nil {
-			return n, fmt.Errorf("object %d (%v): %w", n+1, doc["kind"], err)
-		}
-		n++
+		fmt.Printf("%s: ok (%d objects)\n", filepath.Base(f), len(o))
+		objs = append(objs, o...)
 	}
+	queues, err := asynqQueues(tasksFile)
+	if err != nil {
+		return err
+	}
+	if errs := checkObjects(objs, queues); len(errs) > 0 {
+		msg := fmt.Sprintf("%d problems in deploy/k8s:", len(errs))
+		for _, e := range errs {
+			msg += "\n  " + e.Error()
+		}
+		return errors.New(msg)
+	}
+	fmt.Printf("deploy/k8s: ok (hardening, disruption budgets, autoscaling on queues %v)\n", queues)
+	return nil
 }
