@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/gocarina/gocsv"
 	"github.com/hibiken/asynq"
@@ -44,7 +45,9 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	if b.Stop != "" {
 		final = b.Stop.FinalState()
 	}
+	start := time.Now()
 	counts, err := h.assemble(ctx, b)
+	h.Metrics.FinalizeDuration.WithLabelValues(b.Provider).Observe(time.Since(start).Seconds())
 	if err != nil {
 		return fmt.Errorf("finalize batch %s: %w", b.ID, err)
 	}
@@ -55,6 +58,7 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	h.Metrics.BatchesFinished.WithLabelValues(b.Provider, string(final)).Inc()
+	h.Metrics.BatchDuration.WithLabelValues(b.Provider, string(final)).Observe(h.Now().Sub(b.CreatedAt).Seconds())
 	h.Log.Info("batch finished", "batch", b.ID, "state", final, "provider", b.Provider, "rows", counts.Rows,
 		"verified", counts.Verified, "not_verified", counts.NotVerified, "failed", counts.Failed)
 	return nil

@@ -9,17 +9,20 @@ import (
 // Metrics are the worker's Prometheus metrics. Labels are provider names,
 // statuses and codes: never a row's data.
 type Metrics struct {
-	Rows            *prometheus.CounterVec
-	Attempts        *prometheus.CounterVec
-	BatchesFinished *prometheus.CounterVec
-	Aborts          *prometheus.CounterVec
-	Requests        *prometheus.CounterVec
-	Throttled       *prometheus.CounterVec
-	TokenWait       *prometheus.CounterVec
-	Rate            *prometheus.GaugeVec
-	Retries         *prometheus.CounterVec
-	Backoff         *prometheus.CounterVec
-	Requeues        *prometheus.CounterVec
+	Rows             *prometheus.CounterVec
+	Attempts         *prometheus.CounterVec
+	BatchesFinished  *prometheus.CounterVec
+	Aborts           *prometheus.CounterVec
+	Requests         *prometheus.CounterVec
+	Throttled        *prometheus.CounterVec
+	TokenWait        *prometheus.CounterVec
+	Rate             *prometheus.GaugeVec
+	Retries          *prometheus.CounterVec
+	Backoff          *prometheus.CounterVec
+	Requeues         *prometheus.CounterVec
+	ChunkDuration    *prometheus.HistogramVec
+	FinalizeDuration *prometheus.HistogramVec
+	BatchDuration    *prometheus.HistogramVec
 }
 
 // NewMetrics registers the worker metrics with reg.
@@ -45,6 +48,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "The adapted global request rate per provider, requests/s.",
 		}, []string{"provider"}),
 	}
+	histogram := func(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+		h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
+		reg.MustRegister(h)
+		return h
+	}
+	m.ChunkDuration = histogram("bulkverify_chunk_duration_seconds", "Time to verify one chunk's rows and record it done, by provider.",
+		prometheus.ExponentialBuckets(0.05, 2, 14), "provider")
+	m.FinalizeDuration = histogram("bulkverify_finalize_duration_seconds", "Time to assemble a batch's output and error files, by provider.",
+		prometheus.ExponentialBuckets(0.01, 2, 16), "provider")
+	m.BatchDuration = histogram("bulkverify_batch_duration_seconds", "Time from upload to finished, by provider and final state.",
+		prometheus.ExponentialBuckets(0.5, 2, 18), "provider", "state")
 	reg.MustRegister(m.Rate)
 	return m
 }

@@ -127,6 +127,8 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 		}
 		return h.stopChunk(ctx, p, stop)
 	}
+	start := time.Now()
+	defer func() { h.Metrics.ChunkDuration.WithLabelValues(p.Provider).Observe(time.Since(start).Seconds()) }()
 	results, err := h.verifyChunk(ctx, p)
 	if err != nil {
 		if stop, serr := h.Batches.StopOf(ctx, p.BatchID); serr == nil && stop != "" {
