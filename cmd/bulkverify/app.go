@@ -236,6 +236,10 @@ func (a *app) runWorker(ctx context.Context) error {
 		return fmt.Errorf("no provider is configured: set one of %s and its credentials (or run `bulkverify dev`)", strings.Join(vars, ", "))
 	}
 	feeder := a.feeder()
+	deliverer, err := a.webhookDeliverer()
+	if err != nil {
+		return err
+	}
 	h := &worker.Handlers{
 		Batches: a.batches, Checkpoints: a.batches, Files: a.files,
 		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: feeder,
@@ -248,15 +252,17 @@ func (a *app) runWorker(ctx context.Context) error {
 		Stops:       &worker.StopWatch{Batches: a.batches, Every: a.cfg.CancelCheckInterval, Log: a.log},
 		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
+	h.Webhooks = a.webhookEmitter(h.Queue)
 	h.Stops.Start()
 	defer h.Stops.Shutdown()
 	mux := asynq.NewServeMux()
 	h.Register(mux)
+	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
 	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
 		Concurrency:     a.cfg.WorkerConcurrency,
 		Queues:          jobs.Queues,
 		IsFailure:       worker.IsFailure,
-		RetryDelayFunc:  worker.RetryDelay,
+		RetryDelayFunc:  a.retryDelay,
 		ShutdownTimeout: 30 * time.Second,
 		Logger:          asynqLogger{a.log},
 		LogLevel:        asynq.WarnLevel,
