@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify/batchcsv"
+	"github.com/bulkverify/bulkverify/storage"
+	"github.com/bulkverify/bulkverify/webhook"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -411,6 +413,9 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 		{"Pagination", pagination{}},
 		{"RowProblem", batchcsv.RowProblem{}},
 		{"Envelope", envelope{}},
+		{"WebhookDeliveries", webhookDeliveries{}},
+		{"WebhookDelivery", storage.WebhookAttempt{}},
+		{"WebhookMessage", webhook.Body{}},
 	}
 	for _, tt := range tests {
 		typ := reflect.TypeOf(tt.value)
@@ -455,6 +460,7 @@ func TestOpenAPIRoutesAnswerTheirSchemas(t *testing.T) {
 		{"GET /v1/verification/batches", "200", true, "BatchList"},
 		{"POST /v1/verification/batch/{request_id}/cancel", "202", true, "BatchStatus"},
 		{"POST /v1/verification/batch/{request_id}/retry", "202", true, "BatchAccepted"},
+		{"GET /v1/verification/batch/{request_id}/webhooks", "200", true, "WebhookDeliveries"},
 		{"GET /healthz", "200", false, "Health"},
 	}
 	for _, tt := range tests {

@@ -186,7 +186,7 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
 		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
 		Providers: a.enabledProviders(), ProviderRates: a.providerRates(),
-		WebhookAllowHosts: a.cfg.WebhookAllowHosts,
+		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.batches,
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 			"s3":    a.files.Ping,
