@@ -123,6 +123,10 @@ type Batch struct {
 	CancelledAt    time.Time
 	FailedAt       time.Time
 	ExpiredAt      time.Time
+	// DataKey is the batch's data key, wrapped by the service key; the
+	// stored input is sealed under it. Erasing it makes the input
+	// unreadable.
+	DataKey string
 	// ExpiresAt is when a finished batch's files are deleted.
 	ExpiresAt time.Time
 	// RowsPerSecond is the pace over the last minute; RateKnown is false

@@ -22,10 +22,18 @@ const (
 	EBatchFinished = "BATCH_FINISHED"
 	// EBatchNotFinished: the batch must be finished first (retry, delete).
 	EBatchNotFinished = "BATCH_NOT_FINISHED"
+	// EBatchExpired: the batch's files were deleted at the end of retention.
+	EBatchExpired = "BATCH_EXPIRED"
 	// ENothingToRetry: the batch has no retryable row (of the codes asked).
 	ENothingToRetry = "NOTHING_TO_RETRY"
 	// EInvalidCallbackURL: the callback_url cannot receive webhooks.
 	EInvalidCallbackURL = "INVALID_CALLBACK_URL"
+	// ERequestTimeout: the upload's body stopped coming.
+	ERequestTimeout = "REQUEST_TIMEOUT"
+	// EBusy: every upload slot of the process is taken; retry later.
+	EBusy = "SERVICE_BUSY"
+	// ERateLimited: the client sent more requests than its rate allows.
+	ERateLimited = "RATE_LIMITED"
 	// ENotFound: an adapter found nothing under the id it was given.
 	ENotFound = "NOT_FOUND"
 	EInternal = "INTERNAL"

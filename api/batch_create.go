@@ -112,7 +112,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 	if err != nil {
 		return uploadResult{}, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.MaxUploadBytes)
+	release, ok := s.acquireUpload(w)
+	if !ok {
+		return uploadResult{}, bulkverify.Errorf(bulkverify.EBusy, "this server is reading %d uploads already: retry in a few seconds", s.MaxConcurrentUploads)
+	}
+	defer release()
+	s.guardBody(w, r)
 	form, err := openUpload(r)
 	if err != nil {
 		return uploadResult{}, s.uploadError(err)
@@ -122,7 +127,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{}, err
 	}
 	if opts.DryRun {
-		plan, err := batchcsv.Split(form.file, spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
+		plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
 		if err != nil {
 			return uploadResult{}, s.uploadError(err)
 		}
@@ -208,8 +213,9 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 	if sum != nil {
 		src = io.TeeReader(src, sum)
 	}
+	src = batchcsv.NormalizeNewlines(src)
 	id := newBatchID()
-	plan, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize})
+	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize})
 	if err == nil {
 		err = form.finish(ctx, s, &opts)
 	}
@@ -219,7 +225,7 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 	}
 	return s.create(ctx, bulkverify.Batch{
 		ID: id, Tenant: tenant, Provider: spec.Name, Metadata: opts.Metadata, CallbackURL: opts.CallbackURL,
-		MaxFailureRate: opts.MaxFailureRate,
+		MaxFailureRate: opts.MaxFailureRate, DataKey: dataKey,
 	}, plan)
 }
 
@@ -252,13 +258,16 @@ func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan batchcsv.P
 	return accepted(b), nil
 }
 
-// storeAndSplit uploads src to the batch's input key while Split reads the
-// same bytes. If the file is rejected the upload is abandoned and deleted.
-func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec, opts batchcsv.Options) (batchcsv.Plan, error) {
+// storeAndSplit seals and uploads src as the batch's input while Split
+// reads the same bytes, and returns the plan and the input's wrapped data
+// key. If the file is rejected the upload is abandoned and deleted.
+func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, spec bulkverify.Spec, opts batchcsv.Options) (batchcsv.Plan, string, error) {
 	pr, pw := io.Pipe()
 	uploaded := make(chan error, 1)
+	var dataKey string
 	go func() {
-		err := s.Files.PutInput(ctx, id, pr)
+		var err error
+		dataKey, err = s.Files.PutInput(ctx, id, pr)
 		pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
 		uploaded <- err
 	}()
@@ -273,9 +282,9 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 	}
 	if err != nil {
 		s.deleteInput(ctx, id)
-		return batchcsv.Plan{}, err
+		return batchcsv.Plan{}, "", err
 	}
-	return plan, nil
+	return plan, dataKey, nil
 }
 
 func (s *Server) deleteInput(ctx context.Context, id string) {
@@ -396,6 +405,9 @@ func (f *uploadForm) finish(ctx context.Context, s *Server, opts *uploadOptions)
 
 // uploadError turns a body that is too big or broken into a user error.
 func (s *Server) uploadError(err error) error {
+	if timedOut(err) {
+		return bulkverify.Errorf(bulkverify.ERequestTimeout, "the upload sent nothing for %s: send the file again on a steadier connection", s.UploadIdleTimeout)
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return bulkverify.Errorf(bulkverify.EFileTooLarge, "the upload is larger than %d MiB: split the file into smaller batches", s.MaxUploadBytes>>20)

@@ -153,6 +153,38 @@ func (s *Server) handleBatchCancel(w http.ResponseWriter, r *http.Request) {
 	s.writeOK(w, http.StatusAccepted, "batch cancellation accepted", st)
 }
 
+// batchErased is the data of the answer to DELETE.
+type batchErased struct {
+	RequestID string `json:"request_id"`
+	Erased    bool   `json:"erased"`
+}
+
+// handleBatchDelete erases a finished batch now: its files, checkpoints,
+// data key and state. Afterwards its id answers INVALID_REQUEST_ID.
+func (s *Server) handleBatchDelete(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	b, err := s.tenantBatch(ctx, r.PathValue("request_id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !b.State.Ended() {
+		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchNotFinished, "batch %s is %s: cancel it first, then delete it once it is cancelled", b.ID, b.State))
+		return
+	}
+	// Files first: should this fail, the state is still there to try again.
+	if err := s.Files.DeleteBatch(ctx, b.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Batches.Erase(ctx, b); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Log.Info("batch erased", "batch", b.ID, "tenant", b.Tenant)
+	s.writeOK(w, http.StatusOK, "batch erased", batchErased{RequestID: b.ID, Erased: true})
+}
+
 // handleBatchRetry makes a child batch of the parent's retryable rows (of
 // the codes asked for), read from the parent's stored input so that they
 // keep their row numbers.
@@ -161,6 +193,10 @@ func (s *Server) handleBatchRetry(w http.ResponseWriter, r *http.Request) {
 	parent, err := s.tenantBatch(ctx, r.PathValue("request_id"))
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if parent.State == bulkverify.StateExpired {
+		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchExpired, "batch %s has expired: its files were deleted at the end of retention; upload the rows again", parent.ID))
 		return
 	}
 	if !parent.State.Finished() {
@@ -241,7 +277,7 @@ func (s *Server) retryableRows(ctx context.Context, id string, codes []string) (
 // retryBatch stores the chosen rows of the parent's input as the child's
 // input and creates the child, numbered like the parent.
 func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec bulkverify.Spec, numbers []int) (batchAccepted, error) {
-	in, err := s.Files.OpenInput(ctx, parent.ID)
+	in, err := s.Files.OpenInput(ctx, parent.ID, parent.DataKey)
 	if err != nil {
 		return batchAccepted{}, fmt.Errorf("read input of batch %s: %w", parent.ID, err)
 	}
@@ -256,13 +292,13 @@ func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec b
 		pw.CloseWithError(err)
 	}()
 	id := newBatchID()
-	plan, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
+	plan, dataKey, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
 	pr.CloseWithError(errors.New("retry batch abandoned"))
 	if err != nil {
 		return batchAccepted{}, err
 	}
 	return s.create(ctx, bulkverify.Batch{
 		ID: id, Tenant: parent.Tenant, Provider: parent.Provider, ParentID: parent.ID,
-		Metadata: parent.Metadata, CallbackURL: parent.CallbackURL, MaxFailureRate: parent.MaxFailureRate,
+		Metadata: parent.Metadata, CallbackURL: parent.CallbackURL, MaxFailureRate: parent.MaxFailureRate, DataKey: dataKey,
 	}, plan)
 }

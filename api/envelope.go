@@ -54,9 +54,13 @@ var errorStatus = map[string]int{
 	bulkverify.EIdempotencyKeyReused: http.StatusConflict,
 	bulkverify.EBatchFinished:        http.StatusConflict,
 	bulkverify.EBatchNotFinished:     http.StatusConflict,
+	bulkverify.EBatchExpired:         http.StatusConflict,
 	bulkverify.ENothingToRetry:       http.StatusBadRequest,
 	bulkverify.EInvalidCallbackURL:   http.StatusBadRequest,
 	bulkverify.ENotFound:             http.StatusUnprocessableEntity,
+	bulkverify.ERequestTimeout:       http.StatusRequestTimeout,
+	bulkverify.EBusy:                 http.StatusServiceUnavailable,
+	bulkverify.ERateLimited:          http.StatusTooManyRequests,
 	bulkverify.EInternal:             http.StatusInternalServerError,
 }
 
@@ -72,10 +76,25 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.Error("request failed", "pattern", r.Pattern, "err", err)
 	}
 	s.Metrics.Errors.WithLabelValues(code).Inc()
+	if status == http.StatusRequestTimeout {
+		w.Header().Set("Connection", "close") // the body was not read to its end
+	}
 	writeJSON(w, status, envelope{
 		Code: status, Timestamp: s.Now().UnixMilli(), TransactionID: newTransactionID(),
-		SubCode: code, Message: bulkverify.ErrorMessage(err),
+		SubCode: code, Message: capMessage(bulkverify.ErrorMessage(err)),
 	})
+}
+
+// maxMessage bounds an error message, so that no answer echoes a file.
+const maxMessage = 300
+
+// capMessage cuts msg to maxMessage characters, marking the cut with ….
+func capMessage(msg string) string {
+	r := []rune(msg)
+	if len(r) <= maxMessage {
+		return msg
+	}
+	return string(r[:maxMessage-1]) + "…"
 }
 
 // writeDetail renders the seeds' auth error body: {"detail": "..."}.

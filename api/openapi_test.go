@@ -413,6 +413,7 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 		{"Pagination", pagination{}},
 		{"RowProblem", batchcsv.RowProblem{}},
 		{"Envelope", envelope{}},
+		{"BatchErased", batchErased{}},
 		{"WebhookDeliveries", webhookDeliveries{}},
 		{"WebhookDelivery", storage.WebhookAttempt{}},
 		{"WebhookMessage", webhook.Body{}},

@@ -20,6 +20,7 @@ type BatchStore interface {
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
 	List(ctx context.Context, q storage.ListQuery) ([]bulkverify.Batch, int, error)
 	Cancel(ctx context.Context, id string) (storage.CancelResult, error)
+	Erase(ctx context.Context, b bulkverify.Batch) error
 	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error)
 	ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error
 	ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string)
@@ -28,12 +29,13 @@ type BatchStore interface {
 // FileStore is the object store the API writes inputs to and presigns
 // outputs from.
 type FileStore interface {
-	PutInput(ctx context.Context, id string, r io.Reader) error
-	OpenInput(ctx context.Context, id string) (io.ReadCloser, error)
+	PutInput(ctx context.Context, id string, r io.Reader) (wrappedKey string, err error)
+	OpenInput(ctx context.Context, id, wrappedKey string) (io.ReadCloser, error)
 	DeleteInput(ctx context.Context, id string) error
 	OpenErrors(ctx context.Context, id string) (io.ReadCloser, error)
 	PresignOutput(ctx context.Context, id string) (string, error)
 	PresignErrors(ctx context.Context, id string) (string, error)
+	DeleteBatch(ctx context.Context, id string) error
 }
 
 // Releaser moves a batch's chunks into the queue as its window allows.
@@ -65,6 +67,14 @@ type Server struct {
 	BatchWindow    int
 	TenantWeights  map[string]int
 	MaxUploadBytes int64
+	// UploadIdleTimeout answers 408 to an upload whose body stops coming.
+	UploadIdleTimeout time.Duration
+	// MaxConcurrentUploads bounds the uploads read at once; 0 is no bound.
+	MaxConcurrentUploads int
+	uploadSlots          chan struct{}
+	// Limiter, when set, bounds each tenant's requests to APIRate/s.
+	Limiter TenantLimiter
+	APIRate float64
 	// Specs are every known provider's columns and row checks, by name.
 	Specs map[string]bulkverify.Spec
 	// Providers lists the providers the workers are configured for.
@@ -89,6 +99,9 @@ type Server struct {
 
 // Handler returns the API's routes behind its middleware.
 func (s *Server) Handler() http.Handler {
+	if s.MaxConcurrentUploads > 0 && s.uploadSlots == nil {
+		s.uploadSlots = make(chan struct{}, s.MaxConcurrentUploads)
+	}
 	return s.instrument(s.routes())
 }
 
@@ -96,7 +109,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/authorize", s.handleAuthorize)
 	for _, rt := range s.apiRoutes() {
-		mux.Handle(rt.pattern, s.authenticate(rt.handler))
+		mux.Handle(rt.pattern, s.authenticate(s.limitTenant(rt.handler)))
 	}
 	mux.HandleFunc("GET /openapi.json", s.handleOpenAPI)
 	mux.HandleFunc("GET /{$}", s.handleIndex)
@@ -122,6 +135,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET /v1/verification/batches", s.handleBatchList},
 		{"POST /v1/verification/batch/{request_id}/cancel", s.handleBatchCancel},
 		{"POST /v1/verification/batch/{request_id}/retry", s.handleBatchRetry},
+		{"DELETE /v1/verification/batch/{request_id}", s.handleBatchDelete},
 		{"GET /v1/verification/batch/{request_id}/webhooks", s.handleBatchWebhooks},
 	}
 }

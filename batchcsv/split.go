@@ -169,10 +169,15 @@ func newReader(r io.Reader) *csv.Reader {
 	return cr
 }
 
+// invisible are characters spreadsheets and editors leave in header names
+// that no one can see: byte order marks and zero-width characters. They
+// are dropped, so that a column is never silently lost to them.
+var invisible = strings.NewReplacer("\ufeff", "", "\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\u00ad", "")
+
 func normalizeHeader(h []string) []string {
 	out := make([]string, len(h))
 	for i, name := range h {
-		out[i] = strings.ToLower(strings.TrimSpace(name))
+		out[i] = strings.ToLower(strings.TrimSpace(invisible.Replace(name)))
 	}
 	return out
 }
@@ -200,9 +205,18 @@ func checkHeader(raw, header []string, spec bulkverify.Spec) error {
 	if len(missing) > 0 {
 		return bulkverify.Errorf(bulkverify.EMissingColumn,
 			"line 1: missing required column %s; provider %s needs %s (found: %s)",
-			quoteList(missing), spec.Name, strings.Join(spec.Required, ", "), strings.Join(raw, ","))
+			quoteList(missing), spec.Name, strings.Join(spec.Required, ", "), excerpt(strings.Join(header, ","), 120))
 	}
 	return nil
+}
+
+// excerpt cuts s to at most n runes, marking the cut with ….
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 func quoteList(names []string) string {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	dl "github.com/bulkverify/bulkverify/provider/digilocker"
 
@@ -58,13 +59,15 @@ func TestSplitCountsRowsAndRejectsBadOnes(t *testing.T) {
 		",PANCR,x,\r\n" + // empty token
 		"t3,PANCR\r\n" + // short row
 		"t4,PANCR,x,1970-12-31\r\n" + // bad dob
-		"\"t5\",\"multi\nline\",x,31121970\r\n"
+		"\"t5\",\"multi\nline\",x,31121970\r\n" // a line break in doctype
+	// Quoted line breaks parse, but in a column sent upstream they make the
+	// row INVALID_ROW.
 	plan, err := Split(strings.NewReader(in), digilockerSpec, Options{ChunkSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.TotalRows != 5 || plan.RejectedRows != 3 {
-		t.Errorf("got %d rows, %d rejected, want 5 and 3", plan.TotalRows, plan.RejectedRows)
+	if plan.TotalRows != 5 || plan.RejectedRows != 4 {
+		t.Errorf("got %d rows, %d rejected, want 5 and 4", plan.TotalRows, plan.RejectedRows)
 	}
 	if got, want := strings.Join(plan.Header, ","), "access_token,doctype,extra,dob"; got != want {
 		t.Errorf("got header %q, want %q", got, want)
@@ -84,12 +87,12 @@ func TestChunksReadBackEveryRowOnce(t *testing.T) {
 				if bom {
 					b.WriteString("\ufeff")
 				}
-				b.WriteString("reference_id,access_token,doctype\n")
+				b.WriteString("reference_id,access_token,doctype,note\n")
 				for i := 1; i <= 23; i++ {
 					if i%5 == 0 {
-						fmt.Fprintf(&b, "\"ref,%d\",\"tok\"\"%d\",\"PAN\nCR\"\r\n", i, i)
+						fmt.Fprintf(&b, "\"ref,%d\",\"tok\"\"%d\",PANCR,\"two\nlines\"\r\n", i, i)
 					} else {
-						fmt.Fprintf(&b, "ref%d,tok%d,PANCR\n", i, i)
+						fmt.Fprintf(&b, "ref%d,tok%d,PANCR,\n", i, i)
 					}
 				}
 				data := b.Bytes()
@@ -187,5 +190,79 @@ func TestSplitKeepsGivenRowNumbers(t *testing.T) {
 	}
 	if _, err := Split(bytes.NewReader(data), digilockerSpec, Options{ChunkSize: 2, Numbers: []int{1}}); err == nil {
 		t.Error("too few row numbers: got no error")
+	}
+}
+
+// Files as spreadsheets and odd editors write them: no column is lost and
+// no row is sent upstream with a control character.
+func TestSplitAcceptsOddFiles(t *testing.T) {
+	crOnly := "reference_id,access_token,doctype\r"
+	for i := 1; i <= 2000; i++ {
+		crOnly += fmt.Sprintf("ref-%d,verified-%d,PANCR\r", i, i)
+	}
+	tests := []struct {
+		name               string
+		input              string
+		rows, rejected     int
+		wantRef            string // reference_id of row 1
+		normalizeNewlines  bool
+		wantReasonContains string
+	}{
+		{"two BOMs before the header", "\ufeff\ufeffreference_id,access_token,doctype\nr1,t1,PANCR\n", 1, 0, "r1", false, ""},
+		{"zero-width characters in header names", "\u200breference_id\u200d,access_token,\u2060doctype\nr1,t1,PANCR\n", 1, 0, "r1", false, ""},
+		{"CR-only line endings (Excel for Mac)", crOnly, 2000, 0, "ref-1", true, ""},
+		{"a line break inside a token", "reference_id,access_token,doctype\nr1,\"t\n1\",PANCR\n", 1, 1, "r1", false, "access_token contains a control character"},
+		{"a control character in a token", "reference_id,access_token,doctype\nr1,t\x011,PANCR\n", 1, 1, "r1", false, "access_token contains a control character"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r io.Reader = strings.NewReader(tt.input)
+			if tt.normalizeNewlines {
+				r = NormalizeNewlines(r)
+			}
+			data, _ := io.ReadAll(r)
+			plan, err := Split(bytes.NewReader(data), digilockerSpec, Options{ChunkSize: 100, MaxProblems: 10})
+			if err != nil {
+				t.Fatalf("got %v, want the file accepted", err)
+			}
+			if plan.TotalRows != tt.rows || plan.RejectedRows != tt.rejected {
+				t.Errorf("got %d rows, %d rejected; want %d, %d", plan.TotalRows, plan.RejectedRows, tt.rows, tt.rejected)
+			}
+			c := plan.Chunks[0]
+			rows, _, err := ReadRows(io.NewSectionReader(bytes.NewReader(data), c.Offset, c.Length), plan.Header, c, digilockerSpec)
+			if err != nil || rows[0].ReferenceID() != tt.wantRef {
+				t.Errorf("row 1: got reference_id %q (%v), want %q", rows[0].ReferenceID(), err, tt.wantRef)
+			}
+			if tt.wantReasonContains != "" && (len(plan.Problems) == 0 || !strings.Contains(plan.Problems[0].Reason, tt.wantReasonContains)) {
+				t.Errorf("got problems %v, want one saying %q", plan.Problems, tt.wantReasonContains)
+			}
+		})
+	}
+}
+
+func TestNormalizeNewlinesKeepsCRLFAndLF(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\rb\r":        "a\nb\n",
+		"a\r\nb\r\n":    "a\r\nb\r\n",
+		"a\nb\rc\r\nd":  "a\nb\nc\r\nd",
+		"\r\r\n\r":      "\n\r\n\n",
+		"no line break": "no line break",
+	} {
+		got, err := io.ReadAll(NormalizeNewlines(iotest.OneByteReader(strings.NewReader(in))))
+		if err != nil || string(got) != want {
+			t.Errorf("%q: got %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+func TestMissingColumnMessageIsCapped(t *testing.T) {
+	var cols []string
+	for i := range 5000 {
+		cols = append(cols, fmt.Sprintf("some_long_column_name_%d", i))
+	}
+	header := strings.Join(cols, ",") + "\n1\n"
+	_, err := Split(strings.NewReader(header), digilockerSpec, Options{ChunkSize: 10})
+	if err == nil || len([]rune(bulkverify.ErrorMessage(err))) > 300 || !strings.Contains(err.Error(), "…") {
+		t.Errorf("got a message of %d characters (%v), want at most 300 with the header cut by …", len(bulkverify.ErrorMessage(err)), err)
 	}
 }

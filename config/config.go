@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulkverify/bulkverify/envelope"
 	"github.com/bulkverify/bulkverify/provider"
 )
 
@@ -65,6 +66,26 @@ type Config struct {
 	// WebhookAllowHosts may receive webhooks over http or at private
 	// addresses (tests, private networks).
 	WebhookAllowHosts []string `env:"BV_WEBHOOK_ALLOW_HOSTS"`
+
+	// DataKey wraps every batch's data key (32 bytes, Base64);
+	// DataKeyPrevious is accepted for unwrapping while rotating.
+	DataKey         string `env:"BV_DATA_KEY" secret:"true"`
+	DataKeyPrevious string `env:"BV_DATA_KEY_PREVIOUS" secret:"true"`
+	// Retention is how long a finished batch keeps its files; its state
+	// then says expired for as long again.
+	Retention time.Duration `env:"BV_RETENTION"`
+	// StaleUploadAge is how old an unfinished multipart upload must be for
+	// the workers to abort it.
+	StaleUploadAge time.Duration `env:"BV_STALE_UPLOAD_AGE"`
+	// UploadIdleTimeout ends an upload whose body makes no progress.
+	UploadIdleTimeout time.Duration `env:"BV_UPLOAD_IDLE_TIMEOUT"`
+	// MaxConcurrentUploads bounds the uploads one serve process reads at
+	// once; the next get 503 with Retry-After.
+	MaxConcurrentUploads int `env:"BV_MAX_CONCURRENT_UPLOADS"`
+	// APIRate is each tenant's API requests/s across every serve process;
+	// 0 is unlimited. APIBurst is how many may come at once.
+	APIRate  float64 `env:"BV_API_RATE"`
+	APIBurst int     `env:"BV_API_BURST"`
 	// WebhookSecrets maps client_id to its whsec_ signing secret; a
 	// client without one cannot set a callback_url.
 	WebhookSecrets     map[string]string `env:"BV_WEBHOOK_SECRETS" secret:"values"`
@@ -109,39 +130,54 @@ func (c Config) Provider(name string) (ProviderConfig, bool) {
 func Load(getenv func(string) string, providers []provider.Provider) (Config, error) {
 	l := loader{getenv: getenv}
 	c := Config{
-		HTTPAddr:            l.str("BV_HTTP_ADDR", ":8080"),
-		MetricsAddr:         l.str("BV_METRICS_ADDR", ":9091"),
-		RedisURL:            l.str("BV_REDIS_URL", ""),
-		RedisMode:           l.str("BV_REDIS_MODE", "single"),
-		S3Endpoint:          l.str("BV_S3_ENDPOINT", ""),
-		S3Bucket:            l.str("BV_S3_BUCKET", "bulkverify"),
-		S3Region:            l.str("BV_S3_REGION", "us-east-1"),
-		S3PathStyle:         l.boolean("BV_S3_PATH_STYLE", true),
-		S3AccessKeyID:       l.str("BV_S3_ACCESS_KEY_ID", ""),
-		S3SecretAccessKey:   l.str("BV_S3_SECRET_ACCESS_KEY", ""),
-		Clients:             l.clients("BV_CLIENTS"),
-		JWTSecret:           l.str("BV_JWT_SECRET", ""),
-		JWTTTL:              l.duration("BV_JWT_TTL", time.Hour),
-		ChunkSize:           l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
-		BatchWindow:         l.integer("BV_BATCH_WINDOW", 16, 1, 100000),
-		TenantWeights:       l.weights("BV_TENANT_WEIGHTS"),
-		MaxThrottled:        l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
-		MaxRequeues:         l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
-		SweepInterval:       l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
-		MaxUploadMB:         l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20),
-		WorkerConcurrency:   l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
-		RowConcurrency:      l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
-		MaxAttempts:         l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
-		PresignTTL:          l.duration("BV_PRESIGN_TTL", time.Hour),
-		UpstreamTimeout:     l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
-		LogLevel:            l.str("BV_LOG_LEVEL", "info"),
-		CancelCheckInterval: l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
-		WebhookAllowHosts:   l.list("BV_WEBHOOK_ALLOW_HOSTS"),
-		WebhookSecrets:      l.webhookSecrets("BV_WEBHOOK_SECRETS"),
-		WebhookMaxAttempts:  l.integer("BV_WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
-		WebhookBackoff:      l.duration("BV_WEBHOOK_BACKOFF", 30*time.Second),
+		HTTPAddr:             l.str("BV_HTTP_ADDR", ":8080"),
+		MetricsAddr:          l.str("BV_METRICS_ADDR", ":9091"),
+		RedisURL:             l.str("BV_REDIS_URL", ""),
+		RedisMode:            l.str("BV_REDIS_MODE", "single"),
+		S3Endpoint:           l.str("BV_S3_ENDPOINT", ""),
+		S3Bucket:             l.str("BV_S3_BUCKET", "bulkverify"),
+		S3Region:             l.str("BV_S3_REGION", "us-east-1"),
+		S3PathStyle:          l.boolean("BV_S3_PATH_STYLE", true),
+		S3AccessKeyID:        l.str("BV_S3_ACCESS_KEY_ID", ""),
+		S3SecretAccessKey:    l.str("BV_S3_SECRET_ACCESS_KEY", ""),
+		Clients:              l.clients("BV_CLIENTS"),
+		JWTSecret:            l.str("BV_JWT_SECRET", ""),
+		JWTTTL:               l.duration("BV_JWT_TTL", time.Hour),
+		ChunkSize:            l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
+		BatchWindow:          l.integer("BV_BATCH_WINDOW", 16, 1, 100000),
+		TenantWeights:        l.weights("BV_TENANT_WEIGHTS"),
+		MaxThrottled:         l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
+		MaxRequeues:          l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
+		SweepInterval:        l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
+		MaxUploadMB:          l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20),
+		WorkerConcurrency:    l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
+		RowConcurrency:       l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
+		MaxAttempts:          l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
+		PresignTTL:           l.duration("BV_PRESIGN_TTL", 15*time.Minute),
+		UpstreamTimeout:      l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
+		LogLevel:             l.str("BV_LOG_LEVEL", "info"),
+		CancelCheckInterval:  l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
+		WebhookAllowHosts:    l.list("BV_WEBHOOK_ALLOW_HOSTS"),
+		DataKey:              l.str("BV_DATA_KEY", ""),
+		DataKeyPrevious:      l.str("BV_DATA_KEY_PREVIOUS", ""),
+		Retention:            l.duration("BV_RETENTION", 168*time.Hour),
+		StaleUploadAge:       l.duration("BV_STALE_UPLOAD_AGE", time.Hour),
+		UploadIdleTimeout:    l.duration("BV_UPLOAD_IDLE_TIMEOUT", 30*time.Second),
+		MaxConcurrentUploads: l.integer("BV_MAX_CONCURRENT_UPLOADS", 8, 1, 10000),
+		APIRate:              l.float("BV_API_RATE", 500),
+		APIBurst:             l.integer("BV_API_BURST", 1000, 1, 1000000),
+		WebhookSecrets:       l.webhookSecrets("BV_WEBHOOK_SECRETS"),
+		WebhookMaxAttempts:   l.integer("BV_WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
+		WebhookBackoff:       l.duration("BV_WEBHOOK_BACKOFF", 30*time.Second),
 		// 0 turns progress events off.
 		WebhookProgressInterval: l.durationOrZero("BV_WEBHOOK_PROGRESS_INTERVAL", 30*time.Second),
+	}
+	for _, k := range []struct{ name, val string }{{"BV_DATA_KEY", c.DataKey}, {"BV_DATA_KEY_PREVIOUS", c.DataKeyPrevious}} {
+		if k.val != "" {
+			if _, err := envelope.ParseKey(k.val); err != nil {
+				l.fail("%s: %v", k.name, err)
+			}
+		}
 	}
 	for _, p := range providers {
 		c.Providers = append(c.Providers, l.provider(p))
@@ -182,6 +218,24 @@ func (l *loader) provider(p provider.Provider) ProviderConfig {
 		pc.Values[v.Name] = l.str(pre+v.Name, v.Default)
 	}
 	return pc
+}
+
+// Keyring returns the keyring of BV_DATA_KEY and BV_DATA_KEY_PREVIOUS.
+func (c Config) Keyring() (*envelope.Keyring, error) {
+	if c.DataKey == "" {
+		return nil, errors.New("BV_DATA_KEY is not set: the stored inputs hold row credentials and are encrypted under it; set it to 32 random bytes in Base64 (openssl rand -base64 32), the same on every serve and work, and keep it secret")
+	}
+	cur, err := envelope.ParseKey(c.DataKey)
+	if err != nil {
+		return nil, fmt.Errorf("BV_DATA_KEY: %w", err)
+	}
+	var prev []byte
+	if c.DataKeyPrevious != "" {
+		if prev, err = envelope.ParseKey(c.DataKeyPrevious); err != nil {
+			return nil, fmt.Errorf("BV_DATA_KEY_PREVIOUS: %w", err)
+		}
+	}
+	return envelope.NewKeyring(cur, prev)
 }
 
 // NeedRedis reports a problem if no Redis is configured; serve and work need

@@ -15,8 +15,8 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != ":8080" || c.ChunkSize != 100 || c.BatchWindow != 16 || c.MaxAttempts != 4 || c.PresignTTL != time.Hour || c.MetricsAddr != ":9091" {
-		t.Errorf("defaults: %+v", c)
+	if c.HTTPAddr != ":8080" || c.ChunkSize != 100 || c.BatchWindow != 16 || c.MaxAttempts != 4 || c.PresignTTL != 15*time.Minute || c.Retention != 168*time.Hour || c.MetricsAddr != ":9091" {
+		t.Errorf("defaults: %v", c.Dump())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -55,6 +56,11 @@ const statesKey = KeyPrefix + "states"
 
 func (s *Batches) retentionSeconds() int { return int(s.retention / time.Second) }
 
+// stateTTL bounds how long a batch's state outlives a process that lost
+// track of it: two retentions (its files, then its expired state) and a
+// day.
+func (s *Batches) stateTTL() time.Duration { return 2*s.retention + 24*time.Hour }
+
 // Create stores a new batch in state queued with its chunk payloads, by
 // chunk index. At most window chunks of the batch are released to the queue
 // at a time (see NextChunk).
@@ -71,6 +77,7 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 		"duplicates":    b.Duplicates,
 		"chunks":        b.Chunks,
 		"created_at":    b.CreatedAt.UnixMilli(),
+		"data_key":      b.DataKey,
 	}
 	if b.MaxFailureRate != nil {
 		fields["max_failure_rate"] = strconv.FormatFloat(*b.MaxFailureRate, 'f', -1, 64)
@@ -94,9 +101,9 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 				plan = plan[:0]
 			}
 		}
-		p.Expire(ctx, planKey(b.ID), s.retention)
+		p.Expire(ctx, planKey(b.ID), s.stateTTL())
 		p.HSet(ctx, key, fields)
-		p.Expire(ctx, key, s.retention)
+		p.Expire(ctx, key, s.stateTTL())
 		return nil
 	})
 	if err != nil {
@@ -231,6 +238,7 @@ func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
 		NotVerified:   n("not_verified"),
 		Failed:        n("failed"),
 		FailureReason: h["failure_reason"],
+		DataKey:       h["data_key"],
 		ParentID:      h["parent"],
 		CallbackURL:   h["callback_url"],
 		CreatedAt:     t("created_at"),
@@ -340,6 +348,18 @@ func (s *Batches) DoneChunks(ctx context.Context, id string) (map[int]bool, erro
 		}
 	}
 	return out, nil
+}
+
+// DataKey returns the wrapped data key of batch id's input.
+func (s *Batches) DataKey(ctx context.Context, id string) (string, error) {
+	k, err := s.rdb.HGet(ctx, batchKey(id), "data_key").Result()
+	if errors.Is(err, redis.Nil) {
+		return "", fmt.Errorf("data key of batch %s: %w", id, ErrBatchNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("data key of batch %s: %w", id, err)
+	}
+	return k, nil
 }
 
 // StopOf returns why batch id is being stopped, or "" when it is not.
@@ -547,7 +567,7 @@ var finishScript = redis.NewScript(finishLua)
 // finished is left alone.
 func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error {
 	args := []any{string(state), stateTimeField(state), s.now().UnixMilli(), finishedStates(),
-		c.Rows, c.Verified, c.NotVerified, c.Failed, s.retentionSeconds()}
+		c.Rows, c.Verified, c.NotVerified, c.Failed, int(s.stateTTL() / time.Second)}
 	args = append(args, codeArgs(c.Codes)...)
 	prev, err := finishScript.Run(ctx, s.rdb, []string{batchKey(id), planKey(id), paceKey(id)}, args...).Text()
 	if err != nil {
@@ -558,6 +578,9 @@ func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.
 	}
 	if !bulkverify.State(prev).Ended() {
 		s.moved(ctx, bulkverify.State(prev), state)
+		if err := s.finished(ctx, id, s.now()); err != nil {
+			return fmt.Errorf("mark batch %s %s: %w", id, state, err)
+		}
 	}
 	return s.Forget(ctx, id)
 }

@@ -6,59 +6,100 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/bulkverify/bulkverify/envelope"
 )
 
-// Files keeps batch files in one S3 bucket under batches/<request_id>/.
+// Files keeps batch files in one S3 bucket under batches/<request_id>/. A
+// batch's input is sealed under a data key of its own (see envelope),
+// which PutInput returns wrapped by the service key; the outputs hold no
+// secret and are stored as they are.
 type Files struct {
-	client   *s3.Client
-	presign  *s3.PresignClient
-	uploader *manager.Uploader
-	bucket   string
-	ttl      time.Duration
+	client  *s3.Client
+	presign *s3.PresignClient
+	keys    *envelope.Keyring
+	bucket  string
+	ttl     time.Duration
+	now     func() time.Time
 }
 
-// NewFiles returns a Files over client and bucket; presigned URLs last ttl.
-func NewFiles(client *s3.Client, bucket string, ttl time.Duration) *Files {
-	return &Files{
-		client:  client,
-		presign: s3.NewPresignClient(client),
-		uploader: manager.NewUploader(client, func(u *manager.Uploader) {
-			u.PartSize = 8 << 20
-			u.Concurrency = 2
-		}),
-		bucket: bucket,
-		ttl:    ttl,
-	}
+// NewFiles returns a Files over client and bucket; inputs are sealed
+// under data keys wrapped by keys; presigned URLs last ttl.
+func NewFiles(client *s3.Client, bucket string, keys *envelope.Keyring, ttl time.Duration) *Files {
+	return &Files{client: client, presign: s3.NewPresignClient(client), keys: keys, bucket: bucket, ttl: ttl, now: time.Now}
 }
 
 // The layout of a batch's files, known to this package alone.
-func inputKey(id string) string  { return "batches/" + id + "/input.csv" }
-func outputKey(id string) string { return "batches/" + id + "/output.csv" }
-func errorsKey(id string) string { return "batches/" + id + "/errors.csv" }
+func batchPrefix(id string) string { return "batches/" + id + "/" }
+func inputKey(id string) string    { return batchPrefix(id) + "input.csv" }
+func outputKey(id string) string   { return batchPrefix(id) + "output.csv" }
+func errorsKey(id string) string   { return batchPrefix(id) + "errors.csv" }
 func partKey(id string, chunk int) string {
-	return fmt.Sprintf("batches/%s/parts/%08d.csv", id, chunk)
+	return fmt.Sprintf("%sparts/%08d.csv", batchPrefix(id), chunk)
 }
 
-// PutInput streams a batch's uploaded CSV to its input file.
-func (f *Files) PutInput(ctx context.Context, id string, r io.Reader) error {
-	return f.Upload(ctx, inputKey(id), r)
+// PutInput seals a batch's uploaded CSV under a new data key as it streams
+// it to the batch's input file, and returns the data key wrapped by the
+// service key. The plaintext is never stored.
+func (f *Files) PutInput(ctx context.Context, id string, r io.Reader) (string, error) {
+	key := envelope.NewDataKey()
+	enc, err := envelope.NewEncrypter(key, id, r)
+	if err != nil {
+		return "", err
+	}
+	if err := f.Upload(ctx, inputKey(id), enc, "application/octet-stream"); err != nil {
+		return "", err
+	}
+	return f.keys.Wrap(id, key), nil
 }
 
-// OpenInput returns a batch's stored input.
-func (f *Files) OpenInput(ctx context.Context, id string) (io.ReadCloser, error) {
-	return f.Open(ctx, inputKey(id))
+// OpenInput returns the plaintext of a batch's stored input.
+func (f *Files) OpenInput(ctx context.Context, id, wrappedKey string) (io.ReadCloser, error) {
+	key, err := f.keys.Unwrap(id, wrappedKey)
+	if err != nil {
+		return nil, err
+	}
+	body, err := f.Open(ctx, inputKey(id))
+	if err != nil {
+		return nil, err
+	}
+	d, err := envelope.NewDecrypter(key, id, body)
+	if err != nil {
+		body.Close()
+		return nil, fmt.Errorf("input of batch %s: %w", id, err)
+	}
+	return readCloser{d, body}, nil
 }
 
-// OpenInputRange returns length bytes of a batch's input from offset: one
-// chunk's rows.
-func (f *Files) OpenInputRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, error) {
-	return f.OpenRange(ctx, inputKey(id), offset, length)
+// OpenInputRange returns length plaintext bytes of a batch's input from
+// offset: one chunk's rows. Only the sealed frames that hold them are read.
+func (f *Files) OpenInputRange(ctx context.Context, id, wrappedKey string, offset, length int64) (io.ReadCloser, error) {
+	key, err := f.keys.Unwrap(id, wrappedKey)
+	if err != nil {
+		return nil, err
+	}
+	so, sl, _ := envelope.RangeOf(offset, length)
+	body, err := f.OpenRange(ctx, inputKey(id), so, sl)
+	if err != nil {
+		return nil, err
+	}
+	d, err := envelope.NewRangeDecrypter(key, id, body, offset, length)
+	if err != nil {
+		body.Close()
+		return nil, err
+	}
+	return readCloser{d, body}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // DeleteInput removes a batch's input (a rejected upload).
@@ -79,12 +120,12 @@ func (f *Files) OpenPart(ctx context.Context, id string, chunk int) (io.ReadClos
 
 // PutOutput streams a batch's output.csv.
 func (f *Files) PutOutput(ctx context.Context, id string, r io.Reader) error {
-	return f.Upload(ctx, outputKey(id), r)
+	return f.Upload(ctx, outputKey(id), r, csvType)
 }
 
 // PutErrors streams a batch's errors.csv.
 func (f *Files) PutErrors(ctx context.Context, id string, r io.Reader) error {
-	return f.Upload(ctx, errorsKey(id), r)
+	return f.Upload(ctx, errorsKey(id), r, csvType)
 }
 
 // OpenErrors returns a batch's errors.csv.
@@ -100,6 +141,45 @@ func (f *Files) PresignOutput(ctx context.Context, id string) (string, error) {
 // PresignErrors returns a URL that downloads a batch's errors.csv.
 func (f *Files) PresignErrors(ctx context.Context, id string) (string, error) {
 	return f.PresignGet(ctx, errorsKey(id), id+"-errors.csv")
+}
+
+// DeleteBatch removes every file of a batch: input, parts and outputs.
+func (f *Files) DeleteBatch(ctx context.Context, id string) error {
+	p := s3.NewListObjectsV2Paginator(f.client, &s3.ListObjectsV2Input{Bucket: &f.bucket, Prefix: aws.String(batchPrefix(id))})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list files of batch %s: %w", id, err)
+		}
+		for _, o := range page.Contents {
+			if err := f.Delete(ctx, *o.Key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// AbortStaleUploads aborts the multipart uploads under batches/ begun
+// more than olderThan ago (an upload whose process died), and returns how
+// many it aborted.
+func (f *Files) AbortStaleUploads(ctx context.Context, olderThan time.Duration) (int, error) {
+	out, err := f.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: &f.bucket, Prefix: aws.String("batches/")})
+	if err != nil {
+		return 0, fmt.Errorf("list multipart uploads: %w", err)
+	}
+	n := 0
+	for _, u := range out.Uploads {
+		if u.Initiated == nil || f.now().Sub(*u.Initiated) < olderThan {
+			continue
+		}
+		_, err := f.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &f.bucket, Key: u.Key, UploadId: u.UploadId})
+		if err != nil {
+			return n, fmt.Errorf("abort multipart upload of %s: %w", *u.Key, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // EnsureBucket checks that the bucket exists and, if create is set, creates
@@ -128,33 +208,90 @@ func (f *Files) Ping(ctx context.Context) error {
 	return err
 }
 
-// Upload streams r to key, in parts, without holding it in memory.
-func (f *Files) Upload(ctx context.Context, key string, r io.Reader) error {
-	_, err := f.uploader.Upload(ctx, &s3.PutObjectInput{
-		Bucket:      &f.bucket,
-		Key:         &key,
-		Body:        r,
-		ContentType: aws.String("text/csv; charset=utf-8"),
-	})
+const csvType = "text/csv; charset=utf-8"
+
+// PartSize is the size of a multipart upload's parts, S3's smallest. An
+// upload holds one buffer of this size, taken from a pool, whatever the
+// size of the file.
+const PartSize = 5 << 20
+
+var partBuffers = sync.Pool{New: func() any { b := make([]byte, PartSize); return &b }}
+
+// Upload streams r to key one part at a time through one pooled buffer, so
+// that memory per upload is constant. A file smaller than a part is one
+// PutObject. An upload that fails (a read error: the client went away) is
+// aborted at once, on a context of its own so that a cancelled request
+// does not leave it behind.
+func (f *Files) Upload(ctx context.Context, key string, r io.Reader, contentType string) error {
+	bufp := partBuffers.Get().(*[]byte)
+	defer partBuffers.Put(bufp)
+	buf := *bufp
+	n, err := io.ReadFull(r, buf)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return f.put(ctx, key, buf[:n], contentType)
+	}
 	if err != nil {
 		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	up, err := f.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &f.bucket, Key: &key, ContentType: &contentType})
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	if err := f.uploadParts(ctx, key, up.UploadId, r, buf, n); err != nil {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if _, aerr := f.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: &f.bucket, Key: &key, UploadId: up.UploadId}); aerr != nil {
+			err = fmt.Errorf("%w (and aborting the upload failed: %v; the sweeper aborts it later)", err, aerr)
+		}
+		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	return nil
+}
+
+// uploadParts uploads buf[:n], then the rest of r part by part, and
+// completes the upload.
+func (f *Files) uploadParts(ctx context.Context, key string, uploadID *string, r io.Reader, buf []byte, n int) error {
+	var parts []types.CompletedPart
+	for num := int32(1); ; num++ {
+		out, err := f.client.UploadPart(ctx, &s3.UploadPartInput{
+			Bucket: &f.bucket, Key: &key, UploadId: uploadID, PartNumber: aws.Int32(num),
+			Body: bytes.NewReader(buf[:n]), ContentLength: aws.Int64(int64(n)),
+		})
+		if err != nil {
+			return fmt.Errorf("part %d: %w", num, err)
+		}
+		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(num)})
+		n, err = io.ReadFull(r, buf)
+		if err == io.EOF {
+			break
+		}
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return err
+		}
+	}
+	_, err := f.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+		Bucket: &f.bucket, Key: &key, UploadId: uploadID, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+	})
+	return err
+}
+
+func (f *Files) put(ctx context.Context, key string, b []byte, contentType string) error {
+	_, err := f.client.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:        &f.bucket,
+		Key:           &key,
+		Body:          bytes.NewReader(b),
+		ContentLength: aws.Int64(int64(len(b))),
+		ContentType:   &contentType,
+	})
+	if err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
 	}
 	return nil
 }
 
 // Put writes b whole to key; a repeated Put overwrites.
 func (f *Files) Put(ctx context.Context, key string, b []byte) error {
-	_, err := f.client.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:        &f.bucket,
-		Key:           &key,
-		Body:          bytes.NewReader(b),
-		ContentLength: aws.Int64(int64(len(b))),
-		ContentType:   aws.String("text/csv; charset=utf-8"),
-	})
-	if err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	return nil
+	return f.put(ctx, key, b, csvType)
 }
 
 // Open returns the content of key.

@@ -34,6 +34,7 @@ type BatchStore interface {
 	DoneChunks(ctx context.Context, id string) (map[int]bool, error)
 	InFlight(ctx context.Context, id string) ([]int, error)
 	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
+	DataKey(ctx context.Context, id string) (string, error)
 }
 
 // Checkpoints saves a chunk's finished rows and counts its hand-backs.
@@ -47,7 +48,7 @@ type Checkpoints interface {
 
 // FileStore is the object store the handlers read and write.
 type FileStore interface {
-	OpenInputRange(ctx context.Context, id string, offset, length int64) (io.ReadCloser, error)
+	OpenInputRange(ctx context.Context, id, wrappedKey string, offset, length int64) (io.ReadCloser, error)
 	PutPart(ctx context.Context, id string, chunk int, b []byte) error
 	OpenPart(ctx context.Context, id string, chunk int) (io.ReadCloser, error)
 	PutOutput(ctx context.Context, id string, r io.Reader) error
@@ -310,7 +311,11 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 }
 
 func (h *Handlers) readChunk(ctx context.Context, p jobs.VerifyChunk, spec bulkverify.Spec) ([]bulkverify.Row, []string, error) {
-	body, err := h.Files.OpenInputRange(ctx, p.BatchID, p.Offset, p.Length)
+	dataKey, err := h.Batches.DataKey(ctx, p.BatchID)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := h.Files.OpenInputRange(ctx, p.BatchID, dataKey, p.Offset, p.Length)
 	if err != nil {
 		return nil, nil, err
 	}

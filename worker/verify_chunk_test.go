@@ -50,7 +50,7 @@ func (m *memFiles) put(key string, b []byte) {
 func inputOf(id string) string           { return "input:" + id }
 func partOf(id string, chunk int) string { return fmt.Sprintf("part:%s:%d", id, chunk) }
 
-func (m *memFiles) OpenInputRange(_ context.Context, id string, off, n int64) (io.ReadCloser, error) {
+func (m *memFiles) OpenInputRange(_ context.Context, id, _ string, off, n int64) (io.ReadCloser, error) {
 	b, err := m.get(inputOf(id))
 	if err != nil {
 		return nil, err

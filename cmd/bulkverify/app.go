@@ -67,11 +67,15 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 	if err != nil {
 		return err
 	}
-	a.files = storage.NewFiles(s3c, a.cfg.S3Bucket, a.cfg.PresignTTL)
+	keys, err := a.cfg.Keyring()
+	if err != nil {
+		return err
+	}
+	a.files = storage.NewFiles(s3c, a.cfg.S3Bucket, keys, a.cfg.PresignTTL)
 	if err := a.files.EnsureBucket(pctx, createBucket); err != nil {
 		return fmt.Errorf("object store: %w", err)
 	}
-	a.batches = storage.NewBatches(a.rdb, time.Now, 30*24*time.Hour)
+	a.batches = storage.NewBatches(a.rdb, time.Now, a.cfg.Retention)
 	a.reg = prometheus.NewRegistry()
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.reg.MustRegister(metrics.NewQueueMetricsCollector(asynq.NewInspectorFromRedisClient(a.rdb)))
@@ -184,6 +188,8 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Queue: asynq.NewClientFromRedisClient(a.rdb),
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
 		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
+		UploadIdleTimeout: a.cfg.UploadIdleTimeout, MaxConcurrentUploads: a.cfg.MaxConcurrentUploads,
+		APIRate:     a.cfg.APIRate,
 		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
 		Providers: a.enabledProviders(), ProviderRates: a.providerRates(),
 		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.batches,
@@ -199,7 +205,17 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("listen on %s (BV_HTTP_ADDR): %w", addr, err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	if a.cfg.APIRate > 0 {
+		srv.Limiter = storage.NewTenantLimiter(a.rdb, a.cfg.APIRate, a.cfg.APIBurst)
+	}
+	// No ReadTimeout: an upload may take long; a stalled one is cut by
+	// BV_UPLOAD_IDLE_TIMEOUT instead.
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
 	fmt.Fprintf(stdout, "api: %s\nweb UI: %s/\n", listenURL(ln.Addr()), listenURL(ln.Addr()))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -280,6 +296,9 @@ func (a *app) runWorker(ctx context.Context) error {
 	if err := a.serveMetrics(ctx); err != nil {
 		return err
 	}
+	reaper := &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log}
+	reaper.Start()
+	defer reaper.Shutdown()
 	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log}
 	go sweeper.Run(ctx)
 	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/bulkverify/bulkverify/config"
+	"github.com/bulkverify/bulkverify/envelope"
 	"github.com/bulkverify/bulkverify/provider/providers"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
@@ -64,6 +66,10 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 			env[p.EnvPrefix()+k] = v
 		}
 		embedded = append(embedded, p.Name+" simulator")
+	}
+	if getenv("BV_DATA_KEY") == "" {
+		env["BV_DATA_KEY"] = base64.StdEncoding.EncodeToString(envelope.NewDataKey())
+		embedded = append(embedded, "a data key made for this run (set BV_DATA_KEY to keep batches readable across restarts)")
 	}
 	cfg, err := config.Load(overlay(getenv, env), providers.All)
 	if err != nil {

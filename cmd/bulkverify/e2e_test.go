@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -29,6 +30,9 @@ import (
 )
 
 func TestMain(m *testing.M) { redistest.Main(m) }
+
+// testDataKey is BV_DATA_KEY of the tests' serve and work processes.
+var testDataKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
 
 // startProgram runs the real program with args and env until the test ends
 // and returns the API URL it prints, if it serves one.
@@ -345,12 +349,13 @@ func prodEnv(t *testing.T) map[string]string {
 		"BV_DIGILOCKER_CLIENT_SECRET": "test-secret",
 		"BV_MAX_ATTEMPTS":             "3",
 		"BV_DIGILOCKER_RATE":          "2000",
+		"BV_DATA_KEY":                 testDataKey,
 	}
 	client, err := storage.NewS3Client(context.Background(), storage.S3Options{Endpoint: s3.URL, Region: "us-east-1", PathStyle: true, StaticKey: "test", StaticSecret: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.NewFiles(client, "bulkverify", time.Hour).EnsureBucket(context.Background(), true); err != nil {
+	if err := storage.NewFiles(client, "bulkverify", nil, time.Hour).EnsureBucket(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	return env

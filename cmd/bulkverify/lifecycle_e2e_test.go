@@ -550,7 +550,7 @@ func TestIdempotencyKeyAndDryRun(t *testing.T) {
 		dry.Problems[0].RowNumber != 2 || dry.Problems[0].Column != "access_token" {
 		t.Errorf("dry run: got HTTP %d %s, want 200 with 3 rows, row 2's access_token at fault", code, env2.Data)
 	}
-	if keys, _ := rdb.Keys(context.Background(), "*").Result(); len(keys) != 0 {
+	if keys, _ := rdb.Keys(context.Background(), storage.KeyPrefix+"*").Result(); len(keys) != 0 {
 		t.Errorf("a dry run left Redis keys %v", keys)
 	}
 	if objs := listObjects(t, env); len(objs) != 0 {

@@ -66,20 +66,26 @@ func ClusterURL(t *testing.T) string {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
 	url := fmt.Sprintf("redis://127.0.0.1:%d?addr=127.0.0.1:%d&addr=127.0.0.1:%d", ports[0], ports[1], ports[2])
-	opt, _ := redis.ParseClusterURL(url)
-	rdb := redis.NewClusterClient(opt)
-	defer rdb.Close()
+	// Every node must see the cluster ok: one node says so before the
+	// others have converged, and a command they get meanwhile answers
+	// CLUSTERDOWN.
 	deadline := time.Now().Add(20 * time.Second)
-	for {
-		info, err := rdb.ClusterInfo(context.Background()).Result()
-		if err == nil && contains(info, "cluster_state:ok") {
-			return url
+	for _, p := range ports {
+		node := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", p)})
+		for {
+			info, err := node.ClusterInfo(context.Background()).Result()
+			if err == nil && contains(info, "cluster_state:ok") {
+				break
+			}
+			if time.Now().After(deadline) {
+				node.Close()
+				t.Fatalf("cluster node %d not ok within 20s: %v %s", p, err, info)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("cluster not ok within 20s: %v %s", err, info)
-		}
-		time.Sleep(50 * time.Millisecond)
+		node.Close()
 	}
+	return url
 }
 
 // SentinelURL starts a master and one Sentinel watching it and returns the
