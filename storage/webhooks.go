@@ -23,6 +23,13 @@ func webhookLogKey(id string) string      { return KeyPrefix + "batch:{" + id + 
 func webhookStateKey(id string) string    { return KeyPrefix + "batch:{" + id + "}:webhook-state" }
 func webhookProgressKey(id string) string { return KeyPrefix + "batch:{" + id + "}:webhook-progress" }
 
+// webhookKeys are a batch's webhook keys. They outlive expiry, like the
+// batch's state: the log stays readable and a 410 keeps batch.expired
+// from being sent. Erase deletes them.
+func webhookKeys(id string) []string {
+	return []string{webhookLogKey(id), webhookStateKey(id), webhookProgressKey(id)}
+}
+
 // WebhookAttempt is one delivery attempt of a webhook message, as the
 // delivery log shows it.
 type WebhookAttempt struct {
@@ -44,7 +51,7 @@ func (s *Batches) RecordWebhookAttempt(ctx context.Context, id string, a Webhook
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.LPush(ctx, key, b)
 		p.LTrim(ctx, key, 0, MaxWebhookAttempts-1)
-		p.Expire(ctx, key, s.retention)
+		p.Expire(ctx, key, s.stateTTL())
 		return nil
 	})
 	if err != nil {
@@ -96,7 +103,7 @@ func (s *Batches) setWebhookState(ctx context.Context, id, field string) error {
 	key := webhookStateKey(id)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, field, s.now().UnixMilli())
-		p.Expire(ctx, key, s.retention)
+		p.Expire(ctx, key, s.stateTTL())
 		return nil
 	})
 	if err != nil {
@@ -107,7 +114,7 @@ func (s *Batches) setWebhookState(ctx context.Context, id, field string) error {
 
 // progressDueScript decides whether a batch sends a progress event now.
 // KEYS[1] batch hash, KEYS[2] webhook state, KEYS[3] progress spacing key;
-// ARGV[1] interval in ms, ARGV[2] retention in seconds. Returns {0, 0}
+// ARGV[1] interval in ms, ARGV[2] how long the state is kept (s). Returns {0, 0}
 // when no event is due (no callback_url, the receiver is gone, or the
 // last event is less than an interval old), else the event's number and
 // its time (Redis TIME, unix ms): events are at least an interval apart
@@ -126,7 +133,7 @@ return {seq, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}`)
 // (1, 2, ...) and time.
 func (s *Batches) ProgressDue(ctx context.Context, id string, interval time.Duration) (seq int, at time.Time, ok bool, err error) {
 	res, err := progressDueScript.Run(ctx, s.rdb, []string{batchKey(id), webhookStateKey(id), webhookProgressKey(id)},
-		max(interval.Milliseconds(), 1), s.retentionSeconds()).Int64Slice()
+		max(interval.Milliseconds(), 1), int(s.stateTTL()/time.Second)).Int64Slice()
 	if err != nil {
 		return 0, time.Time{}, false, fmt.Errorf("progress event of batch %s: %w", id, err)
 	}

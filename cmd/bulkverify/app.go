@@ -296,7 +296,8 @@ func (a *app) runWorker(ctx context.Context) error {
 	if err := a.serveMetrics(ctx); err != nil {
 		return err
 	}
-	reaper := &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log}
+	reaper := &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
+		OnExpired: announceExpiry(h.Queue)}
 	reaper.Start()
 	defer reaper.Shutdown()
 	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -36,6 +37,14 @@ func (a *app) webhookDeliverer() (*webhook.Deliverer, error) {
 		Keys:   keys, Sender: webhook.NewSender(a.webhookPolicy()), MaxAttempts: a.cfg.WebhookMaxAttempts,
 		Now: time.Now, Logger: a.log, Metrics: webhook.NewMetrics(a.reg),
 	}, nil
+}
+
+// announceExpiry queues batch.expired for the reaper; the worker that
+// delivers it sends nothing for a batch without a callback_url.
+func announceExpiry(q webhook.Enqueuer) func(ctx context.Context, id string) error {
+	return func(ctx context.Context, id string) error {
+		return webhook.EnqueueEvent(ctx, q, id, webhook.EventExpired)
+	}
 }
 
 // retryDelay is asynq's RetryDelayFunc: webhook deliveries back off from

@@ -447,3 +447,36 @@ func TestWebhookURLsAreCheckedAtUpload(t *testing.T) {
 		t.Errorf("the loopback receiver got %d requests, want none", n)
 	}
 }
+
+// At the end of retention the batch sends batch.expired, without URLs;
+// its delivery log stays readable while it says expired, and DELETE
+// erases the log with the rest of the batch.
+func TestWebhookExpiredAtTheEndOfRetention(t *testing.T) {
+	env := webhookEnv(t)
+	env["BV_RETENTION"] = "2s"
+	env["BV_SWEEP_INTERVAL"] = "200ms"
+	api := startProgram(t, []string{"serve"}, env)
+	startProgram(t, []string{"work"}, env)
+	rc := newHookReceiver(t, always(http.StatusOK))
+	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001"), "callback_url", rc.URL))
+
+	reqs := rc.waitRequests(t, 2, time.Minute)
+	if reqs[0].Msg.Type != "batch.completed" || reqs[1].Msg.Type != "batch.expired" {
+		t.Fatalf("got %s then %s, want batch.completed then batch.expired", reqs[0].Msg.Type, reqs[1].Msg.Type)
+	}
+	exp := reqs[1]
+	if d := exp.Msg.Data; d.RequestID != id || d.State != "expired" || d.OutputURL != nil || d.ErrorURL != nil || !exp.verifies(demoWebhookSecret) {
+		t.Errorf("got batch.expired of %s in state %s with URLs %v %v (verifies: %v), want %s expired, no URLs, signed",
+			d.RequestID, d.State, d.OutputURL, d.ErrorURL, exp.verifies(demoWebhookSecret), id)
+	}
+	if log := waitLog(t, api, id, 2, 10*time.Second); log[0].Event != "batch.expired" || log[1].Event != "batch.completed" {
+		t.Errorf("got delivery log %+v, want batch.expired then batch.completed", log)
+	}
+	if code, env := as(t, "demo", http.MethodDelete, api+"/v1/verification/batch/"+id, nil, ""); code != http.StatusOK {
+		t.Fatalf("DELETE: got HTTP %d %s (%s), want 200", code, env.SubCode, env.Message)
+	}
+	keys, err := redistest.Connect(t, env["BV_REDIS_URL"]).Keys(context.Background(), "bv:*"+id+"*").Result()
+	if err != nil || len(keys) != 0 {
+		t.Errorf("got keys %v (%v) after DELETE, want none of the batch", keys, err)
+	}
+}
