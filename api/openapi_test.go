@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify/batchcsv"
+	"github.com/bulkverify/bulkverify/storage"
+	"github.com/bulkverify/bulkverify/webhook"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -412,6 +414,9 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 		{"RowProblem", batchcsv.RowProblem{}},
 		{"Envelope", envelope{}},
 		{"BatchErased", batchErased{}},
+		{"WebhookDeliveries", webhookDeliveries{}},
+		{"WebhookDelivery", storage.WebhookAttempt{}},
+		{"WebhookMessage", webhook.Body{}},
 	}
 	for _, tt := range tests {
 		typ := reflect.TypeOf(tt.value)
@@ -456,6 +461,7 @@ func TestOpenAPIRoutesAnswerTheirSchemas(t *testing.T) {
 		{"GET /v1/verification/batches", "200", true, "BatchList"},
 		{"POST /v1/verification/batch/{request_id}/cancel", "202", true, "BatchStatus"},
 		{"POST /v1/verification/batch/{request_id}/retry", "202", true, "BatchAccepted"},
+		{"GET /v1/verification/batch/{request_id}/webhooks", "200", true, "WebhookDeliveries"},
 		{"GET /healthz", "200", false, "Health"},
 	}
 	for _, tt := range tests {

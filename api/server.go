@@ -84,6 +84,11 @@ type Server struct {
 	// WebhookAllowHosts may receive webhooks over http or at private
 	// addresses.
 	WebhookAllowHosts []string
+	// WebhookSecrets maps client_id to its webhook signing secret; a
+	// client without one cannot set a callback_url.
+	WebhookSecrets map[string]string
+	// Webhooks is the delivery log of the batches' webhooks.
+	Webhooks WebhookLog
 	// LookupHost resolves a callback host; nil means the system resolver.
 	LookupHost func(ctx context.Context, host string) ([]string, error)
 	Ready      map[string]Pinger
@@ -131,6 +136,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST /v1/verification/batch/{request_id}/cancel", s.handleBatchCancel},
 		{"POST /v1/verification/batch/{request_id}/retry", s.handleBatchRetry},
 		{"DELETE /v1/verification/batch/{request_id}", s.handleBatchDelete},
+		{"GET /v1/verification/batch/{request_id}/webhooks", s.handleBatchWebhooks},
 	}
 }
 

@@ -3,14 +3,10 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"net"
-	"net/netip"
-	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/webhook"
 )
 
 // uploadOptions are the options of a batch upload, from query parameters
@@ -98,47 +94,14 @@ func parseMetadata(v string) (map[string]string, error) {
 }
 
 // checkCallbackURL refuses a callback URL that cannot or must not receive
-// webhooks: not https, or resolving to a loopback, link-local or private
-// address, unless its host is in WebhookAllowHosts.
+// webhooks: the caller has no signing secret, or the URL is refused by
+// the webhook policy (not https; resolving to a loopback, link-local or
+// private address, unless its host is in WebhookAllowHosts).
 func (s *Server) checkCallbackURL(ctx context.Context, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return bulkverify.Errorf(bulkverify.EInvalidCallbackURL, "callback_url %q is not an absolute https:// URL", cut(raw))
+	if tenant := tenantFrom(ctx); s.WebhookSecrets[tenant] == "" {
+		return bulkverify.Errorf(bulkverify.EInvalidCallbackURL, "client %s has no webhook signing secret, and webhooks are always signed: ask the operator to add %s:whsec_... to BV_WEBHOOK_SECRETS", tenant, tenant)
 	}
-	host := u.Hostname()
-	if slices.Contains(s.WebhookAllowHosts, strings.ToLower(host)) {
-		return nil
-	}
-	if u.Scheme != "https" {
-		return bulkverify.Errorf(bulkverify.EInvalidCallbackURL, "callback_url must use https (host %s is not in BV_WEBHOOK_ALLOW_HOSTS)", host)
-	}
-	if u.User != nil {
-		return bulkverify.Errorf(bulkverify.EInvalidCallbackURL, "callback_url must not carry a user or password: sign-in goes in the webhook signature")
-	}
-	addrs, err := s.lookupHost(ctx, host)
-	if err != nil || len(addrs) == 0 {
-		return bulkverify.Errorf(bulkverify.EInvalidCallbackURL, "callback_url host %s does not resolve: check the name", host)
-	}
-	for _, a := range addrs {
-		if ip, err := netip.ParseAddr(a); err == nil && !publicAddr(ip) {
-			return bulkverify.Errorf(bulkverify.EInvalidCallbackURL, "callback_url host %s resolves to a loopback, link-local or private address (%s): webhooks go to public hosts only, unless the host is in BV_WEBHOOK_ALLOW_HOSTS", host, ip)
-		}
-	}
-	return nil
-}
-
-func (s *Server) lookupHost(ctx context.Context, host string) ([]string, error) {
-	if s.LookupHost != nil {
-		return s.LookupHost(ctx, host)
-	}
-	return net.DefaultResolver.LookupHost(ctx, host)
-}
-
-// publicAddr reports whether ip may receive webhooks.
-func publicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("fc00::/7").Contains(ip)
+	return webhook.Policy{AllowHosts: s.WebhookAllowHosts, LookupHost: s.LookupHost}.Check(ctx, raw)
 }
 
 // cut shortens a value echoed in an error message.

@@ -2,6 +2,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
@@ -85,6 +86,15 @@ type Config struct {
 	// 0 is unlimited. APIBurst is how many may come at once.
 	APIRate  float64 `env:"BV_API_RATE"`
 	APIBurst int     `env:"BV_API_BURST"`
+	// WebhookSecrets maps client_id to its whsec_ signing secret; a
+	// client without one cannot set a callback_url.
+	WebhookSecrets     map[string]string `env:"BV_WEBHOOK_SECRETS" secret:"values"`
+	WebhookMaxAttempts int               `env:"BV_WEBHOOK_MAX_ATTEMPTS"`
+	// WebhookBackoff is the first retry's delay; each next one is 4 times
+	// longer, up to 1440 times.
+	WebhookBackoff time.Duration `env:"BV_WEBHOOK_BACKOFF"`
+	// WebhookProgressInterval spaces batch.progress events; 0 sends none.
+	WebhookProgressInterval time.Duration `env:"BV_WEBHOOK_PROGRESS_INTERVAL"`
 }
 
 // ProviderConfig is one provider's settings: BV_<NAME>_BASE_URL, _RATE,
@@ -156,6 +166,11 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		MaxConcurrentUploads: l.integer("BV_MAX_CONCURRENT_UPLOADS", 8, 1, 10000),
 		APIRate:              l.float("BV_API_RATE", 500),
 		APIBurst:             l.integer("BV_API_BURST", 1000, 1, 1000000),
+		WebhookSecrets:       l.webhookSecrets("BV_WEBHOOK_SECRETS"),
+		WebhookMaxAttempts:   l.integer("BV_WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
+		WebhookBackoff:       l.duration("BV_WEBHOOK_BACKOFF", 30*time.Second),
+		// 0 turns progress events off.
+		WebhookProgressInterval: l.durationOrZero("BV_WEBHOOK_PROGRESS_INTERVAL", 30*time.Second),
 	}
 	for _, k := range []struct{ name, val string }{{"BV_DATA_KEY", c.DataKey}, {"BV_DATA_KEY_PREVIOUS", c.DataKeyPrevious}} {
 		if k.val != "" {
@@ -400,6 +415,14 @@ func (l *loader) duration(key string, def time.Duration) time.Duration {
 	return d
 }
 
+// durationOrZero is duration that also takes 0 (off).
+func (l *loader) durationOrZero(key string, def time.Duration) time.Duration {
+	if v := l.str(key, ""); v == "0" {
+		return 0
+	}
+	return l.duration(key, def)
+}
+
 func (l *loader) url(key string) string {
 	v := strings.TrimRight(l.str(key, ""), "/")
 	if v == "" {
@@ -451,6 +474,34 @@ func (l *loader) clients(key string) map[string]string {
 		id, secret, ok := strings.Cut(strings.TrimSpace(pair), ":")
 		if !ok || id == "" || secret == "" {
 			l.fail("%s: entry %d is not client_id:client_secret", key, i+1)
+			continue
+		}
+		if _, dup := m[id]; dup {
+			l.fail("%s: client_id %q appears twice", key, id)
+		}
+		m[id] = secret
+	}
+	return m
+}
+
+// webhookSecrets reads client_id:whsec_<Base64> pairs. Its problems
+// never quote a secret.
+func (l *loader) webhookSecrets(key string) map[string]string {
+	m := map[string]string{}
+	v := l.str(key, "")
+	if v == "" {
+		return m
+	}
+	for i, pair := range strings.Split(v, ",") {
+		id, secret, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		if !ok || id == "" {
+			l.fail("%s: entry %d is not client_id:whsec_...", key, i+1)
+			continue
+		}
+		enc, ok := strings.CutPrefix(secret, "whsec_")
+		raw, err := base64.StdEncoding.DecodeString(enc)
+		if !ok || err != nil || len(raw) < 24 {
+			l.fail("%s: the secret of client %q is not whsec_ followed by the standard Base64 of at least 24 bytes (make one: echo whsec_$(openssl rand -base64 32))", key, id)
 			continue
 		}
 		if _, dup := m[id]; dup {

@@ -14,6 +14,8 @@ import (
 const (
 	TypeVerifyChunk = "verify:chunk"
 	TypeFinalize    = "batch:finalize"
+	// TypeWebhook delivers one webhook message (see package webhook).
+	TypeWebhook = "webhook:deliver"
 )
 
 // Queue names. Finalizing a batch outranks verifying more rows so that a
@@ -21,10 +23,11 @@ const (
 const (
 	QueueChunks   = "chunks"
 	QueueFinalize = "finalize"
+	QueueWebhooks = "webhooks"
 )
 
 // Queues is the asynq queue priority map the workers serve.
-var Queues = map[string]int{QueueFinalize: 6, QueueChunks: 3}
+var Queues = map[string]int{QueueFinalize: 6, QueueWebhooks: 4, QueueChunks: 3}
 
 // VerifyChunk is the payload of a verify:chunk task. It carries no row data
 // (and so no secrets): the worker reads the chunk's byte range of the stored

@@ -110,7 +110,7 @@ return state`)
 // checkpoints, its data key, its list and retention entries. A batch still
 // running gives EBatchNotFinished.
 func (s *Batches) Erase(ctx context.Context, b bulkverify.Batch) error {
-	prev, err := eraseScript.Run(ctx, s.rdb, batchKeys(b.ID, b.Chunks), finishedStates()).Text()
+	prev, err := eraseScript.Run(ctx, s.rdb, append(batchKeys(b.ID, b.Chunks), webhookKeys(b.ID)...), finishedStates()).Text()
 	if err != nil {
 		return fmt.Errorf("erase batch %s: %w", b.ID, err)
 	}

@@ -35,7 +35,9 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	if b.State.Ended() {
-		return nil
+		// Delivered again after it finished the batch: the webhook may be
+		// what a crash left undone (queuing it twice sends it once).
+		return h.announce(ctx, b, b.State)
 	}
 	ready, err := h.readyToFinalize(ctx, b)
 	if err != nil || !ready {
@@ -61,7 +63,16 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	h.Metrics.BatchDuration.WithLabelValues(b.Provider, string(final)).Observe(h.Now().Sub(b.CreatedAt).Seconds())
 	h.Log.Info("batch finished", "batch", b.ID, "state", final, "provider", b.Provider, "rows", counts.Rows,
 		"verified", counts.Verified, "not_verified", counts.NotVerified, "failed", counts.Failed)
-	return nil
+	return h.announce(ctx, b, final)
+}
+
+// announce queues the webhook event of b's final state; an error retries
+// the finalizer, which then finds the batch finished and announces again.
+func (h *Handlers) announce(ctx context.Context, b bulkverify.Batch, state bulkverify.State) error {
+	if h.Webhooks == nil {
+		return nil
+	}
+	return h.Webhooks.Finished(ctx, b, state)
 }
 
 // readyToFinalize reports whether b can be assembled now. A batch being

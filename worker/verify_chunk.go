@@ -65,6 +65,12 @@ type Releaser interface {
 	Release(ctx context.Context, batchID string) (int, error)
 }
 
+// Announcer queues a batch's webhook events (see webhook.Emitter).
+type Announcer interface {
+	Finished(ctx context.Context, b bulkverify.Batch, state bulkverify.State) error
+	Progressed(ctx context.Context, batchID string) error
+}
+
 var (
 	_ BatchStore  = (*storage.Batches)(nil)
 	_ Checkpoints = (*storage.Batches)(nil)
@@ -78,6 +84,7 @@ type Handlers struct {
 	Files       FileStore
 	Queue       Enqueuer
 	Feeder      Releaser
+	Webhooks    Announcer // queues the batches' webhook events; nil sends none
 	Verifiers   map[string]bulkverify.Verifier
 	// Specs are every known provider's columns and row checks, by name.
 	Specs map[string]bulkverify.Spec
@@ -293,6 +300,11 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 	}
 	if done.AllDone {
 		return jobs.EnqueueFinalize(ctx, h.Queue, p.BatchID)
+	}
+	if h.Webhooks != nil && done.First {
+		if err := h.Webhooks.Progressed(ctx, p.BatchID); err != nil {
+			h.Log.Warn("queue progress webhook; the next chunk tries again", "batch", p.BatchID, "err", err)
+		}
 	}
 	if _, err := h.Feeder.Release(ctx, p.BatchID); err != nil {
 		h.Log.Warn("release next chunks; the sweeper will retry", "batch", p.BatchID, "err", err)

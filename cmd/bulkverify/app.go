@@ -192,7 +192,7 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		APIRate:     a.cfg.APIRate,
 		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
 		Providers: a.enabledProviders(), ProviderRates: a.providerRates(),
-		WebhookAllowHosts: a.cfg.WebhookAllowHosts,
+		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.batches,
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 			"s3":    a.files.Ping,
@@ -252,6 +252,10 @@ func (a *app) runWorker(ctx context.Context) error {
 		return fmt.Errorf("no provider is configured: set one of %s and its credentials (or run `bulkverify dev`)", strings.Join(vars, ", "))
 	}
 	feeder := a.feeder()
+	deliverer, err := a.webhookDeliverer()
+	if err != nil {
+		return err
+	}
 	h := &worker.Handlers{
 		Batches: a.batches, Checkpoints: a.batches, Files: a.files,
 		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: feeder,
@@ -264,15 +268,17 @@ func (a *app) runWorker(ctx context.Context) error {
 		Stops:       &worker.StopWatch{Batches: a.batches, Every: a.cfg.CancelCheckInterval, Log: a.log},
 		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
+	h.Webhooks = a.webhookEmitter(h.Queue)
 	h.Stops.Start()
 	defer h.Stops.Shutdown()
 	mux := asynq.NewServeMux()
 	h.Register(mux)
+	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
 	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
 		Concurrency:     a.cfg.WorkerConcurrency,
 		Queues:          jobs.Queues,
 		IsFailure:       worker.IsFailure,
-		RetryDelayFunc:  worker.RetryDelay,
+		RetryDelayFunc:  a.retryDelay,
 		ShutdownTimeout: 30 * time.Second,
 		Logger:          asynqLogger{a.log},
 		LogLevel:        asynq.WarnLevel,
@@ -290,7 +296,8 @@ func (a *app) runWorker(ctx context.Context) error {
 	if err := a.serveMetrics(ctx); err != nil {
 		return err
 	}
-	reaper := &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log}
+	reaper := &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
+		OnExpired: announceExpiry(h.Queue)}
 	reaper.Start()
 	defer reaper.Shutdown()
 	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log}

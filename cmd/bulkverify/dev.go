@@ -29,7 +29,8 @@ const (
 // runDev runs everything in one process. Each embedded part is replaced by
 // the real one when its variable is set.
 func runDev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	env := map[string]string{"BV_CLIENTS": devClients, "BV_HTTP_ADDR": "127.0.0.1:8080"}
+	env := map[string]string{"BV_CLIENTS": devClients, "BV_HTTP_ADDR": "127.0.0.1:8080",
+		"BV_WEBHOOK_SECRETS": "demo:" + devWebhookSecret, "BV_WEBHOOK_ALLOW_HOSTS": "127.0.0.1,localhost"}
 	var embedded []string
 	if getenv("BV_REDIS_URL") == "" {
 		mr := miniredis.NewMiniRedis()
@@ -80,6 +81,9 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer a.close()
 	fmt.Fprintf(stdout, "dev: embedded %v; demo credentials: client-id %s, x-api-key %s\n", embedded, "demo", "demo-secret")
+	if cfg.WebhookSecrets["demo"] == devWebhookSecret {
+		fmt.Fprintf(stdout, "dev: demo's webhooks are signed with %s; try: bulkverify webhook-receiver --secret %s, and callback_url=http://127.0.0.1:9999/\n", devWebhookSecret, devWebhookSecret)
+	}
 	return a.serveAndWork(ctx, stdout)
 }
 

@@ -59,6 +59,7 @@ func lifecycleEnv(t *testing.T) (map[string]string, *countingSim) {
 	env["BV_DIGILOCKER_BASE_URL"] = srv.URL
 	env["BV_MAX_ATTEMPTS"] = "2"
 	env["BV_WEBHOOK_ALLOW_HOSTS"] = "127.0.0.1"
+	env["BV_WEBHOOK_SECRETS"] = "demo:" + demoWebhookSecret
 	return env, sim
 }
 

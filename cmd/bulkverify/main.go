@@ -98,6 +98,8 @@ commands:
   cancel REQUEST_ID [--wait]          cancel a batch; its output keeps what was done
   retry REQUEST_ID [--codes A,B] [--wait]
                                       a new batch of the retryable FAILED rows
+  webhook-receiver --secret whsec_... [--addr 127.0.0.1:9999]
+                                      print the webhooks it receives, verified
 
 Exit codes of submit --wait, retry --wait and cancel --wait: 0 completed,
 2 cancelled, 3 failed (or a dry run found bad rows), 1 any error.
@@ -130,6 +132,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return runCancel(ctx, rest, getenv, stdout)
 	case "retry":
 		return runRetry(ctx, rest, getenv, stdout)
+	case "webhook-receiver":
+		return runWebhookReceiver(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -1,0 +1,144 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// A batch's webhooks keep, beside its state and in its cluster slot: the
+// log of delivery attempts (a list, newest first), a hash of what the
+// deliveries learnt (the receiver answered 410; which messages were
+// delivered; the last progress event's number), and the key whose expiry
+// spaces progress events.
+
+// MaxWebhookAttempts is how many attempts the log keeps per batch, the
+// newest.
+const MaxWebhookAttempts = 1000
+
+func webhookLogKey(id string) string      { return KeyPrefix + "batch:{" + id + "}:webhooks" }
+func webhookStateKey(id string) string    { return KeyPrefix + "batch:{" + id + "}:webhook-state" }
+func webhookProgressKey(id string) string { return KeyPrefix + "batch:{" + id + "}:webhook-progress" }
+
+// webhookKeys are a batch's webhook keys. They outlive expiry, like the
+// batch's state: the log stays readable and a 410 keeps batch.expired
+// from being sent. Erase deletes them.
+func webhookKeys(id string) []string {
+	return []string{webhookLogKey(id), webhookStateKey(id), webhookProgressKey(id)}
+}
+
+// WebhookAttempt is one delivery attempt of a webhook message, as the
+// delivery log shows it.
+type WebhookAttempt struct {
+	Event     string    `json:"event"`
+	WebhookID string    `json:"webhook_id"`
+	Attempt   int       `json:"attempt"`
+	At        time.Time `json:"at"`
+	// HTTPStatus is the receiver's answer; nil when there was none.
+	HTTPStatus *int  `json:"http_status"`
+	DurationMS int64 `json:"duration_ms"`
+	// Error says why the attempt did not deliver; nil when it did.
+	Error *string `json:"error"`
+}
+
+// RecordWebhookAttempt adds a to the delivery log of batch id.
+func (s *Batches) RecordWebhookAttempt(ctx context.Context, id string, a WebhookAttempt) error {
+	b, _ := json.Marshal(a) // plain fields: cannot fail
+	key := webhookLogKey(id)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.LPush(ctx, key, b)
+		p.LTrim(ctx, key, 0, MaxWebhookAttempts-1)
+		p.Expire(ctx, key, s.stateTTL())
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record webhook attempt of batch %s: %w", id, err)
+	}
+	return nil
+}
+
+// WebhookAttempts returns the delivery log of batch id, newest first.
+func (s *Batches) WebhookAttempts(ctx context.Context, id string) ([]WebhookAttempt, error) {
+	raw, err := s.rdb.LRange(ctx, webhookLogKey(id), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read webhook log of batch %s: %w", id, err)
+	}
+	out := make([]WebhookAttempt, 0, len(raw))
+	for _, r := range raw {
+		var a WebhookAttempt
+		if err := json.Unmarshal([]byte(r), &a); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// WebhookState says whether batch id's receiver answered 410 Gone (no
+// more messages for the batch) and whether message webhookID was
+// delivered.
+func (s *Batches) WebhookState(ctx context.Context, id, webhookID string) (gone, delivered bool, err error) {
+	v, err := s.rdb.HMGet(ctx, webhookStateKey(id), "gone", "delivered:"+webhookID).Result()
+	if err != nil {
+		return false, false, fmt.Errorf("read webhook state of batch %s: %w", id, err)
+	}
+	return v[0] != nil, v[1] != nil, nil
+}
+
+// MarkWebhookDelivered records that message webhookID of batch id was
+// delivered, so that it is not sent again.
+func (s *Batches) MarkWebhookDelivered(ctx context.Context, id, webhookID string) error {
+	return s.setWebhookState(ctx, id, "delivered:"+webhookID)
+}
+
+// MarkWebhookGone records that batch id's receiver answered 410 Gone: no
+// more messages are sent for the batch.
+func (s *Batches) MarkWebhookGone(ctx context.Context, id string) error {
+	return s.setWebhookState(ctx, id, "gone")
+}
+
+func (s *Batches) setWebhookState(ctx context.Context, id, field string) error {
+	key := webhookStateKey(id)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, field, s.now().UnixMilli())
+		p.Expire(ctx, key, s.stateTTL())
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record webhook %s of batch %s: %w", field, id, err)
+	}
+	return nil
+}
+
+// progressDueScript decides whether a batch sends a progress event now.
+// KEYS[1] batch hash, KEYS[2] webhook state, KEYS[3] progress spacing key;
+// ARGV[1] interval in ms, ARGV[2] how long the state is kept (s). Returns {0, 0}
+// when no event is due (no callback_url, the receiver is gone, or the
+// last event is less than an interval old), else the event's number and
+// its time (Redis TIME, unix ms): events are at least an interval apart
+// on one clock, whichever workers send them.
+var progressDueScript = redis.NewScript(`
+if not redis.call('HGET', KEYS[1], 'callback_url') then return {0, 0} end
+if redis.call('HEXISTS', KEYS[2], 'gone') == 1 then return {0, 0} end
+if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[1]) then return {0, 0} end
+local seq = redis.call('HINCRBY', KEYS[2], 'progress', 1)
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+local t = redis.call('TIME')
+return {seq, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}`)
+
+// ProgressDue reports whether batch id sends a progress event now, at
+// most one every interval: when it does, it returns the event's number
+// (1, 2, ...) and time.
+func (s *Batches) ProgressDue(ctx context.Context, id string, interval time.Duration) (seq int, at time.Time, ok bool, err error) {
+	res, err := progressDueScript.Run(ctx, s.rdb, []string{batchKey(id), webhookStateKey(id), webhookProgressKey(id)},
+		max(interval.Milliseconds(), 1), int(s.stateTTL()/time.Second)).Int64Slice()
+	if err != nil {
+		return 0, time.Time{}, false, fmt.Errorf("progress event of batch %s: %w", id, err)
+	}
+	if res[0] == 0 {
+		return 0, time.Time{}, false, nil
+	}
+	return int(res[0]), time.UnixMilli(res[1]).UTC(), true, nil
+}
