@@ -1,7 +1,9 @@
 GO ?= go
 BIN := bin/bulkverify
 
-.PHONY: help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go
+FUZZTIME ?= 5m
+
+.PHONY: fuzz help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -44,3 +46,10 @@ alerts-check: ## promtool: check deploy/prometheus.yml and the alert rules, run 
 	promtool check config deploy/prometheus.yml
 	promtool check rules deploy/alerts.yml
 	promtool test rules deploy/alerts_test.yml
+
+fuzz: ## each fuzz target for FUZZTIME (default 5m): CSV intake and every provider's answer decoding
+	$(GO) test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./batchcsv/
+	$(GO) test -run '^$$' -fuzz '^FuzzIssuedFilesAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/digilocker/
+	$(GO) test -run '^$$' -fuzz '^FuzzListDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/sila/
+	$(GO) test -run '^$$' -fuzz '^FuzzDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/flexfactor/
+	$(GO) test -run '^$$' -fuzz '^FuzzIssuedFilesAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/deepvue/
