@@ -414,6 +414,8 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 		{"RowProblem", batchcsv.RowProblem{}},
 		{"Envelope", envelope{}},
 		{"BatchErased", batchErased{}},
+		{"ErrorRows", errorRows{}},
+		{"ErrorRow", errorRow{}},
 		{"WebhookDeliveries", webhookDeliveries{}},
 		{"WebhookDelivery", storage.WebhookAttempt{}},
 		{"WebhookMessage", webhook.Body{}},
@@ -461,6 +463,7 @@ func TestOpenAPIRoutesAnswerTheirSchemas(t *testing.T) {
 		{"GET /v1/verification/batches", "200", true, "BatchList"},
 		{"POST /v1/verification/batch/{request_id}/cancel", "202", true, "BatchStatus"},
 		{"POST /v1/verification/batch/{request_id}/retry", "202", true, "BatchAccepted"},
+		{"GET /v1/verification/batch/{request_id}/errors", "200", true, "ErrorRows"},
 		{"GET /v1/verification/batch/{request_id}/webhooks", "200", true, "WebhookDeliveries"},
 		{"GET /healthz", "200", false, "Health"},
 	}

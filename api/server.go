@@ -137,6 +137,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST /v1/verification/batch/{request_id}/retry", s.handleBatchRetry},
 		{"DELETE /v1/verification/batch/{request_id}", s.handleBatchDelete},
 		{"GET /v1/verification/batch/{request_id}/webhooks", s.handleBatchWebhooks},
+		{"GET /v1/verification/batch/{request_id}/errors", s.handleBatchErrors},
 	}
 }
 

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/bulkverify/bulkverify"
+)
+
+// errorRow is one row of a batch's errors.csv.
+type errorRow struct {
+	RowNumber   int    `json:"row_number"`
+	ReferenceID string `json:"reference_id"`
+	Code        string `json:"code"`
+	Message     string `json:"message"`
+	Retryable   bool   `json:"retryable"`
+}
+
+// errorRows is the data of the errors answer: the first rows of
+// errors.csv, and whether more follow.
+type errorRows struct {
+	RequestID string     `json:"request_id"`
+	Rows      []errorRow `json:"rows"`
+	Truncated bool       `json:"truncated"`
+}
+
+const (
+	defaultErrorRows = 50
+	maxErrorRows     = 1000
+)
+
+// handleBatchErrors answers the first rows of a finished batch's
+// errors.csv, read from the store, for clients that cannot fetch the
+// presigned URL themselves (a browser without CORS on the bucket).
+func (s *Server) handleBatchErrors(w http.ResponseWriter, r *http.Request) {
+	limit := defaultErrorRows
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxErrorRows {
+			s.writeError(w, r, bulkverify.Errorf(bulkverify.EInvalidRequest, "limit=%q: want a whole number from 1 to %d", cut(l), maxErrorRows))
+			return
+		}
+		limit = n
+	}
+	b, err := s.tenantBatch(r.Context(), r.PathValue("request_id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	switch {
+	case b.State == bulkverify.StateExpired:
+		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchExpired, "batch %s has expired: its files were deleted at the end of retention", b.ID))
+		return
+	case !b.State.Finished():
+		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchNotFinished, "batch %s is %s: errors.csv is written when it is finished", b.ID, b.State))
+		return
+	}
+	body, err := s.Files.OpenErrors(r.Context(), b.ID)
+	if err != nil {
+		s.writeError(w, r, fmt.Errorf("open errors of batch %s: %w", b.ID, err))
+		return
+	}
+	defer body.Close()
+	out, err := readErrorRows(body, limit)
+	if err != nil {
+		s.writeError(w, r, fmt.Errorf("read errors of batch %s: %w", b.ID, err))
+		return
+	}
+	out.RequestID = b.ID
+	s.writeOK(w, http.StatusOK, "Batch errors fetched successfully", out)
+}
+
+// readErrorRows reads up to limit rows of an errors.csv and no further.
+func readErrorRows(r io.Reader, limit int) (errorRows, error) {
+	out := errorRows{Rows: []errorRow{}}
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return out, fmt.Errorf("header: %w", err)
+	}
+	col := func(name string) int { return slices.Index(header, name) }
+	iRow, iRef, iCode, iMsg, iRetry := col("row_number"), col("reference_id"), col("code"), col("message"), col("retryable")
+	if iRow < 0 || iRef < 0 || iCode < 0 || iMsg < 0 || iRetry < 0 {
+		return out, fmt.Errorf("unexpected header %q", header)
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		if len(out.Rows) == limit {
+			out.Truncated = true
+			return out, nil
+		}
+		n, err := strconv.Atoi(rec[iRow])
+		if err != nil {
+			return out, fmt.Errorf("row number %q", rec[iRow])
+		}
+		out.Rows = append(out.Rows, errorRow{
+			RowNumber: n, ReferenceID: rec[iRef], Code: rec[iCode], Message: rec[iMsg], Retryable: rec[iRetry] == "true",
+		})
+	}
+}
