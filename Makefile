@@ -3,7 +3,9 @@ BIN := bin/bulkverify
 
 FUZZTIME ?= 5m
 
-.PHONY: fuzz help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go
+WEB := api/web
+
+.PHONY: fuzz help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go web web-check web-check-if-npm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -14,7 +16,7 @@ build: ## build bin/bulkverify
 run: build ## run bulkverify dev, submit the sample batches, print status and output
 	./scripts/run-demo.sh
 
-test: lint deploy-check alerts-check ## all tests with the race detector, on a real redis-server and prometheus (installed if missing)
+test: lint deploy-check alerts-check web-check-if-npm ## all tests with the race detector, on a real redis-server and prometheus (installed if missing)
 	./scripts/ensure-redis.sh
 	./scripts/ensure-prometheus.sh
 	$(GO) test -race -count=1 -timeout 10m ./...
@@ -53,3 +55,19 @@ fuzz: ## each fuzz target for FUZZTIME (default 5m): CSV intake and every provid
 	$(GO) test -run '^$$' -fuzz '^FuzzListDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/sila/
 	$(GO) test -run '^$$' -fuzz '^FuzzDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/flexfactor/
 	$(GO) test -run '^$$' -fuzz '^FuzzIssuedFilesAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/deepvue/
+
+web: $(WEB)/node_modules/.installed ## build the web console from api/web/src into api/web/dist (commit dist: go build embeds it)
+	cd $(WEB) && npm run build
+
+web-check: $(WEB)/node_modules/.installed ## type-check the web console, rebuild it and fail unless the committed api/web/dist is that build
+	cd $(WEB) && npm run check
+
+# make test runs web-check where npm is; without npm, go test still checks
+# that api/web/dist was built from the sources as they are (their digests).
+web-check-if-npm:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory web-check; \
+	  else echo "npm not found: skipping web-check (go test still compares api/web/dist/sources.sha256 with the sources)"; fi
+
+$(WEB)/node_modules/.installed: $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@

@@ -104,9 +104,14 @@ func TestTheWebUIIsServedWithoutCredentials(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("GET /: got %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
-	for _, want := range []string{"/v1/verification/batch?provider=", "batch-processing-status", `id="file"`} {
-		if !strings.Contains(rec.Body.String(), want) {
-			t.Errorf("the page does not contain %q", want)
+	if !strings.Contains(rec.Body.String(), `src="/assets/app.js"`) {
+		t.Errorf("the page does not load /assets/app.js")
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/app.js", nil))
+	for _, want := range []string{"/v1/verification/batch", "batch-processing-status", `"file"`} {
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("GET /assets/app.js: got %d, without %q", rec.Code, want)
 		}
 	}
 	rec = httptest.NewRecorder()
