@@ -16,9 +16,10 @@ build: ## build bin/bulkverify
 run: build ## run bulkverify dev, submit the sample batches, print status and output
 	./scripts/run-demo.sh
 
-test: lint deploy-check alerts-check web-check-if-npm ## all tests with the race detector, on a real redis-server and prometheus (installed if missing)
+test: lint deploy-check alerts-check web-check-if-npm ## all tests with the race detector, on a real redis-server, prometheus and headless Chromium (installed if missing)
 	./scripts/ensure-redis.sh
 	./scripts/ensure-prometheus.sh
+	./scripts/ensure-chromium.sh
 	$(GO) test -race -count=1 -timeout 10m ./...
 
 test-short: ## unit tests only (no redis-server)
