@@ -17,6 +17,7 @@ run: build ## run bulkverify dev, submit the sample batches, print status and ou
 test: lint deploy-check alerts-check ## all tests with the race detector, on a real redis-server and prometheus (installed if missing)
 	./scripts/ensure-redis.sh
 	./scripts/ensure-prometheus.sh
+	./scripts/ensure-tmux.sh
 	$(GO) test -race -count=1 -timeout 10m ./...
 
 test-short: ## unit tests only (no redis-server)
