@@ -43,6 +43,10 @@ type Config struct {
 	JWTSecret string            `env:"BV_JWT_SECRET" secret:"true"`
 	JWTTTL    time.Duration     `env:"BV_JWT_TTL"`
 
+	// Operators may open the queue monitor at /monitoring/ (it shows
+	// every tenant's tasks).
+	Operators []string `env:"BV_OPERATORS"`
+
 	// Providers holds the settings of every known provider, in the order
 	// of the list Load was given; a provider without a base URL is off.
 	Providers []ProviderConfig
@@ -141,6 +145,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		S3AccessKeyID:        l.str("BV_S3_ACCESS_KEY_ID", ""),
 		S3SecretAccessKey:    l.str("BV_S3_SECRET_ACCESS_KEY", ""),
 		Clients:              l.clients("BV_CLIENTS"),
+		Operators:            l.list("BV_OPERATORS"),
 		JWTSecret:            l.str("BV_JWT_SECRET", ""),
 		JWTTTL:               l.duration("BV_JWT_TTL", time.Hour),
 		ChunkSize:            l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
