@@ -64,6 +64,8 @@ type Config struct {
 	PresignTTL        time.Duration  `env:"BV_PRESIGN_TTL"`
 	UpstreamTimeout   time.Duration  `env:"BV_UPSTREAM_TIMEOUT"`
 	LogLevel          string         `env:"BV_LOG_LEVEL"`
+	// LogFormat is text or json.
+	LogFormat string `env:"BV_LOG_FORMAT"`
 	// CancelCheckInterval is how often a worker checks whether the batches
 	// it runs were cancelled.
 	CancelCheckInterval time.Duration `env:"BV_CANCEL_CHECK_INTERVAL"`
@@ -161,6 +163,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		PresignTTL:           l.duration("BV_PRESIGN_TTL", 15*time.Minute),
 		UpstreamTimeout:      l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
 		LogLevel:             l.str("BV_LOG_LEVEL", "info"),
+		LogFormat:            l.str("BV_LOG_FORMAT", "text"),
 		CancelCheckInterval:  l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
 		WebhookAllowHosts:    l.list("BV_WEBHOOK_ALLOW_HOSTS"),
 		DataKey:              l.str("BV_DATA_KEY", ""),
@@ -201,6 +204,11 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 	case "single", "cluster", "sentinel":
 	default:
 		l.fail("BV_REDIS_MODE=%q: want single, cluster or sentinel", c.RedisMode)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		l.fail("BV_LOG_FORMAT=%q: want text or json", c.LogFormat)
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

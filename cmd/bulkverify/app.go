@@ -43,10 +43,16 @@ type app struct {
 	serving bool
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+// newLogger logs at level to w, as text or, for log shippers, as one JSON
+// object a line.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // open connects to Redis and S3 and checks both answer.

@@ -75,7 +75,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel)}
+	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)}
 	if err := a.open(ctx, true); err != nil {
 		return err
 	}
