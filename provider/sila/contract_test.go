@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -65,37 +66,36 @@ func TestErrorAnswers(t *testing.T) {
 	for _, tt := range contracts {
 		want := errorAnswer(t, tt.status, tt.message)
 		t.Run("Sila answers "+tt.name+" "+http.StatusText(tt.status)+" and the adapter maps it as documented", func(t *testing.T) {
-			tp := &tap{h: newSim(tt.faults)}
-			var h http.Handler = tp
+			var h http.Handler = newSim(tt.faults)
 			if tt.wrap != nil {
-				h = tt.wrap(tp)
+				h = tt.wrap(h)
 			}
-			c := newTestClient(t, h)
+			c, rec := newRecordedClient(t, h)
 			if tt.token != "" {
 				c.token = tt.token
 			}
 			if tt.app != "" {
 				c.appHandle = tt.app
 			}
-			res, err := verify(t, c, newRow("user_handle", tt.handle, "doc_types", tt.docTypes))
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", tt.handle, "doc_types", tt.docTypes))
 
-			ex := tp.exchanges()
+			ex := rec.Exchanges("/")
 			if len(ex) != 1 {
 				t.Fatalf("got %d requests, want 1", len(ex))
 			}
 			var body APIError
-			if err := json.Unmarshal(ex[0].answer, &body); err != nil {
-				t.Fatalf("got an undecodable answer %s (%v), want Sila's failure envelope", ex[0].answer, err)
+			if err := json.Unmarshal(ex[0].Answer(), &body); err != nil {
+				t.Fatalf("got an undecodable answer %s (%v), want Sila's failure envelope", ex[0].Answer(), err)
 			}
-			if ex[0].status != tt.status || body.Success || body.Status != "FAILURE" || body.Message != tt.message {
-				t.Errorf("got HTTP %d success %v %q %q, want HTTP %d success false FAILURE %q", ex[0].status, body.Success, body.Status, body.Message, tt.status, tt.message)
+			if ex[0].Status != tt.status || body.Success || body.Status != "FAILURE" || body.Message != tt.message {
+				t.Errorf("got HTTP %d success %v %q %q, want HTTP %d success false FAILURE %q", ex[0].Status, body.Success, body.Status, body.Message, tt.status, tt.message)
 			}
-			if ct := ex[0].header.Get("Content-Type"); ct != "application/json" {
+			if ct := ex[0].Header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("got request Content-Type %q, want application/json", ct)
 			}
 
 			if want.Outcome.Transient {
-				ue := upstreamError(t, err)
+				ue := providertest.UpstreamError(t, err)
 				if ue.StatusCode != tt.status || !strings.HasPrefix(ue.Reason, tt.message) {
 					t.Errorf("got HTTP %d %q, want HTTP %d %q", ue.StatusCode, ue.Reason, tt.status, tt.message)
 				}
