@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 func TestTheSeedsSamplesDecode(t *testing.T) {
@@ -53,7 +54,7 @@ func TestTheSeedsSamplesDecode(t *testing.T) {
 func TestTheSeedsSampleAnswersThroughTheAdapter(t *testing.T) {
 	tests := []struct {
 		sample string
-		want   outcome
+		want   providertest.Want
 	}{
 		// The sample's links are on api-sandbox.flexfactor.com, not the stub's host.
 		{"list_success_sample.json", final(bulkverify.StatusNotVerified, bulkverify.CodeUntrustedDownloadURL, "is on host api-sandbox.flexfactor.com")},
@@ -66,8 +67,8 @@ func TestTheSeedsSampleAnswersThroughTheAdapter(t *testing.T) {
 			status, body := readSample(t, tt.sample)
 			e := newStubEnv(t, scripted("/v1/", status, string(body)))
 			res, err := verify(t, e.c, appRow("application-1", allTypes))
-			tt.want.check(t, res, err)
-			if got := len(e.rec.sent("/download/")); got != 0 {
+			tt.want.Check(t, res, err)
+			if got := len(e.rec.Exchanges("/download/")); got != 0 {
 				t.Errorf("got %d downloads, want none", got)
 			}
 		})

@@ -9,20 +9,21 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 // secretsOf returns the secret and every credential e's client sent: bearer
 // tokens, Basic credentials and the signatures of download links.
 func secretsOf(e *env) []string {
 	out := []string{testSecret}
-	for _, s := range e.rec.sent("/") {
-		if tok, ok := strings.CutPrefix(s.auth, "Bearer "); ok {
+	for _, s := range e.rec.Exchanges("/") {
+		if tok, ok := strings.CutPrefix(authOf(s), "Bearer "); ok {
 			out = append(out, tok)
 		}
-		if b, ok := strings.CutPrefix(s.auth, "Basic "); ok {
+		if b, ok := strings.CutPrefix(authOf(s), "Basic "); ok {
 			out = append(out, b)
 		}
-		if sig := s.url.Query().Get("token"); sig != "" {
+		if sig := s.URL.Query().Get("token"); sig != "" {
 			out = append(out, sig)
 		}
 	}
@@ -77,7 +78,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		wantNoSecret(t, secretsOf(e), res, err)
 		status = http.StatusServiceUnavailable
 		_, err = verify(t, e.c, appRow("complete-1", "ID"))
-		if ue := upstreamError(t, err); strings.Count(ue.Reason, "[redacted]") != 2 {
+		if ue := providertest.UpstreamError(t, err); strings.Count(ue.Reason, "[redacted]") != 2 {
 			t.Errorf("got reason %q, want both echoes redacted", ue.Reason)
 		}
 		wantNoSecret(t, secretsOf(e), bulkverify.Result{}, err)
@@ -100,7 +101,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 			func(string) string { return gone.URL + "/download/document_1?token=t0k3n-abcdefgh" }, serve(nil),
 			func(c *Config) { c.DownloadHosts = []string{"127.0.0.1"} })
 		_, err := verify(t, e.c, appRow("complete-1", "ID"))
-		ue := upstreamError(t, err)
+		ue := providertest.UpstreamError(t, err)
 		if ue.Op != OpDownload || !strings.Contains(err.Error(), "/download/document_1") {
 			t.Errorf("got %v, want a download error naming the link's path", err)
 		}
