@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -91,7 +92,7 @@ func TestErrorAnswers(t *testing.T) {
 			})
 			res, err := e.run(t, dvRow(tt.txn, "PANCR", "Y"))
 
-			calls := e.rec.made()
+			calls := e.rec.Exchanges("/")
 			if len(calls) != 1 {
 				t.Fatalf("got %d requests, want 1", len(calls))
 			}
@@ -112,20 +113,20 @@ func TestErrorAnswers(t *testing.T) {
 // wantAnswer checks that c's answer is a: its status, its body's text, its
 // keys those of the seed's body in seedFile, an envelope's transaction_id
 // 32 hex digits and its timestamp null, as in the seed.
-func wantAnswer(t *testing.T, c call, a ErrorAnswer, seedFile string) {
+func wantAnswer(t *testing.T, c providertest.Exchange, a ErrorAnswer, seedFile string) {
 	t.Helper()
 	var got Response
-	if err := json.Unmarshal(c.answer, &got); err != nil {
-		t.Fatalf("got an undecodable answer %s (%v), want JSON", c.answer, err)
+	if err := json.Unmarshal(c.Answer(), &got); err != nil {
+		t.Fatalf("got an undecodable answer %s (%v), want JSON", c.Answer(), err)
 	}
-	if c.status != a.Status {
-		t.Errorf("got HTTP %d, want %d", c.status, a.Status)
+	if c.Status != a.Status {
+		t.Errorf("got HTTP %d, want %d", c.Status, a.Status)
 	}
 	if a.Status != http.StatusUnprocessableEntity && got.text() != a.Body.text() {
 		t.Errorf("got answer %q, want %q", got.text(), a.Body.text())
 	}
 	if a.Status == http.StatusUnprocessableEntity && (len(got.Detail.Errors) == 0 || got.envelope()) {
-		t.Errorf("got %s, want a detail list alone", c.answer)
+		t.Errorf("got %s, want a detail list alone", c.Answer())
 	}
 	if got.envelope() && (!hex32.MatchString(got.TransactionID) || string(got.Timestamp) != "null") {
 		t.Errorf("got transaction_id %q timestamp %s, want 32 hex digits and null", got.TransactionID, got.Timestamp)
@@ -134,7 +135,7 @@ func wantAnswer(t *testing.T, c call, a ErrorAnswer, seedFile string) {
 		t.Errorf("got code %v, want %d", got.Code, *a.Body.Code)
 	}
 	if seedFile != "" {
-		if g, w := keysOf(t, c.answer), keysOf(t, readSeed(t, seedFile)); !slices.Equal(g, w) {
+		if g, w := keysOf(t, c.Answer()), keysOf(t, readSeed(t, seedFile)); !slices.Equal(g, w) {
 			t.Errorf("got keys %v, want the seed's %v", g, w)
 		}
 	}
@@ -179,13 +180,13 @@ func TestSimulatorAnswersTheSeedsSample(t *testing.T) {
 	e := newEnv(t, SimConfig{})
 	res, err := e.run(t, dvRow(TxnSample+"-0001", "string", "Y"))
 	wantFinalVerified(t, res, err)
-	c := e.rec.made()[0]
+	c := e.rec.Exchanges("/")[0]
 	seed := readSeed(t, "issued_files_200.json")
-	if g, w := keysOf(t, c.answer), keysOf(t, seed); c.status != 200 || !slices.Equal(g, w) {
-		t.Errorf("got HTTP %d keys %v, want 200 and the seed's %v", c.status, g, w)
+	if g, w := keysOf(t, c.Answer()), keysOf(t, seed); c.Status != 200 || !slices.Equal(g, w) {
+		t.Errorf("got HTTP %d keys %v, want 200 and the seed's %v", c.Status, g, w)
 	}
 	var got, want map[string]any
-	json.Unmarshal(c.answer, &got)
+	json.Unmarshal(c.Answer(), &got)
 	json.Unmarshal(seed, &want)
 	if !hex32.MatchString(got["transaction_id"].(string)) {
 		t.Errorf("got transaction_id %v, want 32 hex digits", got["transaction_id"])
