@@ -11,6 +11,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/providertest"
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
 func TestConformance(t *testing.T) { providertest.Run(t, fixture) }
@@ -39,7 +40,7 @@ var fixture = providertest.Fixture{
 	Rows:    kindRows(),
 	Reasons: providertest.Reasons{TooMany: MsgTooManyRequests, ServerError: MsgInternalError, Bare: "Too Many Requests"},
 	Echo: func(w http.ResponseWriter, _ *http.Request, status int, text string) {
-		writeJSON(w, status, Response{Code: &status, SubCode: "KEY_REFUSED", Message: text})
+		simulation.WriteJSON(w, status, Response{Code: &status, SubCode: "KEY_REFUSED", Message: text})
 	},
 	Example: providertest.Example{
 		// DV-0010, whose consent is empty, is rejected at intake: a

@@ -7,6 +7,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/providertest"
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
 func TestConformance(t *testing.T) { providertest.Run(t, fixture) }
@@ -42,7 +43,7 @@ var fixture = providertest.Fixture{
 			writeOAuthError(w, status, "invalid_client", text)
 			return
 		}
-		writeJSON(w, status, APIError{Errors: []string{text}})
+		simulation.WriteJSON(w, status, APIError{Errors: []string{text}})
 	},
 	Example: providertest.Example{
 		Outcomes: map[string]bulkverify.Code{

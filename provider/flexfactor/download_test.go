@@ -14,6 +14,7 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/providertest"
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
 // newDocsEnv serves a token endpoint, a list of one ID document described
@@ -23,13 +24,13 @@ func newDocsEnv(t *testing.T, doc Document, link func(base string) string, downl
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/token", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, TokenResponse{AccessToken: "fft_stub-token-0123456789", TokenType: "Bearer", ExpiresIn: 3600})
+		simulation.WriteJSON(w, http.StatusOK, TokenResponse{AccessToken: "fft_stub-token-0123456789", TokenType: "Bearer", ExpiresIn: 3600})
 	})
 	mux.HandleFunc("GET /v1/onboarding/application/{id}/documents/", func(w http.ResponseWriter, r *http.Request) {
 		d := doc
 		d.DocumentID, d.DocumentType = "document_1", "ID"
 		d.DownloadURL = link("http://" + r.Host)
-		writeJSON(w, http.StatusOK, DocumentList{Status: "SUCCESS", Success: true, TotalDocuments: 1, Documents: []Document{d}, Errors: []string{}})
+		simulation.WriteJSON(w, http.StatusOK, DocumentList{Status: "SUCCESS", Success: true, TotalDocuments: 1, Documents: []Document{d}, Errors: []string{}})
 	})
 	mux.HandleFunc("GET /download/", download)
 	return newStubEnv(t, mux, opts...)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/providertest"
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
 // secretsOf returns the secret and every credential e's client sent: bearer
@@ -66,10 +67,10 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		status := http.StatusForbidden
 		e := newStubEnv(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/oauth2/token" {
-				writeJSON(w, 200, TokenResponse{AccessToken: "fft_echoed-token-0123456789", ExpiresIn: 60})
+				simulation.WriteJSON(w, 200, TokenResponse{AccessToken: "fft_echoed-token-0123456789", ExpiresIn: 60})
 				return
 			}
-			writeJSON(w, status, APIError{Errors: []string{"token " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + " secret " + testSecret}})
+			simulation.WriteJSON(w, status, APIError{Errors: []string{"token " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + " secret " + testSecret}})
 		}))
 		res, err := verify(t, e.c, appRow("complete-1", "ID"))
 		if res.Code != bulkverify.CodeUpstreamRejected || strings.Count(res.Message, "[redacted]") != 2 {

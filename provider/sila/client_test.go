@@ -337,7 +337,7 @@ func pager(typ string, total int, empty bool) http.HandlerFunc {
 		if !empty {
 			out.Documents = []Document{{DocumentID: "doc-" + r.URL.Query().Get("page"), Type: typ, Created: "2020-01-01T00:00:00"}}
 		}
-		writeJSON(w, http.StatusOK, out)
+		simulation.WriteJSON(w, http.StatusOK, out)
 	}
 }
 
