@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Server is an httptest server of a handler, and an HTTP client of it that
@@ -108,4 +111,10 @@ func (t *tee) Read(p []byte) (int, error) {
 	t.buf.Write(p[:n])
 	t.mu.Unlock()
 	return n, err
+}
+
+// Endpoint returns the Endpoint of a client of s: its URL, with a trailing
+// slash that the client must drop, its recorded HTTP client and now.
+func (s *Server) Endpoint(now func() time.Time) upstream.Endpoint {
+	return upstream.Endpoint{BaseURL: s.URL + "/", HTTPClient: s.HTTP, Now: now}
 }
