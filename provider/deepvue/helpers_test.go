@@ -44,7 +44,7 @@ func newEnv(t *testing.T, cfg SimConfig, opts ...func(*Config)) *env {
 func newStubEnv(t *testing.T, h http.Handler, opts ...func(*Config)) *env {
 	t.Helper()
 	srv := providertest.Serve(t, h)
-	cfg := Config{BaseURL: srv.URL + "/", ClientID: testClientID, ClientSecret: testSecret, HTTPClient: srv.HTTP, Now: func() time.Time { return testNow }}
+	cfg := Config{Endpoint: srv.Endpoint(func() time.Time { return testNow }), ClientID: testClientID, ClientSecret: testSecret}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Provider registers Deepvue's DigiLocker issued-files API with the
@@ -23,8 +24,8 @@ var Provider = provider.Provider{
 		if s.Get("CLIENT_ID") == "" || s.Get("CLIENT_SECRET") == "" {
 			return nil, errors.New("BV_DEEPVUE_CLIENT_ID and BV_DEEPVUE_CLIENT_SECRET must both be set to call Deepvue")
 		}
-		return New(Config{BaseURL: s.BaseURL, ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"),
-			Purpose: s.Get("PURPOSE"), HTTPClient: hc}), nil
+		return New(Config{Endpoint: upstream.Endpoint{BaseURL: s.BaseURL, HTTPClient: hc}, ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"),
+			Purpose: s.Get("PURPOSE")}), nil
 	},
 	Simulate: func(s provider.Settings, f simulation.Faults) provider.Simulator {
 		return NewSimulator(SimConfig{ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})

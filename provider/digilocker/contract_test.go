@@ -64,9 +64,9 @@ func TestSpecErrorTables(t *testing.T) {
 			if strings.HasSuffix(path, "/") {
 				path += panURI
 			}
-			req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+			req, _ := http.NewRequest(http.MethodGet, c.Base+path, nil)
 			req.Header.Set("Authorization", "Bearer "+tt.account+"-contract")
-			resp, err := c.http.Do(req)
+			resp, err := c.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,11 +126,11 @@ func TestSimulatorRequests(t *testing.T) {
 	c := newTestClient(t, NewSimulator(SimConfig{ClientSecret: testSecret}))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequest(tt.method, c.base+tt.path, nil)
+			req, _ := http.NewRequest(tt.method, c.Base+tt.path, nil)
 			if tt.auth != "" {
 				req.Header.Set("Authorization", tt.auth)
 			}
-			resp, err := c.http.Do(req)
+			resp, err := c.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,9 +146,9 @@ func TestSimulatorRequests(t *testing.T) {
 
 func TestSimulatorFile(t *testing.T) {
 	c := newTestClient(t, NewSimulator(SimConfig{ClientSecret: testSecret}))
-	req, _ := http.NewRequest(http.MethodGet, c.base+"/oauth2/1/file/"+panURI, nil)
+	req, _ := http.NewRequest(http.MethodGet, c.Base+"/oauth2/1/file/"+panURI, nil)
 	req.Header.Set("Authorization", "Bearer verified-1")
-	resp, err := c.http.Do(req)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,8 +167,8 @@ func TestSimulatorFile(t *testing.T) {
 
 func TestSimulatorFaultsUseDigiLockerBodies(t *testing.T) {
 	c := newTestClient(t, NewSimulator(SimConfig{Faults: simulation.Faults{ErrorRate: 1}}))
-	req, _ := http.NewRequest(http.MethodGet, c.base+"/oauth2/1/user", nil)
-	resp, err := c.http.Do(req)
+	req, _ := http.NewRequest(http.MethodGet, c.Base+"/oauth2/1/user", nil)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ var testNow = time.Date(2024, 3, 1, 10, 30, 0, 0, time.FixedZone("IST", 5*3600+1
 func newTestClient(t *testing.T, h http.Handler) *Client {
 	t.Helper()
 	srv := providertest.Serve(t, h)
-	return New(Config{BaseURL: srv.URL + "/", ClientSecret: testSecret, HTTPClient: srv.HTTP, Now: func() time.Time { return testNow }})
+	return New(Config{Endpoint: srv.Endpoint(func() time.Time { return testNow }), ClientSecret: testSecret})
 }
 
 // newSimClient returns a simulator with faults and a Client for it.

@@ -7,6 +7,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Provider registers DigiLocker with the program.
@@ -20,7 +21,7 @@ var Provider = provider.Provider{
 		if s.Get("CLIENT_SECRET") == "" {
 			return nil, errors.New("BV_DIGILOCKER_CLIENT_SECRET is not set: DigiLocker's file hmac cannot be checked without it")
 		}
-		return New(Config{BaseURL: s.BaseURL, ClientSecret: s.Get("CLIENT_SECRET"), HTTPClient: hc}), nil
+		return New(Config{Endpoint: upstream.Endpoint{BaseURL: s.BaseURL, HTTPClient: hc}, ClientSecret: s.Get("CLIENT_SECRET")}), nil
 	},
 	Simulate: func(s provider.Settings, f simulation.Faults) provider.Simulator {
 		return NewSimulator(SimConfig{ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})

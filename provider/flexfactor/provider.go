@@ -7,6 +7,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Provider registers FlexFactor with the program.
@@ -22,8 +23,8 @@ var Provider = provider.Provider{
 		if s.Get("CLIENT_ID") == "" || s.Get("CLIENT_SECRET") == "" {
 			return nil, errors.New("BV_FLEXFACTOR_CLIENT_ID and BV_FLEXFACTOR_CLIENT_SECRET must both be set to call FlexFactor")
 		}
-		return New(Config{BaseURL: s.BaseURL, ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"),
-			DownloadHosts: s.List("DOWNLOAD_HOSTS"), HTTPClient: hc}), nil
+		return New(Config{Endpoint: upstream.Endpoint{BaseURL: s.BaseURL, HTTPClient: hc}, ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"),
+			DownloadHosts: s.List("DOWNLOAD_HOSTS")}), nil
 	},
 	Simulate: func(s provider.Settings, f simulation.Faults) provider.Simulator {
 		return NewSimulator(SimConfig{ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})

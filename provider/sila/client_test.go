@@ -13,6 +13,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 var (
@@ -307,7 +308,7 @@ func TestMissingConfigurationMakesNoRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sim := newSim(simulation.Faults{})
 			srv := providertest.Serve(t, sim)
-			c := New(Config{BaseURL: srv.URL, AccessToken: tt.token, AppHandle: tt.app, HTTPClient: srv.HTTP})
+			c := New(Config{Endpoint: srv.Endpoint(nil), AccessToken: tt.token, AppHandle: tt.app})
 			res, err := providertest.Verify(t, c, providertest.Row("user_handle", "complete-1", "doc_types", "id_passport"))
 			if err != nil || res.Code != bulkverify.CodeTokenInvalid || !strings.Contains(res.Message, tt.words) {
 				t.Errorf("got %s %q, %v, want TOKEN_INVALID saying %s", res.Code, res.Message, err, tt.words)
@@ -321,7 +322,7 @@ func TestMissingConfigurationMakesNoRequest(t *testing.T) {
 
 func TestWrongBaseURLIsRejected(t *testing.T) {
 	srv := providertest.Serve(t, newSim(simulation.Faults{}))
-	c := New(Config{BaseURL: srv.URL + "/v2", AccessToken: testToken, AppHandle: testApp, HTTPClient: srv.HTTP})
+	c := New(Config{Endpoint: upstream.Endpoint{BaseURL: srv.URL + "/v2", HTTPClient: srv.HTTP}, AccessToken: testToken, AppHandle: testApp})
 	res, err := providertest.Verify(t, c, providertest.Row("user_handle", "complete-1", "doc_types", "id_passport"))
 	if err != nil || res.Status != bulkverify.StatusFailed || res.Code != bulkverify.CodeUpstreamRejected || !strings.Contains(res.Message, "BV_SILA_BASE_URL") {
 		t.Errorf("got %s/%s %q, %v, want FAILED/UPSTREAM_REJECTED saying to check BV_SILA_BASE_URL", res.Status, res.Code, res.Message, err)

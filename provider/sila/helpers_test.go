@@ -30,7 +30,7 @@ func newTestClient(t *testing.T, h http.Handler) *Client {
 func newRecordedClient(t *testing.T, h http.Handler) (*Client, *providertest.Recorder) {
 	t.Helper()
 	srv := providertest.Serve(t, h)
-	return New(Config{BaseURL: srv.URL + "/", AccessToken: testToken, AppHandle: testApp, HTTPClient: srv.HTTP, Now: func() time.Time { return testNow }}), srv.Recorder
+	return New(Config{Endpoint: srv.Endpoint(func() time.Time { return testNow }), AccessToken: testToken, AppHandle: testApp}), srv.Recorder
 }
 
 // newSim returns a simulator that accepts the test token and app handle.

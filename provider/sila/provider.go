@@ -7,6 +7,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Provider registers Sila with the program.
@@ -21,7 +22,7 @@ var Provider = provider.Provider{
 		if s.Get("ACCESS_TOKEN") == "" || s.Get("APP_HANDLE") == "" {
 			return nil, errors.New("BV_SILA_ACCESS_TOKEN and BV_SILA_APP_HANDLE must both be set to call Sila")
 		}
-		return New(Config{BaseURL: s.BaseURL, AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE"), HTTPClient: hc}), nil
+		return New(Config{Endpoint: upstream.Endpoint{BaseURL: s.BaseURL, HTTPClient: hc}, AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE")}), nil
 	},
 	Simulate: func(s provider.Settings, f simulation.Faults) provider.Simulator {
 		return NewSimulator(SimConfig{AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE"), Faults: f})
