@@ -6,9 +6,11 @@ package deepvue
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
@@ -34,20 +36,17 @@ type Config struct {
 // Client verifies rows against Deepvue. It is safe for concurrent use.
 type Client struct {
 	upstream.Conn
-	clientID string
-	secret   string
-	purpose  string
+	id, key upstream.Setting // sent as client-id and x-api-key
+	purpose string
 }
-
-var _ bulkverify.Verifier = (*Client)(nil)
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	c := &Client{
-		Conn:     cfg.Endpoint.Conn(Name),
-		clientID: strings.TrimSpace(cfg.ClientID),
-		secret:   strings.TrimSpace(cfg.ClientSecret),
-		purpose:  strings.TrimSpace(cfg.Purpose),
+		Conn:    cfg.Endpoint.Conn(Name),
+		id:      upstream.NewSetting("Deepvue client id", "BV_DEEPVUE_CLIENT_ID", cfg.ClientID),
+		key:     upstream.NewSetting("Deepvue API key", "BV_DEEPVUE_CLIENT_SECRET", cfg.ClientSecret),
+		purpose: strings.TrimSpace(cfg.Purpose),
 	}
 	if c.purpose == "" {
 		c.purpose = DefaultPurpose
@@ -68,7 +67,7 @@ func New(cfg Config) *Client {
 //
 // The API key never appears in a message or error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	return upstream.Verify(Spec, row, []string{c.secret}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
+	return upstream.Verify(Spec, row, []string{c.key.Value}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
@@ -76,9 +75,7 @@ func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Res
 		return bulkverify.Failed(row, bulkverify.CodeConsentRequired, "consent is "+quote(consent)+
 			", not Y: Deepvue lists a person's DigiLocker documents only with their consent; record it and submit the row with consent Y", false), nil
 	}
-	if res, unset := upstream.Unset(row,
-		upstream.Setting{What: "Deepvue client id", Var: "BV_DEEPVUE_CLIENT_ID", Value: c.clientID},
-		upstream.Setting{What: "Deepvue API key", Var: "BV_DEEPVUE_CLIENT_SECRET", Value: c.secret}); unset {
+	if res, unset := upstream.Unset(row, c.id, c.key); unset {
 		return res, nil
 	}
 	files, stop, err := c.list(ctx, row, c.requestOf(row))
@@ -100,3 +97,9 @@ func (c *Client) requestOf(row bulkverify.Row) Request {
 
 // quote returns s in double quotes, clipped and printable.
 func quote(s string) string { return `"` + upstream.Clip(s) + `"` }
+
+// newVerifier is Provider.New: a Client of the settings s whose requests
+// hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
+func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
+	return New(Config{Endpoint: s.Endpoint(hc), ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Purpose: s.Get("PURPOSE")}), nil
+}

@@ -58,8 +58,8 @@ func (c *Client) post(ctx context.Context, req Request) (*http.Response, error) 
 	}
 	hr.Header.Set("Content-Type", "application/json")
 	hr.Header.Set("Accept", "application/json")
-	hr.Header.Set("x-api-key", c.secret)
-	hr.Header.Set("client-id", c.clientID)
+	hr.Header.Set("x-api-key", c.key.Value)
+	hr.Header.Set("client-id", c.id.Value)
 	return c.Do(OpList, hr)
 }
 

@@ -38,19 +38,13 @@ type Simulator struct {
 	calls    simulation.Counter // requests so far of each TxnFlaky id
 }
 
-var _ provider.Simulator = (*Simulator)(nil)
-
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
 	s := &Simulator{clientID: cfg.ClientID, secret: cfg.ClientSecret}
-	s.Server = simulation.NewServer(cfg.Faults, faultBody, s.routes())
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"POST " + Path: s.handleIssuedFiles,
+	})
 	return s
-}
-
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+Path, s.handleIssuedFiles)
-	return mux
 }
 
 // handleIssuedFiles answers a request that passes authorize and
@@ -170,4 +164,10 @@ func writeAnswer(w http.ResponseWriter, a ErrorAnswer, txn string) {
 	body := a.Body
 	body.TransactionID = txn
 	simulation.WriteJSON(w, a.Status, body)
+}
+
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
 }

@@ -5,9 +5,11 @@ package digilocker
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
@@ -28,8 +30,6 @@ type Client struct {
 	secret  []byte
 	maxFile int64
 }
-
-var _ bulkverify.Verifier = (*Client)(nil)
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
@@ -143,4 +143,10 @@ func docTypes(items []IssuedFile) []string {
 		}
 	}
 	return types
+}
+
+// newVerifier is Provider.New: a Client of the settings s whose requests
+// hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
+func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
+	return New(Config{Endpoint: s.Endpoint(hc), ClientSecret: s.Get("CLIENT_SECRET")}), nil
 }

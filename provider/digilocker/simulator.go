@@ -6,9 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -34,25 +32,19 @@ type Simulator struct {
 	fileCalls simulation.Counter // file requests so far, by access token
 }
 
-var _ provider.Simulator = (*Simulator)(nil)
-
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
 	s := &Simulator{secret: []byte(cfg.ClientSecret)}
-	s.Server = simulation.NewServer(cfg.Faults, faultBody, s.routes())
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"GET /oauth2/1/user":          s.handleUser,
+		"GET /oauth2/2/files/issued":  s.handleIssued,
+		"GET /oauth2/1/file/{uri...}": s.handleFile,
+	})
 	return s
 }
 
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /oauth2/1/user", s.handleUser)
-	mux.HandleFunc("GET /oauth2/2/files/issued", s.handleIssued)
-	mux.HandleFunc("GET /oauth2/1/file/{uri...}", s.handleFile)
-	return mux
-}
-
 // AccountNames returns the simulated account names, sorted.
-func AccountNames() []string { return slices.Sorted(maps.Keys(accounts)) }
+func AccountNames() []string { return simulation.Kinds(accounts) }
 
 func (s *Simulator) handleUser(w http.ResponseWriter, r *http.Request) {
 	acct, _, ok := authorize(w, r)
@@ -186,4 +178,10 @@ func writeErrorBody(w http.ResponseWriter, status int, code, desc string) {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 	}{code, desc})
+}
+
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
 }

@@ -67,8 +67,6 @@ type Simulator struct {
 	issued, listed, downloaded atomic.Int64
 }
 
-var _ provider.Simulator = (*Simulator)(nil)
-
 // SimCounts counts what a Simulator has done.
 type SimCounts struct {
 	TokensIssued int64 // access tokens issued
@@ -90,16 +88,12 @@ func NewSimulator(cfg SimConfig) *Simulator {
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	s := &Simulator{cfg: cfg, key: make([]byte, 32), tokens: map[string]time.Time{}}
 	rand.Read(s.key)
-	s.Server = simulation.NewServer(cfg.Faults, faultBody, s.routes())
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"POST /oauth2/token": s.handleToken,
+		"GET /v1/onboarding/application/{id}/documents/{$}": s.handleList,
+		"GET /download/{documentId}":                        s.handleDownload,
+	})
 	return s
-}
-
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth2/token", s.handleToken)
-	mux.HandleFunc("GET /v1/onboarding/application/{id}/documents/{$}", s.handleList)
-	mux.HandleFunc("GET /download/{documentId}", s.handleDownload)
-	return mux
 }
 
 // Counts returns the tokens issued, lists and downloads so far.
@@ -352,4 +346,10 @@ func faultBody(w http.ResponseWriter, status int) {
 		msg = "Too many requests. Retry after the delay in Retry-After."
 	}
 	simulation.WriteJSON(w, status, APIError{Errors: []string{msg}})
+}
+
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
 }

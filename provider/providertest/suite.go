@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,7 +23,7 @@ func Run(t *testing.T, f Fixture) {
 	if f.FirstOp == "" || f.Echo == nil || len(f.Invalid) == 0 || len(f.Example.Outcomes) == 0 {
 		t.Fatal("the fixture lacks FirstOp, Echo, Invalid rows or the Example's Outcomes")
 	}
-	t.Run("the registration names its Spec, variables and secret columns", f.testRegistration)
+	t.Run("the registration names its Spec, variables and secret columns, and New its missing variables", f.testRegistration)
 	t.Run("the example CSV passes the Spec and ends as documented", f.testExample)
 	t.Run("a row that verifies is VERIFIED with its evidence", f.testVerified)
 	t.Run("a row that fails the Spec is FAILED INVALID_ROW without a request", f.testInvalid)
@@ -155,6 +156,16 @@ func (f Fixture) testRegistration(t *testing.T) {
 	for _, c := range f.SecretColumns {
 		if !slices.Contains(p.Spec.Columns(), c) {
 			t.Errorf("got secret column %q, want one of the Spec's %v", c, p.Spec.Columns())
+		}
+	}
+	for _, v := range p.Vars {
+		if !v.Required {
+			continue
+		}
+		s := provider.Settings{BaseURL: "http://127.0.0.1:9", Values: maps.Clone(f.Settings.Values)}
+		delete(s.Values, v.Name)
+		if _, err := p.New(s, nil); err == nil || !strings.Contains(err.Error(), p.EnvPrefix()+v.Name) {
+			t.Errorf("New without %s%s got %v, want an error naming it", p.EnvPrefix(), v.Name, err)
 		}
 	}
 }

@@ -5,9 +5,10 @@ package sila
 
 import (
 	"context"
-	"strings"
+	"net/http"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
@@ -36,20 +37,17 @@ type Config struct {
 // Client verifies rows against Sila. It is safe for concurrent use.
 type Client struct {
 	upstream.Conn
-	token     string
-	appHandle string
-	maxPages  int
+	token, app upstream.Setting // the access token and app handle
+	maxPages   int
 }
-
-var _ bulkverify.Verifier = (*Client)(nil)
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	return &Client{
-		Conn:      cfg.Endpoint.Conn(Name),
-		token:     strings.TrimSpace(cfg.AccessToken),
-		appHandle: strings.TrimSpace(cfg.AppHandle),
-		maxPages:  DefaultMaxPages,
+		Conn:     cfg.Endpoint.Conn(Name),
+		token:    upstream.NewSetting("Sila access token", "BV_SILA_ACCESS_TOKEN", cfg.AccessToken),
+		app:      upstream.NewSetting("Sila app handle", "BV_SILA_APP_HANDLE", cfg.AppHandle),
+		maxPages: DefaultMaxPages,
 	}
 }
 
@@ -66,13 +64,11 @@ func New(cfg Config) *Client {
 //
 // The access token never appears in a message or error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	return upstream.Verify(Spec, row, []string{c.token}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
+	return upstream.Verify(Spec, row, []string{c.token.Value}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	if res, unset := upstream.Unset(row,
-		upstream.Setting{What: "Sila access token", Var: "BV_SILA_ACCESS_TOKEN", Value: c.token},
-		upstream.Setting{What: "Sila app handle", Var: "BV_SILA_APP_HANDLE", Value: c.appHandle}); unset {
+	if res, unset := upstream.Unset(row, c.token, c.app); unset {
 		return res, nil
 	}
 	q := queryOf(row)
@@ -81,4 +77,10 @@ func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Res
 		return upstream.Deref(stop), err
 	}
 	return c.judge(row, q, l), nil
+}
+
+// newVerifier is Provider.New: a Client of the settings s whose requests
+// hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
+func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
+	return New(Config{Endpoint: s.Endpoint(hc), AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE")}), nil
 }

@@ -72,10 +72,10 @@ func TestErrorAnswers(t *testing.T) {
 			}
 			c, rec := newRecordedClient(t, h)
 			if tt.token != "" {
-				c.token = tt.token
+				c.token.Value = tt.token
 			}
 			if tt.app != "" {
-				c.appHandle = tt.app
+				c.app.Value = tt.app
 			}
 			res, err := providertest.Verify(t, c, providertest.Row("user_handle", tt.handle, "doc_types", tt.docTypes))
 

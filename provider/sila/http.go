@@ -17,7 +17,7 @@ func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Resp
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Authorization", "Bearer "+c.token.Value)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	return c.Do(OpList, req)

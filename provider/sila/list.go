@@ -38,7 +38,7 @@ func (c *Client) listAll(ctx context.Context, row bulkverify.Row, q query) (list
 
 // listPage asks for one page, oldest documents first.
 func (c *Client) listPage(ctx context.Context, row bulkverify.Row, q query, page int) (ListDocumentsResponse, *bulkverify.Result, error) {
-	body, err := json.Marshal(q.request(c.appHandle, c.Now().Unix(), newReference()))
+	body, err := json.Marshal(q.request(c.app.Value, c.Now().Unix(), newReference()))
 	if err != nil { // strings and ints only: cannot happen
 		return ListDocumentsResponse{}, nil, c.Error(OpList, nil, "encode the request", err)
 	}

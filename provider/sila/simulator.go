@@ -3,7 +3,6 @@ package sila
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -43,23 +42,17 @@ type Simulator struct {
 	calls     simulation.Counter // requests so far, by user handle
 }
 
-var _ provider.Simulator = (*Simulator)(nil)
-
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
 	s := &Simulator{token: cfg.AccessToken, appHandle: cfg.AppHandle}
-	s.Server = simulation.NewServer(cfg.Faults, faultBody, s.routes())
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"POST /0.2/list_documents": s.handleListDocuments,
+	})
 	return s
 }
 
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /0.2/list_documents", s.handleListDocuments)
-	return mux
-}
-
 // UserKinds returns the simulated user kinds, sorted.
-func UserKinds() []string { return slices.Sorted(maps.Keys(users)) }
+func UserKinds() []string { return simulation.Kinds(users) }
 
 // simRequest is a list_documents body as the simulator reads it: the
 // header is a pointer so that a missing one can be told apart.
@@ -308,4 +301,10 @@ func faultBody(w http.ResponseWriter, status int) {
 // writeFailure answers with Sila's failure envelope.
 func writeFailure(w http.ResponseWriter, status int, ref, msg string, details ValidationDetails) {
 	simulation.WriteJSON(w, status, APIError{Success: false, Status: "FAILURE", Reference: ref, Message: msg, ValidationDetails: details})
+}
+
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE"), Faults: f})
 }

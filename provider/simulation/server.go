@@ -2,7 +2,9 @@ package simulation
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -14,14 +16,22 @@ type Server struct {
 	handler http.Handler
 }
 
+// Routes maps the ServeMux patterns of a simulated API, methods included,
+// to their handlers.
+type Routes map[string]http.HandlerFunc
+
 // NewServer returns routes behind the faults f describes. An injected
 // fault is answered by f.ErrorBody, or errorBody when f has none: the
 // simulator's own error answer.
-func NewServer(f Faults, errorBody func(w http.ResponseWriter, status int), routes http.Handler) Server {
+func NewServer(f Faults, errorBody func(w http.ResponseWriter, status int), routes Routes) Server {
 	if f.ErrorBody == nil {
 		f.ErrorBody = errorBody
 	}
-	return Server{faults: &f, handler: f.Wrap(routes)}
+	mux := http.NewServeMux()
+	for pattern, h := range routes {
+		mux.HandleFunc(pattern, h)
+	}
+	return Server{faults: &f, handler: f.Wrap(mux)}
 }
 
 // ServeHTTP serves the simulated API.
@@ -29,6 +39,10 @@ func (s Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.Se
 
 // Stats returns the request counts so far.
 func (s Server) Stats() Stats { return s.faults.Stats() }
+
+// Kinds returns the keys of a simulator's table of kinds (accounts, users,
+// transactions), sorted.
+func Kinds[V any](table map[string]V) []string { return slices.Sorted(maps.Keys(table)) }
 
 // Counter counts requests by key: an account, a user, a transaction. The
 // zero value is ready, and it is safe for concurrent use.

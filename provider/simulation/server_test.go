@@ -19,7 +19,7 @@ func TestServerAnswersFaultsWithTheSimulatorsBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewServer(tt.faults, body, okHandler)
+			s := NewServer(tt.faults, body, Routes{"GET /": okHandler})
 			rec := httptest.NewRecorder()
 			s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 			if rec.Code != 500 || rec.Body.String() != tt.want {

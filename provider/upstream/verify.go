@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/bulkverify/bulkverify"
 )
@@ -22,6 +23,12 @@ type Setting struct {
 	What  string // what it is, as in "Sila access token"
 	Var   string // the variable that sets it, as in BV_SILA_ACCESS_TOKEN
 	Value string
+}
+
+// NewSetting returns the Setting of what, set by variable, to value
+// without surrounding spaces.
+func NewSetting(what, variable, value string) Setting {
+	return Setting{What: what, Var: variable, Value: strings.TrimSpace(value)}
 }
 
 // Unset returns the FAILED/TOKEN_INVALID result of row when one of

@@ -33,7 +33,10 @@ func TestVerify(t *testing.T) {
 
 func TestUnset(t *testing.T) {
 	row := bulkverify.Row{Number: 3, Fields: map[string]string{"reference_id": "ref-3"}}
-	token := Setting{What: "test token", Var: "BV_TEST_TOKEN", Value: "t"}
+	token := NewSetting("test token", "BV_TEST_TOKEN", " t ")
+	if token.Value != "t" {
+		t.Errorf("got value %q, want it trimmed", token.Value)
+	}
 	handle := Setting{What: "test handle", Var: "BV_TEST_HANDLE"}
 	if _, unset := Unset(row, token); unset {
 		t.Error("got a setting with a value unset, want it set")
