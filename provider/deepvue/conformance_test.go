@@ -9,18 +9,13 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
-func TestConformance(t *testing.T) { providertest.Run(t, fixture) }
-
 // fixture is Deepvue's: one request a row, the API key the secret, and
 // error answers either the seed's envelope or FastAPI's {"detail": ...}.
 var fixture = providertest.Fixture{
-	Provider: Provider,
-	Settings: provider.Settings{Values: map[string]string{"CLIENT_ID": testClientID, "CLIENT_SECRET": testSecret}},
 	Verified: dvRow(TxnVerified+"-0001", "PANCR", "Y"),
 	FirstOp:  OpList,
 	Evidence: wantIssuedFile,
@@ -105,3 +100,5 @@ func TestExampleCSVShowsEveryRowOutcome(t *testing.T) {
 		t.Errorf("got codes %v, want every code a row can end with: %v", got, want)
 	}
 }
+
+func TestConformance(t *testing.T) { providertest.Run(t, Provider, fixture) }

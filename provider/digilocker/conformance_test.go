@@ -5,17 +5,12 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/providertest"
 )
-
-func TestConformance(t *testing.T) { providertest.Run(t, fixture) }
 
 // fixture is DigiLocker's: the access token of a row is its secret, and
 // every error answer is {"error", "error_description"}.
 var fixture = providertest.Fixture{
-	Provider: Provider,
-	Settings: provider.Settings{Values: map[string]string{"CLIENT_SECRET": testSecret}},
 	Verified: providertest.Row("access_token", "verified-0042-9f8e7d6c", "doctype", "PANCR", "name", "Sunil Kumar", "dob", "31121970"),
 	FirstOp:  OpUser,
 	Evidence: func(t *testing.T, _ bulkverify.Row, res bulkverify.Result) {
@@ -75,3 +70,5 @@ func secretRows() []bulkverify.Row {
 	}
 	return rows
 }
+
+func TestConformance(t *testing.T) { providertest.Run(t, Provider, fixture) }

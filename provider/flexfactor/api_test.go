@@ -76,29 +76,12 @@ func TestTheSeedsSampleAnswersThroughTheAdapter(t *testing.T) {
 }
 
 func TestSecondsDecode(t *testing.T) {
-	tests := []struct {
-		name    string
-		json    string
-		want    Seconds
-		wantErr bool
-	}{
-		{"a number is seconds", `3600`, 3600, false},
-		{"a number in a string is seconds", `"3600"`, 3600, false},
-		{"a fraction is cut to whole seconds", `59.9`, 59, false},
-		{"null is no lifetime", `null`, 0, false},
-		{"a word is refused", `"soon"`, 0, true},
-		{"an object is refused", `{}`, 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got Seconds
-			err := json.Unmarshal([]byte(tt.json), &got)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
-			}
-			if got != tt.want {
-				t.Errorf("got %d, want %d", got, tt.want)
-			}
-		})
-	}
+	providertest.Decodes(t, []providertest.Decoding[Seconds]{
+		{Name: "a number is seconds", JSON: `3600`, Want: 3600},
+		{Name: "a number in a string is seconds", JSON: `"3600"`, Want: 3600},
+		{Name: "a fraction is cut to whole seconds", JSON: `59.9`, Want: 59},
+		{Name: "null is no lifetime", JSON: `null`},
+		{Name: "a word is refused", JSON: `"soon"`, WantErr: true},
+		{Name: "an object is refused", JSON: `{}`, WantErr: true},
+	}, nil)
 }

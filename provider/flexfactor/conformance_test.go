@@ -10,14 +10,10 @@ import (
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
-func TestConformance(t *testing.T) { providertest.Run(t, fixture) }
-
 // fixture is FlexFactor's: a row takes a token (shared), a list and a
 // download a document; the client secret is the secret; the token
 // endpoint answers errors as OAuth2 does.
 var fixture = providertest.Fixture{
-	Provider: Provider,
-	Settings: provider.Settings{Values: map[string]string{"CLIENT_ID": testClientID, "CLIENT_SECRET": testSecret}},
 	Verified: appRow(AppComplete+"-0001", allTypes),
 	FirstOp:  OpToken,
 	Evidence: func(t *testing.T, row bulkverify.Row, res bulkverify.Result) {
@@ -78,3 +74,5 @@ func secretRows() []bulkverify.Row {
 	}
 	return rows
 }
+
+func TestConformance(t *testing.T) { providertest.Run(t, Provider, fixture) }

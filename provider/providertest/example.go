@@ -13,7 +13,7 @@ import (
 )
 
 func (f Fixture) testExample(t *testing.T) {
-	spec := f.Provider.Spec
+	spec := f.p.Spec
 	input, err := os.ReadFile(filepath.Join(repoRoot(t), f.Example.Path))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func (f Fixture) testExample(t *testing.T) {
 		t.Run(row.ReferenceID()+" ends "+string(want), func(t *testing.T) {
 			got := bulkverify.CodeInvalidRow
 			if reasons[i] == "" {
-				got = Settle(t, e.v, f.Provider.Name, row, f.Example.Attempts)
+				got = Settle(t, e.v, f.p.Name, row, f.Example.Attempts)
 			}
 			if got != want {
 				t.Errorf("got %s (%s), want %s", got, reasons[i], want)

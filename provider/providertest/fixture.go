@@ -19,13 +19,12 @@ import (
 	"github.com/bulkverify/bulkverify/provider"
 )
 
-// Fixture is what the suite needs to know of one provider.
+// Fixture is what the suite needs to know of one provider besides its
+// registration.
 type Fixture struct {
-	// Provider is the provider under test: the suite makes its clients
-	// with Provider.New and its simulators with Provider.Simulate.
-	Provider provider.Provider
-	// Settings are what New and Simulate get; the suite sets BaseURL. The
-	// zero value means Provider.DevSettings without an environment.
+	// Settings are what the provider's New and Simulate get; the suite
+	// sets BaseURL. The zero value means its DevSettings without an
+	// environment.
 	Settings provider.Settings
 
 	// Verified is a row the simulator verifies at the first attempt.
@@ -36,7 +35,7 @@ type Fixture struct {
 	// Evidence, when set, checks the evidence of a VERIFIED result of row
 	// but its VerifiedAt, which the suite checks.
 	Evidence func(t *testing.T, row bulkverify.Row, res bulkverify.Result)
-	// Invalid are rows that fail Provider.Spec.
+	// Invalid are rows that fail the provider's Spec.
 	Invalid []bulkverify.Row
 	// Transient are rows the simulator itself answers with transient
 	// errors (a flaky or a throttled account, a service that is down).
@@ -58,6 +57,8 @@ type Fixture struct {
 
 	// Example is what the provider's example CSV gives.
 	Example Example
+
+	p provider.Provider // the provider under test, as Run got it
 }
 
 // TransientRow is a row the simulator answers with transient errors.
@@ -109,10 +110,10 @@ const (
 
 func (f Fixture) withDefaults() Fixture {
 	if f.Settings.Values == nil {
-		f.Settings = f.Provider.DevSettings(func(string) string { return "" })
+		f.Settings = f.p.DevSettings(func(string) string { return "" })
 	}
 	if f.Example.Path == "" {
-		f.Example.Path = "examples/" + f.Provider.Name + ".csv"
+		f.Example.Path = "examples/" + f.p.Name + ".csv"
 	}
 	if f.Example.Attempts == 0 {
 		f.Example.Attempts = 3

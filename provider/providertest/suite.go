@@ -17,8 +17,10 @@ import (
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
-// Run runs the conformance suite on the provider of f.
-func Run(t *testing.T, f Fixture) {
+// Run runs the conformance suite on p, whose clients the suite makes with
+// p.New and whose simulators with p.Simulate, with what f says of it.
+func Run(t *testing.T, p provider.Provider, f Fixture) {
+	f.p = p
 	f = f.withDefaults()
 	if f.FirstOp == "" || f.Echo == nil || len(f.Invalid) == 0 || len(f.Example.Outcomes) == 0 {
 		t.Fatal("the fixture lacks FirstOp, Echo, Invalid rows or the Example's Outcomes")
@@ -50,7 +52,7 @@ type env struct {
 // start serves a simulator with faults and returns it with a client.
 func (f Fixture) start(t *testing.T, faults simulation.Faults) *env {
 	t.Helper()
-	sim := f.Provider.Simulate(f.Settings, faults)
+	sim := f.p.Simulate(f.Settings, faults)
 	e := f.serve(t, sim, 0)
 	e.sim = sim
 	return e
@@ -71,7 +73,7 @@ func (f Fixture) client(t *testing.T, baseURL string, hc *http.Client) bulkverif
 	t.Helper()
 	s := f.Settings
 	s.BaseURL = baseURL
-	v, err := f.Provider.New(s, hc)
+	v, err := f.p.New(s, hc)
 	if err != nil {
 		t.Fatalf("New got %v, want a client of the fixture's settings", err)
 	}
@@ -82,7 +84,7 @@ func (f Fixture) client(t *testing.T, baseURL string, hc *http.Client) bulkverif
 // columns.
 func (f Fixture) secrets(row bulkverify.Row) []string {
 	var out []string
-	for _, v := range f.Provider.Vars {
+	for _, v := range f.p.Vars {
 		if s := f.Settings.Get(v.Name); v.Secret && s != "" {
 			out = append(out, s)
 		}
@@ -100,8 +102,8 @@ func (f Fixture) secrets(row bulkverify.Row) []string {
 func (f Fixture) transient(t *testing.T, res bulkverify.Result, err error) *bulkverify.UpstreamError {
 	t.Helper()
 	ue := UpstreamError(t, err)
-	if ue.Provider != f.Provider.Name {
-		t.Errorf("got the error of provider %q, want %q", ue.Provider, f.Provider.Name)
+	if ue.Provider != f.p.Name {
+		t.Errorf("got the error of provider %q, want %q", ue.Provider, f.p.Name)
 	}
 	if res != (bulkverify.Result{}) {
 		t.Errorf("got result %+v with the error, want none", res)
@@ -141,7 +143,7 @@ func (f Fixture) checkVerified(t *testing.T, row bulkverify.Row, res bulkverify.
 }
 
 func (f Fixture) testRegistration(t *testing.T) {
-	p := f.Provider
+	p := f.p
 	if p.Spec.Name != p.Name || p.New == nil || p.Simulate == nil {
 		t.Errorf("got Spec of %q, New %t, Simulate %t, want the Spec of %q and both", p.Spec.Name, p.New != nil, p.Simulate != nil, p.Name)
 	}
@@ -179,7 +181,7 @@ func (f Fixture) testVerified(t *testing.T) {
 
 func (f Fixture) testInvalid(t *testing.T) {
 	for _, row := range f.Invalid {
-		reason := f.Provider.Spec.Validate(row)
+		reason := f.p.Spec.Validate(row)
 		t.Run(fmt.Sprintf("a row the Spec refuses with %q", reason), func(t *testing.T) {
 			if reason == "" {
 				t.Fatalf("got row %v passing the Spec, want a fixture row that fails it", row.Fields)
@@ -290,7 +292,7 @@ func (f Fixture) testNoAnswer(t *testing.T) {
 		}
 	})
 	t.Run("an upstream that hangs is cut off by the HTTP client's timeout", func(t *testing.T) {
-		sim := f.Provider.Simulate(f.Settings, simulation.Faults{Latency: hang})
+		sim := f.p.Simulate(f.Settings, simulation.Faults{Latency: hang})
 		e := f.serve(t, sim, giveUp)
 		res, err := Verify(t, e.v, f.Verified)
 		var timeout interface{ Timeout() bool }
@@ -309,7 +311,7 @@ func (f Fixture) testTransientRows(t *testing.T) {
 		if tr.Then != "" {
 			answers = append(answers, string(tr.Then))
 		}
-		name := describe(f.Provider.Spec, tr.Row) + " answers " + strings.Join(answers, ", then ")
+		name := describe(f.p.Spec, tr.Row) + " answers " + strings.Join(answers, ", then ")
 		t.Run(name, func(t *testing.T) {
 			e := f.start(t, simulation.Faults{})
 			for i, want := range tr.Errors {
@@ -411,9 +413,9 @@ func (f Fixture) testConcurrent(t *testing.T) {
 				t.Errorf("row %d: got %v, want a result", row.Number, err)
 			case res.RowNumber != row.Number:
 				t.Errorf("row %d: got the result of row %d", row.Number, res.RowNumber)
-			case f.Provider.Spec.Validate(row) != "" && res.Code != bulkverify.CodeInvalidRow:
+			case f.p.Spec.Validate(row) != "" && res.Code != bulkverify.CodeInvalidRow:
 				t.Errorf("row %d: got %s, want INVALID_ROW", row.Number, res.Code)
-			case f.Provider.Spec.Validate(row) == "" && res.Code != bulkverify.CodeOK:
+			case f.p.Spec.Validate(row) == "" && res.Code != bulkverify.CodeOK:
 				t.Errorf("row %d: got %s (%s), want OK", row.Number, res.Code, res.Message)
 			}
 		})

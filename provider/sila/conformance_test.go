@@ -11,12 +11,9 @@ import (
 	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
-func TestConformance(t *testing.T) { providertest.Run(t, fixture) }
-
 // fixture is Sila's: one list request a page, the access token the secret,
 // and every error answer the failure envelope.
 var fixture = providertest.Fixture{
-	Provider: Provider,
 	Settings: provider.Settings{Values: map[string]string{"ACCESS_TOKEN": testToken, "APP_HANDLE": testApp}},
 	Verified: providertest.Row("user_handle", SampleHandle, "doc_types", "id_passport"),
 	FirstOp:  OpList,
@@ -89,3 +86,5 @@ func wantFirstOfEachType(t *testing.T, row bulkverify.Row, res bulkverify.Result
 		}
 	}
 }
+
+func TestConformance(t *testing.T) { providertest.Run(t, Provider, fixture) }
