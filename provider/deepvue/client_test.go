@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -69,16 +70,12 @@ func TestVerifyEveryTransaction(t *testing.T) {
 }
 
 func TestEveryTransactionKindHasACase(t *testing.T) {
-	tested := map[string]bool{}
+	var tested []string
 	for _, c := range transactionCases {
 		kind, _, _ := strings.Cut(c.txn, "-")
-		tested[kind] = true
+		tested = append(tested, kind)
 	}
-	for _, k := range TransactionKinds() {
-		if !tested[k] {
-			t.Errorf("got transaction kind %s without a case in transactionCases, want every kind tested", k)
-		}
-	}
+	providertest.Covered(t, "transaction kind", TransactionKinds(), tested)
 }
 
 func TestVerifiedEvidence(t *testing.T) {

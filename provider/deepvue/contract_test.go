@@ -3,6 +3,7 @@ package deepvue
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -151,29 +152,31 @@ func keysOf(t *testing.T, b []byte) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
-// errorAnswer returns the ErrorAnswers entry of status and text; a 422 is
-// matched by its status, its detail list being the simulator's.
+// answerKey names an error answer by its status and text; a 422 by its
+// status alone, its detail list being the simulator's.
+func answerKey(status int, text string) string {
+	if status == http.StatusUnprocessableEntity {
+		text = "with a detail list"
+	}
+	return fmt.Sprintf("HTTP %d %q", status, text)
+}
+
+// errorAnswer returns the ErrorAnswers entry of status and text.
 func errorAnswer(t *testing.T, status int, text string) ErrorAnswer {
 	t.Helper()
-	for _, e := range ErrorAnswers {
-		if e.Status == status && (status == http.StatusUnprocessableEntity || e.Body.text() == text) {
-			return e
-		}
-	}
-	t.Fatalf("got no ErrorAnswers entry for HTTP %d %q, want one", status, text)
-	return ErrorAnswer{}
+	keyOf := func(e ErrorAnswer) string { return answerKey(e.Status, e.Body.text()) }
+	return providertest.Find(t, ErrorAnswers, answerKey(status, text), keyOf)
 }
 
 func TestEveryErrorAnswerHasAContract(t *testing.T) {
-	for _, e := range ErrorAnswers {
-		found := false
-		for _, c := range contracts {
-			found = found || c.status == e.Status && (c.status == http.StatusUnprocessableEntity || c.text == e.Body.text())
-		}
-		if !found {
-			t.Errorf("got ErrorAnswers entry HTTP %d %q without a contract, want every answer produced by the simulator", e.Status, e.Body.text())
-		}
+	var met, answers []string
+	for _, c := range contracts {
+		met = append(met, answerKey(c.status, c.text))
 	}
+	for _, e := range ErrorAnswers {
+		answers = append(answers, answerKey(e.Status, e.Body.text()))
+	}
+	providertest.Covered(t, "error answer", answers, met)
 }
 
 func TestSimulatorAnswersTheSeedsSample(t *testing.T) {
@@ -284,16 +287,14 @@ func TestSimulatorRejectsBadRequests(t *testing.T) {
 
 func TestSimulatorFaultsUseDetailBodies(t *testing.T) {
 	tests := []struct {
-		name       string
-		faults     simulation.Faults
-		status     int
-		text       string
-		retryAfter string
+		name, text, retryAfter string
+		faults                 simulation.Faults
+		status                 int
 	}{
-		{"an injected 500 says Internal Server Error", simulation.Faults{ErrorRate: 1}, 500, MsgInternalError, ""},
-		{"an injected 502 says Internal Server Error", simulation.Faults{ErrorRate: 1, ErrorStatus: 502}, 502, MsgInternalError, ""},
-		{"an injected 503 says Service Unavailable", simulation.Faults{ErrorRate: 1, ErrorStatus: 503}, 503, MsgUnavailable, ""},
-		{"an injected 429 says Too Many Requests with its Retry-After", simulation.Faults{TooManyRate: 1, RetryAfter: 2 * time.Second}, 429, MsgTooManyRequests, "2"},
+		{"an injected 500 says Internal Server Error", MsgInternalError, "", simulation.Faults{ErrorRate: 1}, 500},
+		{"an injected 502 says Internal Server Error", MsgInternalError, "", simulation.Faults{ErrorRate: 1, ErrorStatus: 502}, 502},
+		{"an injected 503 says Service Unavailable", MsgUnavailable, "", simulation.Faults{ErrorRate: 1, ErrorStatus: 503}, 503},
+		{"an injected 429 says Too Many Requests with its Retry-After", MsgTooManyRequests, "2", simulation.Faults{TooManyRate: 1, RetryAfter: 2 * time.Second}, 429},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,7 +15,7 @@ const (
 )
 
 // testNow is the clock of every test client.
-var testNow = time.Date(2024, 11, 20, 13, 5, 0, 0, time.FixedZone("IST", 5*3600+1800))
+var testNow = providertest.Now
 
 // env is a server, a Client of it whose exchanges are recorded and, when
 // the server is a simulator, the simulator.
@@ -45,10 +45,7 @@ func newStubEnv(t *testing.T, h http.Handler, opts ...func(*Config)) *env {
 	t.Helper()
 	srv := providertest.Serve(t, h)
 	cfg := Config{Endpoint: srv.Endpoint(func() time.Time { return testNow }), ClientID: testClientID, ClientSecret: testSecret}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return &env{c: New(cfg), rec: srv.Recorder}
+	return &env{c: New(providertest.Apply(cfg, opts...)), rec: srv.Recorder}
 }
 
 // dvRow returns row 7, reference "ref-7", asking transaction txn for

@@ -103,15 +103,11 @@ func TestVerifyEveryAccount(t *testing.T) {
 }
 
 func TestEveryAccountHasACase(t *testing.T) {
-	tested := map[string]bool{}
+	var tested []string
 	for _, c := range accountCases {
-		tested[c.account] = true
+		tested = append(tested, c.account)
 	}
-	for _, a := range AccountNames() {
-		if !tested[a] {
-			t.Errorf("got account %s without a case in accountCases, want every account tested", a)
-		}
-	}
+	providertest.Covered(t, "account", AccountNames(), tested)
 }
 
 func TestNameAndDOB(t *testing.T) {
@@ -149,37 +145,22 @@ func TestNameAndDOB(t *testing.T) {
 }
 
 func TestDocumentChoice(t *testing.T) {
-	tests := []struct {
-		name, token, doctype, uri string
-		want                      bulkverify.Code
-		wantDoc                   string // the DocumentID, or words the message must hold
-	}{
-		{"a doctype is matched whatever its case", "verified-1", "pancr", "", bulkverify.CodeOK, panURI},
-		{"a given uri picks its document", "verified-1", "INCER", "in.gov.delhi-INCER-98765432", bulkverify.CodeOK, "in.gov.delhi-INCER-98765432"},
-		{"a document whose uri has a leading space is found by doctype", "verified-1", "INCER", "", bulkverify.CodeOK, "in.gov.delhi-INCER-98765432"},
-		{"the HSCER of the spec's sample is found", "missing-1", "HSCER", "", bulkverify.CodeOK, "in.gov.cbse-HSCER-201412345678"},
-		{"a doctype the locker lacks names what it holds", "missing-1", "PANCR", "", bulkverify.CodeDocumentNotFound, "no issued PANCR document (it holds only HSCER)"},
-		{"a uri the locker lacks is not found", "verified-1", "PANCR", "in.gov.pan-PANCR-ZZZZZ9999Z", bulkverify.CodeDocumentNotFound, `URI "in.gov.pan-PANCR-ZZZZZ9999Z"`},
-		{"a uri of another doctype is not found", "verified-1", "PANCR", "in.gov.cbse-HSCER-201412345678", bulkverify.CodeDocumentNotFound, "is a HSCER, not a PANCR"},
+	row := func(token, doctype, uri string) bulkverify.Row {
+		return providertest.Row("access_token", token, "doctype", doctype, "uri", uri)
+	}
+	notFound := func(words string) providertest.Want {
+		return providertest.Final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound, words)
 	}
 	_, c := newSimClient(t, simulation.Faults{})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, err := providertest.Verify(t, c, providertest.Row("access_token", tt.token, "doctype", tt.doctype, "uri", tt.uri))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Code != tt.want {
-				t.Fatalf("got %s (%s), want %s", res.Code, res.Message, tt.want)
-			}
-			if tt.want == bulkverify.CodeOK && res.DocumentID != tt.wantDoc {
-				t.Errorf("got document %q, want %q", res.DocumentID, tt.wantDoc)
-			}
-			if tt.want != bulkverify.CodeOK && !strings.Contains(res.Message, tt.wantDoc) {
-				t.Errorf("got message %q, want it to say %q", res.Message, tt.wantDoc)
-			}
-		})
-	}
+	providertest.Verifies(t, c, []providertest.Case{
+		{Name: "a doctype is matched whatever its case", Row: row("verified-1", "pancr", ""), Want: providertest.Verified, Document: panURI},
+		{Name: "a given uri picks its document", Row: row("verified-1", "INCER", "in.gov.delhi-INCER-98765432"), Want: providertest.Verified, Document: "in.gov.delhi-INCER-98765432"},
+		{Name: "a document whose uri has a leading space is found by doctype", Row: row("verified-1", "INCER", ""), Want: providertest.Verified, Document: "in.gov.delhi-INCER-98765432"},
+		{Name: "the HSCER of the spec's sample is found", Row: row("missing-1", "HSCER", ""), Want: providertest.Verified, Document: "in.gov.cbse-HSCER-201412345678"},
+		{Name: "a doctype the locker lacks names what it holds", Row: row("missing-1", "PANCR", ""), Want: notFound("no issued PANCR document (it holds only HSCER)")},
+		{Name: "a uri the locker lacks is not found", Row: row("verified-1", "PANCR", "in.gov.pan-PANCR-ZZZZZ9999Z"), Want: notFound(`URI "in.gov.pan-PANCR-ZZZZZ9999Z"`)},
+		{Name: "a uri of another doctype is not found", Row: row("verified-1", "PANCR", "in.gov.cbse-HSCER-201412345678"), Want: notFound("is a HSCER, not a PANCR")},
+	})
 }
 
 // fileStub serves the simulator but answers file requests with h.

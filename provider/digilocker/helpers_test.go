@@ -16,7 +16,7 @@ import (
 const testSecret = "test-client-secret-7c41"
 
 // testNow is the clock of every test client.
-var testNow = time.Date(2024, 3, 1, 10, 30, 0, 0, time.FixedZone("IST", 5*3600+1800))
+var testNow = providertest.Now
 
 // newTestClient serves h and returns a Client for it.
 func newTestClient(t *testing.T, h http.Handler) *Client {

@@ -56,16 +56,12 @@ func TestVerifyEveryApplication(t *testing.T) {
 }
 
 func TestEveryApplicationHasACase(t *testing.T) {
-	tested := map[string]bool{}
+	var tested []string
 	for _, c := range applicationCases {
 		kind, _ := kindOf(c.app)
-		tested[kind] = true
+		tested = append(tested, kind)
 	}
-	for _, k := range ApplicationKinds() {
-		if !tested[k] {
-			t.Errorf("got application kind %s without a case in applicationCases, want every kind tested", k)
-		}
-	}
+	providertest.Covered(t, "application kind", ApplicationKinds(), tested)
 }
 
 func TestTheApplicationIDIsPathEscaped(t *testing.T) {

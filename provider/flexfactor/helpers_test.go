@@ -75,10 +75,7 @@ func newStubEnv(t *testing.T, h http.Handler, opts ...func(*Config)) *env {
 	t.Helper()
 	srv := providertest.Serve(t, h)
 	cfg := Config{Endpoint: srv.Endpoint(func() time.Time { return testNow }), ClientID: testClientID, ClientSecret: testSecret}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return &env{srv: srv, c: New(cfg), rec: srv.Recorder}
+	return &env{srv: srv, c: New(providertest.Apply(cfg, opts...)), rec: srv.Recorder}
 }
 
 // appRow returns row 7 asking application app for types.

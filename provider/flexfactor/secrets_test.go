@@ -2,7 +2,6 @@ package flexfactor
 
 import (
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,27 +30,13 @@ func secretsOf(e *env) []string {
 	return out
 }
 
-// wantNoSecret fails when res or err shows one of secrets.
-func wantNoSecret(t *testing.T, secrets []string, res bulkverify.Result, err error) {
-	t.Helper()
-	text := fmt.Sprintf("%+v", res)
-	if err != nil {
-		text += " " + err.Error()
-	}
-	for _, s := range secrets {
-		if strings.Contains(text, s) {
-			t.Errorf("got %q, want it without the credential %q", text, s)
-		}
-	}
-}
-
 func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 	for _, kind := range ApplicationKinds() {
 		t.Run("application "+kind+" leaks no credential", func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
 			for _, types := range []string{allTypes, "ID", "Passport"} {
 				res, err := verify(t, e.c, appRow(kind+"-1", types))
-				wantNoSecret(t, secretsOf(e), res, err)
+				providertest.NoSecret(t, secretsOf(e), res, err)
 			}
 			if len(secretsOf(e)) < 2 {
 				t.Errorf("got no credential sent, want the check to look for some")
@@ -61,7 +46,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 	t.Run("a refused client secret is not repeated", func(t *testing.T) {
 		e := newStubEnv(t, NewSimulator(SimConfig{ClientID: testClientID, ClientSecret: "the-right-secret"}))
 		res, err := verify(t, e.c, appRow("complete-1", "ID"))
-		wantNoSecret(t, secretsOf(e), res, err)
+		providertest.NoSecret(t, secretsOf(e), res, err)
 	})
 	t.Run("an upstream that echoes the secret and the token is redacted", func(t *testing.T) {
 		status := http.StatusForbidden
@@ -76,13 +61,13 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		if res.Code != bulkverify.CodeUpstreamRejected || strings.Count(res.Message, "[redacted]") != 2 {
 			t.Errorf("got %s %q, want UPSTREAM_REJECTED with both echoes redacted", res.Code, res.Message)
 		}
-		wantNoSecret(t, secretsOf(e), res, err)
+		providertest.NoSecret(t, secretsOf(e), res, err)
 		status = http.StatusServiceUnavailable
 		_, err = verify(t, e.c, appRow("complete-1", "ID"))
 		if ue := providertest.UpstreamError(t, err); strings.Count(ue.Reason, "[redacted]") != 2 {
 			t.Errorf("got reason %q, want both echoes redacted", ue.Reason)
 		}
-		wantNoSecret(t, secretsOf(e), bulkverify.Result{}, err)
+		providertest.NoSecret(t, secretsOf(e), bulkverify.Result{}, err)
 	})
 	t.Run("a token endpoint that echoes the Basic credentials is redacted", func(t *testing.T) {
 		e := newStubEnv(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -93,7 +78,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		if res.Code != bulkverify.CodeTokenInvalid || !strings.Contains(res.Message, "unknown secret [redacted]") {
 			t.Errorf("got %s %q, want TOKEN_INVALID with the secret redacted", res.Code, res.Message)
 		}
-		wantNoSecret(t, append(secretsOf(e), base64.StdEncoding.EncodeToString([]byte(testClientID+":"+testSecret))), res, err)
+		providertest.NoSecret(t, append(secretsOf(e), base64.StdEncoding.EncodeToString([]byte(testClientID+":"+testSecret))), res, err)
 	})
 	t.Run("a download that gets no answer does not show the link's signature", func(t *testing.T) {
 		gone := httptest.NewServer(http.NotFoundHandler())
@@ -106,6 +91,6 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		if ue.Op != OpDownload || !strings.Contains(err.Error(), "/download/document_1") {
 			t.Errorf("got %v, want a download error naming the link's path", err)
 		}
-		wantNoSecret(t, []string{"t0k3n-abcdefgh"}, bulkverify.Result{}, err)
+		providertest.NoSecret(t, []string{"t0k3n-abcdefgh"}, bulkverify.Result{}, err)
 	})
 }

@@ -12,6 +12,11 @@ import (
 // VerifyTimeout bounds every Verify call of Verify and Settle.
 const VerifyTimeout = 10 * time.Second
 
+// Now is where the clock of a provider's tests stands: a fixed instant in
+// a zone other than UTC (05:00 UTC), so that a result's VerifiedAt shows
+// it converted.
+var Now = time.Date(2024, 3, 1, 10, 30, 0, 0, time.FixedZone("IST", 5*3600+1800))
+
 // Row returns row 7 with reference_id "ref-7" and the given column, value
 // pairs.
 func Row(pairs ...string) bulkverify.Row {

@@ -346,8 +346,9 @@ func describe(spec bulkverify.Spec, row bulkverify.Row) string {
 	return "row " + strings.Join(vals, " ")
 }
 
-// noSecret fails when res or err shows one of secrets.
-func noSecret(t *testing.T, secrets []string, res bulkverify.Result, err error) string {
+// NoSecret fails when res or err shows one of secrets, and returns what
+// they show.
+func NoSecret(t *testing.T, secrets []string, res bulkverify.Result, err error) string {
 	t.Helper()
 	text := fmt.Sprintf("%+v", res)
 	if err != nil {
@@ -374,7 +375,7 @@ func (f Fixture) testSecrets(t *testing.T) {
 			secrets := f.secrets(row)
 			looked += len(secrets)
 			res, err := Verify(t, e.v, row)
-			noSecret(t, secrets, res, err)
+			NoSecret(t, secrets, res, err)
 		}
 		if looked == 0 {
 			t.Fatal("got no secret to look for, want the fixture's settings or rows to hold some")
@@ -390,7 +391,7 @@ func (f Fixture) testEcho(t *testing.T) {
 				f.Echo(w, r, status, "echo "+strings.Join(secrets, " and "))
 			}), 0)
 			res, err := Verify(t, e.v, f.Verified)
-			if text := noSecret(t, secrets, res, err); !strings.Contains(text, "echo [redacted]") {
+			if text := NoSecret(t, secrets, res, err); !strings.Contains(text, "echo [redacted]") {
 				t.Errorf("got %q, want the echo shown with its secrets [redacted]", text)
 			}
 		})

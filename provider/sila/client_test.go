@@ -68,18 +68,14 @@ func TestVerifyEveryUser(t *testing.T) {
 }
 
 func TestEveryUserKindHasACase(t *testing.T) {
-	tested := map[string]bool{}
+	var tested []string
 	for _, c := range userCases {
-		tested[c.kind] = true
+		tested = append(tested, c.kind)
 		if got := userOf(c.handle); !reflect.DeepEqual(got, users[c.kind]) && c.handle != "stranger-0001" {
 			t.Errorf("got handle %s read as another kind, want %s", c.handle, c.kind)
 		}
 	}
-	for _, k := range UserKinds() {
-		if !tested[k] {
-			t.Errorf("got user kind %s without a case in userCases, want every kind tested", k)
-		}
-	}
+	providertest.Covered(t, "user kind", UserKinds(), tested)
 }
 
 func TestEvidence(t *testing.T) {
@@ -111,7 +107,7 @@ func TestEvidence(t *testing.T) {
 			}
 			want := bulkverify.Result{
 				RowNumber: 7, ReferenceID: "ref-7", Status: bulkverify.StatusVerified, Code: bulkverify.CodeOK, Message: res.Message,
-				Issuer: "Sila", VerifiedAt: "2024-03-01T15:30:00Z",
+				Issuer: "Sila", VerifiedAt: "2024-03-01T05:00:00Z",
 			}
 			var types, ids, hashes, sizes []string
 			for _, d := range tt.want {

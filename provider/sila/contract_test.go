@@ -3,6 +3,7 @@ package sila
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -114,28 +115,24 @@ func TestErrorAnswers(t *testing.T) {
 	}
 }
 
+// answerKey names an error answer by its status and message.
+func answerKey(status int, message string) string { return fmt.Sprintf("HTTP %d %q", status, message) }
+
 // errorAnswer returns the ErrorAnswers entry of status and message.
 func errorAnswer(t *testing.T, status int, message string) ErrorAnswer {
 	t.Helper()
-	for _, e := range ErrorAnswers {
-		if e.Status == status && e.Message == message {
-			return e
-		}
-	}
-	t.Fatalf("got no ErrorAnswers entry for HTTP %d %q, want one", status, message)
-	return ErrorAnswer{}
+	return providertest.Find(t, ErrorAnswers, answerKey(status, message), func(e ErrorAnswer) string { return answerKey(e.Status, e.Message) })
 }
 
 func TestEveryErrorAnswerHasAContract(t *testing.T) {
+	var answers, met []string
 	for _, e := range ErrorAnswers {
-		found := false
-		for _, c := range contracts {
-			found = found || c.status == e.Status && c.message == e.Message
-		}
-		if !found {
-			t.Errorf("got ErrorAnswers entry HTTP %d %q without a contract, want every answer produced by the simulator", e.Status, e.Message)
-		}
+		answers = append(answers, answerKey(e.Status, e.Message))
 	}
+	for _, c := range contracts {
+		met = append(met, answerKey(c.status, c.message))
+	}
+	providertest.Covered(t, "error answer", answers, met)
 }
 
 func TestErrorAnswersClassifyAsListed(t *testing.T) {

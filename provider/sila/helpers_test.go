@@ -15,7 +15,7 @@ const (
 )
 
 // testNow is the clock of every test client.
-var testNow = time.Date(2024, 3, 1, 10, 30, 0, 0, time.FixedZone("EST", -5*3600))
+var testNow = providertest.Now
 
 // newTestClient serves h and returns a Client for it, with the test token
 // and app handle.
