@@ -50,7 +50,7 @@ func TestVerifyEveryTransaction(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
-			res, err := e.run(t, dvRow(tt.txn, tt.doctype, "Y"))
+			res, err := providertest.Verify(t, e.c, dvRow(tt.txn, tt.doctype, "Y"))
 			if tt.code == "" {
 				if ue := wantTransient(t, err); ue.StatusCode != tt.httpStatus || !strings.Contains(ue.Reason, tt.words) {
 					t.Errorf("got HTTP %d %q, want HTTP %d %q", ue.StatusCode, ue.Reason, tt.httpStatus, tt.words)
@@ -58,13 +58,13 @@ func TestVerifyEveryTransaction(t *testing.T) {
 				return
 			}
 			if tt.status == bulkverify.StatusVerified {
-				wantFinalVerified(t, res, err)
+				providertest.Verified.Check(t, res, err)
 				if !strings.Contains(res.Message, tt.words) {
 					t.Errorf("got message %q, want it to say %q", res.Message, tt.words)
 				}
 				return
 			}
-			wantFinal(t, res, err, tt.status, tt.code, tt.words)
+			providertest.Final(tt.status, tt.code, tt.words).Check(t, res, err)
 		})
 	}
 }
@@ -97,8 +97,8 @@ func TestVerifiedEvidence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
-			res, err := e.run(t, dvRow(tt.txn, tt.doctype, "Y"))
-			wantFinalVerified(t, res, err)
+			res, err := providertest.Verify(t, e.c, dvRow(tt.txn, tt.doctype, "Y"))
+			providertest.Verified.Check(t, res, err)
 			want := tt.want
 			want.RowNumber, want.ReferenceID, want.Status, want.Code, want.Message = 7, "ref-7", bulkverify.StatusVerified, bulkverify.CodeOK, res.Message
 			want.VerifiedAt = testNow.UTC().Format(time.RFC3339)
@@ -124,8 +124,8 @@ func TestTheRequestIsTheSeeds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, SimConfig{}, func(c *Config) { c.Purpose = tt.cfgPurpose })
-			res, err := e.run(t, dvRow("verified-1", "PANCR", tt.consent, ColPurpose, tt.purpose))
-			wantFinalVerified(t, res, err)
+			res, err := providertest.Verify(t, e.c, dvRow("verified-1", "PANCR", tt.consent, ColPurpose, tt.purpose))
+			providertest.Verified.Check(t, res, err)
 			calls := e.rec.Exchanges("/")
 			if len(calls) != 1 {
 				t.Fatalf("got %d requests, want 1", len(calls))
@@ -151,7 +151,7 @@ func TestTheRequestIsTheSeeds(t *testing.T) {
 			path = r.Method + " " + r.URL.Path
 			w.Write(readSeed(t, "issued_files_200.json"))
 		}), func(c *Config) { c.BaseURL = strings.TrimSuffix(c.BaseURL, "/") + "/api//" })
-		e.run(t, dvRow("sample-1", "string", "Y"))
+		providertest.Verify(t, e.c, dvRow("sample-1", "string", "Y"))
 		if path != "POST /api/v1/kyc/digilocker/issued-files" {
 			t.Errorf("got %q, want POST /api/v1/kyc/digilocker/issued-files", path)
 		}
@@ -179,8 +179,8 @@ func TestRowsThatNeverReachDeepvue(t *testing.T) {
 				opts = append(opts, tt.opts)
 			}
 			e := newEnv(t, SimConfig{}, opts...)
-			res, err := e.run(t, tt.row)
-			wantFinal(t, res, err, bulkverify.StatusFailed, tt.code, tt.words)
+			res, err := providertest.Verify(t, e.c, tt.row)
+			providertest.Final(bulkverify.StatusFailed, tt.code, tt.words).Check(t, res, err)
 			if got := e.sim.Stats().Requests; got != 0 {
 				t.Errorf("got %d requests to the simulator, want none", got)
 			}
@@ -225,7 +225,7 @@ func TestOddAnswers(t *testing.T) {
 				w.WriteHeader(tt.status)
 				w.Write([]byte(tt.body))
 			}))
-			res, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
+			res, err := providertest.Verify(t, e.c, dvRow("verified-1", "PANCR", "Y"))
 			if tt.wantStatus != 0 {
 				if ue := wantTransient(t, err); ue.StatusCode != tt.wantStatus || !strings.Contains(ue.Error(), tt.words) {
 					t.Errorf("got %v, want HTTP %d saying %q", err, tt.wantStatus, tt.words)
@@ -236,7 +236,7 @@ func TestOddAnswers(t *testing.T) {
 			if tt.code == bulkverify.CodeDocumentNotFound {
 				status = bulkverify.StatusNotVerified
 			}
-			wantFinal(t, res, err, status, tt.code, tt.words)
+			providertest.Final(status, tt.code, tt.words).Check(t, res, err)
 		})
 	}
 }
@@ -254,8 +254,8 @@ func readSeedOnce(name string) []byte {
 func TestAWrongAPIKeyIsNotRepeated(t *testing.T) {
 	const wrong = "wrong-key-1234567890"
 	e := newEnv(t, SimConfig{}, func(c *Config) { c.ClientSecret = wrong })
-	res, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
-	wantFinal(t, res, err, bulkverify.StatusFailed, bulkverify.CodeTokenInvalid, MsgNotAValidToken)
+	res, err := providertest.Verify(t, e.c, dvRow("verified-1", "PANCR", "Y"))
+	providertest.Final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid, MsgNotAValidToken).Check(t, res, err)
 	if strings.Contains(res.Message, wrong) {
 		t.Errorf("got %q, want no API key", res.Message)
 	}

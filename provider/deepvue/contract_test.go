@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
@@ -91,7 +90,7 @@ func TestErrorAnswers(t *testing.T) {
 					c.ClientSecret = tt.secret
 				}
 			})
-			res, err := e.run(t, dvRow(tt.txn, "PANCR", "Y"))
+			res, err := providertest.Verify(t, e.c, dvRow(tt.txn, "PANCR", "Y"))
 
 			calls := e.rec.Exchanges("/")
 			if len(calls) != 1 {
@@ -106,7 +105,7 @@ func TestErrorAnswers(t *testing.T) {
 				}
 				return
 			}
-			wantFinal(t, res, err, want.Outcome.Status, want.Outcome.Code, tt.words)
+			providertest.Final(want.Outcome.Status, want.Outcome.Code, tt.words).Check(t, res, err)
 		})
 	}
 }
@@ -181,8 +180,8 @@ func TestEveryErrorAnswerHasAContract(t *testing.T) {
 
 func TestSimulatorAnswersTheSeedsSample(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := e.run(t, dvRow(TxnSample+"-0001", "string", "Y"))
-	wantFinalVerified(t, res, err)
+	res, err := providertest.Verify(t, e.c, dvRow(TxnSample+"-0001", "string", "Y"))
+	providertest.Verified.Check(t, res, err)
 	c := e.rec.Exchanges("/")[0]
 	seed := readSeed(t, "issued_files_200.json")
 	if g, w := keysOf(t, c.Answer()), keysOf(t, seed); c.Status != 200 || !slices.Equal(g, w) {
@@ -198,13 +197,6 @@ func TestSimulatorAnswersTheSeedsSample(t *testing.T) {
 	delete(want, "transaction_id")
 	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
 		t.Errorf("got answer %s, want the seed's %s", g, w)
-	}
-}
-
-func wantFinalVerified(t *testing.T, res bulkverify.Result, err error) {
-	t.Helper()
-	if err != nil || res.Status != bulkverify.StatusVerified || res.Code != bulkverify.CodeOK {
-		t.Fatalf("got %s/%s %v (%s), want VERIFIED/OK", res.Status, res.Code, err, res.Message)
 	}
 }
 

@@ -54,12 +54,6 @@ func dvRow(txn, doctype, consent string, pairs ...string) bulkverify.Row {
 	return providertest.Row(append([]string{ColTransactionID, txn, ColDocType, doctype, ColConsent, consent}, pairs...)...)
 }
 
-// run verifies row with e's client under a deadline.
-func (e *env) run(t *testing.T, row bulkverify.Row) (bulkverify.Result, error) {
-	t.Helper()
-	return providertest.Verify(t, e.c, row)
-}
-
 // wantTransient returns err as a *bulkverify.UpstreamError of this
 // provider, or fails.
 func wantTransient(t *testing.T, err error) *bulkverify.UpstreamError {
@@ -69,11 +63,4 @@ func wantTransient(t *testing.T, err error) *bulkverify.UpstreamError {
 		t.Errorf("got provider %q op %q, want %q %q", ue.Provider, ue.Op, Name, OpList)
 	}
 	return ue
-}
-
-// wantFinal fails unless res is final with status and code, not retryable,
-// for row 7 ref-7, with a message holding words.
-func wantFinal(t *testing.T, res bulkverify.Result, err error, status bulkverify.Status, code bulkverify.Code, words string) {
-	t.Helper()
-	providertest.Final(status, code, words).Check(t, res, err)
 }

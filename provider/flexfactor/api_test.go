@@ -66,7 +66,7 @@ func TestTheSeedsSampleAnswersThroughTheAdapter(t *testing.T) {
 		t.Run("the seed's "+tt.sample+" is "+tt.want.String(), func(t *testing.T) {
 			status, body := readSample(t, tt.sample)
 			e := newStubEnv(t, scripted("/v1/", status, string(body)))
-			res, err := verify(t, e.c, appRow("application-1", allTypes))
+			res, err := providertest.Verify(t, e.c, appRow("application-1", allTypes))
 			tt.want.Check(t, res, err)
 			if got := len(e.rec.Exchanges("/download/")); got != 0 {
 				t.Errorf("got %d downloads, want none", got)

@@ -46,7 +46,7 @@ func TestVerifyEveryApplication(t *testing.T) {
 	for _, tt := range applicationCases {
 		t.Run("a row of "+tt.types+" of application "+tt.app+" is "+tt.want.String(), func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
-			res, err := verify(t, e.c, appRow(tt.app, tt.types))
+			res, err := providertest.Verify(t, e.c, appRow(tt.app, tt.types))
 			tt.want.Check(t, res, err)
 			if tt.want == verified {
 				wantEvidence(t, res, tt.app, distinct(bulkverify.SplitList(tt.types))...)
@@ -66,7 +66,7 @@ func TestEveryApplicationHasACase(t *testing.T) {
 
 func TestTheApplicationIDIsPathEscaped(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := verify(t, e.c, appRow("complete-ünï+cödé", "ID"))
+	res, err := providertest.Verify(t, e.c, appRow("complete-ünï+cödé", "ID"))
 	verified.Check(t, res, err)
 	lists := e.rec.Exchanges("/v1/")
 	if len(lists) != 1 || lists[0].URL.EscapedPath() != "/v1/onboarding/application/complete-%C3%BCn%C3%AF+c%C3%B6d%C3%A9/documents/" {
@@ -83,6 +83,6 @@ func TestAListAnswerThatIsNotJSONIsTransient(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}))
-	_, err := verify(t, e.c, appRow("complete-1", "ID"))
+	_, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 	transient(OpList, 200, "unreadable answer").Check(t, bulkverify.Result{}, err)
 }

@@ -91,7 +91,7 @@ func TestEveryMappedAnswer(t *testing.T) {
 	for _, tt := range mappingCases {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newStubEnv(t, scripted(tt.prefix, tt.status, tt.body))
-			res, err := verify(t, e.c, appRow("complete-1", "ID"))
+			res, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 			tt.want.Check(t, res, err)
 
 			var errs []string

@@ -45,7 +45,7 @@ func local(base string) string { return base + "/download/document_1?token=t0k3n
 
 func TestAnExpiredLinkIsListedAgainOnce(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := verify(t, e.c, appRow("expiring-0001", allTypes))
+	res, err := providertest.Verify(t, e.c, appRow("expiring-0001", allTypes))
 	verified.Check(t, res, err)
 	if got := e.sim.Counts(); got.Lists != 2 || got.Downloads != 4 {
 		t.Errorf("got %d lists and %d downloads, want 2 and 4: one expired link, then the three fresh ones", got.Lists, got.Downloads)
@@ -66,7 +66,7 @@ func TestALinkExpiringMidwayKeepsTheFilesAlreadyChecked(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.Now = clk.Now })
-	res, err := verify(t, e.c, appRow("complete-0001", allTypes))
+	res, err := providertest.Verify(t, e.c, appRow("complete-0001", allTypes))
 	verified.Check(t, res, err)
 	var paths []string
 	for _, s := range e.rec.Exchanges("/download/") {
@@ -86,7 +86,7 @@ func TestALinkRefusedAfterReListingIsTransient(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.Now = clk.Now })
-	_, err := verify(t, e.c, appRow("complete-0001", allTypes))
+	_, err := providertest.Verify(t, e.c, appRow("complete-0001", allTypes))
 	transient(OpDownload, 403, "refused again after re-listing: AccessDenied: Request has expired").Check(t, bulkverify.Result{}, err)
 	if got := sim.Counts(); got.Lists != 2 || got.Downloads != 2 {
 		t.Errorf("got %d lists and %d downloads, want 2 and 2: one re-listing, then give up", got.Lists, got.Downloads)
@@ -95,7 +95,7 @@ func TestALinkRefusedAfterReListingIsTransient(t *testing.T) {
 
 func TestDownloadsGoThroughTheClientWithoutTheBearerToken(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := verify(t, e.c, appRow("complete-0001", allTypes))
+	res, err := providertest.Verify(t, e.c, appRow("complete-0001", allTypes))
 	verified.Check(t, res, err)
 	downloads := e.rec.Exchanges("/download/")
 	if len(downloads) != 3 {
@@ -147,7 +147,7 @@ func TestUntrustedLinksAreNotFetched(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			otherHits.Store(0)
 			e := newDocsEnv(t, doc, tt.link, serve(body), func(c *Config) { c.DownloadHosts = tt.hosts })
-			res, err := verify(t, e.c, appRow("any-1", "ID"))
+			res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
 			tt.want.Check(t, res, err)
 			if got := int64(len(e.rec.Exchanges("/download/"))); got != tt.hits || otherHits.Load() != tt.hits {
 				t.Errorf("got %d download requests (%d to the other host), want %d", got, otherHits.Load(), tt.hits)
@@ -159,7 +159,7 @@ func TestUntrustedLinksAreNotFetched(t *testing.T) {
 	}
 	t.Run("the simulator's offsite links are not fetched", func(t *testing.T) {
 		e := newEnv(t, SimConfig{})
-		res, err := verify(t, e.c, appRow("offsite-1", allTypes))
+		res, err := providertest.Verify(t, e.c, appRow("offsite-1", allTypes))
 		untrusted.Check(t, res, err)
 		if res.DocumentID != "document_789012_offsite-1" || res.DocumentType != "ID" || res.Issuer != Issuer {
 			t.Errorf("got document %q %q %q, want the ID document of offsite-1", res.DocumentID, res.DocumentType, res.Issuer)
@@ -183,7 +183,7 @@ func TestRedirectsOfDownloads(t *testing.T) {
 		e := newDocsEnv(t, doc, local, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.URL+"/bucket/document_1?sig=abc", http.StatusFound)
 		})
-		res, err := verify(t, e.c, appRow("any-1", "ID"))
+		res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
 		final(bulkverify.StatusNotVerified, bulkverify.CodeUntrustedDownloadURL, "was redirected to a link that is on host 127.0.0.1:").Check(t, res, err)
 		if got := otherHits.Load(); got != 0 {
 			t.Errorf("got %d requests to the untrusted host, want none", got)
@@ -197,7 +197,7 @@ func TestRedirectsOfDownloads(t *testing.T) {
 			}
 			http.Redirect(w, r, "/download/moved", http.StatusFound)
 		})
-		res, err := verify(t, e.c, appRow("any-1", "ID"))
+		res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
 		verified.Check(t, res, err)
 	})
 }
@@ -236,7 +236,7 @@ func TestIntegrityChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newDocsEnv(t, Document{FileType: tt.fileType, FileSize: tt.size}, local, serve(tt.body))
-			res, err := verify(t, e.c, appRow("any-1", "ID"))
+			res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
 			tt.want.Check(t, res, err)
 			if res.DocumentID != "document_1" || res.DocumentType != "ID" || res.Issuer != Issuer || res.MIME != tt.fileType {
 				t.Errorf("got document %q %q %q %q, want document_1 ID FlexFactor %s", res.DocumentID, res.DocumentType, res.Issuer, res.MIME, tt.fileType)
@@ -251,7 +251,7 @@ func TestIntegrityChecks(t *testing.T) {
 	}
 	t.Run("a file listed past the limit is not downloaded", func(t *testing.T) {
 		e := newDocsEnv(t, Document{FileType: "application/pdf", FileSize: 600}, local, serve(pdf), func(c *Config) { c.MaxFileBytes = 100 })
-		res, err := verify(t, e.c, appRow("any-1", "ID"))
+		res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
 		failed("its listed fileSize 600 is larger than the 100-byte limit, so it was not downloaded").Check(t, res, err)
 		if got := len(e.rec.Exchanges("/download/")); got != 0 {
 			t.Errorf("got %d downloads, want none", got)
@@ -262,7 +262,7 @@ func TestIntegrityChecks(t *testing.T) {
 			w.Header().Set("Content-Length", "600")
 			w.Write(pdf[:100])
 		})
-		_, err := verify(t, e.c, appRow("any-1", "ID"))
+		_, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
 		transient(OpDownload, 200, "file download broke off").Check(t, bulkverify.Result{}, err)
 	})
 }

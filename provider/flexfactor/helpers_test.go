@@ -83,12 +83,6 @@ func appRow(app, types string) bulkverify.Row {
 	return providertest.Row("application_id", app, "document_types", types)
 }
 
-// verify runs c on row with a deadline.
-func verify(t *testing.T, c *Client, row bulkverify.Row) (bulkverify.Result, error) {
-	t.Helper()
-	return providertest.Verify(t, c, row)
-}
-
 var (
 	final    = providertest.Final
 	verified = final(bulkverify.StatusVerified, bulkverify.CodeOK, "every file has its listed size and type")

@@ -35,7 +35,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		t.Run("application "+kind+" leaks no credential", func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
 			for _, types := range []string{allTypes, "ID", "Passport"} {
-				res, err := verify(t, e.c, appRow(kind+"-1", types))
+				res, err := providertest.Verify(t, e.c, appRow(kind+"-1", types))
 				providertest.NoSecret(t, secretsOf(e), res, err)
 			}
 			if len(secretsOf(e)) < 2 {
@@ -45,7 +45,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 	}
 	t.Run("a refused client secret is not repeated", func(t *testing.T) {
 		e := newStubEnv(t, NewSimulator(SimConfig{ClientID: testClientID, ClientSecret: "the-right-secret"}))
-		res, err := verify(t, e.c, appRow("complete-1", "ID"))
+		res, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 		providertest.NoSecret(t, secretsOf(e), res, err)
 	})
 	t.Run("an upstream that echoes the secret and the token is redacted", func(t *testing.T) {
@@ -57,13 +57,13 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 			}
 			simulation.WriteJSON(w, status, APIError{Errors: []string{"token " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + " secret " + testSecret}})
 		}))
-		res, err := verify(t, e.c, appRow("complete-1", "ID"))
+		res, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 		if res.Code != bulkverify.CodeUpstreamRejected || strings.Count(res.Message, "[redacted]") != 2 {
 			t.Errorf("got %s %q, want UPSTREAM_REJECTED with both echoes redacted", res.Code, res.Message)
 		}
 		providertest.NoSecret(t, secretsOf(e), res, err)
 		status = http.StatusServiceUnavailable
-		_, err = verify(t, e.c, appRow("complete-1", "ID"))
+		_, err = providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 		if ue := providertest.UpstreamError(t, err); strings.Count(ue.Reason, "[redacted]") != 2 {
 			t.Errorf("got reason %q, want both echoes redacted", ue.Reason)
 		}
@@ -74,7 +74,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 			_, secret, _ := r.BasicAuth()
 			writeOAuthError(w, 401, "invalid_client", "unknown secret "+secret)
 		}))
-		res, err := verify(t, e.c, appRow("complete-1", "ID"))
+		res, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 		if res.Code != bulkverify.CodeTokenInvalid || !strings.Contains(res.Message, "unknown secret [redacted]") {
 			t.Errorf("got %s %q, want TOKEN_INVALID with the secret redacted", res.Code, res.Message)
 		}
@@ -86,7 +86,7 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		e := newDocsEnv(t, Document{FileType: "application/pdf", FileSize: 10},
 			func(string) string { return gone.URL + "/download/document_1?token=t0k3n-abcdefgh" }, serve(nil),
 			func(c *Config) { c.DownloadHosts = []string{"127.0.0.1"} })
-		_, err := verify(t, e.c, appRow("complete-1", "ID"))
+		_, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 		ue := providertest.UpstreamError(t, err)
 		if ue.Op != OpDownload || !strings.Contains(err.Error(), "/download/document_1") {
 			t.Errorf("got %v, want a download error naming the link's path", err)

@@ -42,7 +42,7 @@ func TestOneTokenServesConcurrentRows(t *testing.T) {
 
 func TestA401RefreshesTheTokenOnce(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := verify(t, e.c, appRow("revoked-0001", allTypes))
+	res, err := providertest.Verify(t, e.c, appRow("revoked-0001", allTypes))
 	verified.Check(t, res, err)
 	got := e.sim.Counts()
 	if got.TokensIssued != 2 || got.Lists != 2 {
@@ -52,7 +52,7 @@ func TestA401RefreshesTheTokenOnce(t *testing.T) {
 	if len(lists) == 2 && authOf(lists[0]) == authOf(lists[1]) {
 		t.Errorf("got the list retried with the refused token %q, want a new one", authOf(lists[1]))
 	}
-	res, err = verify(t, e.c, appRow("complete-0001", "ID"))
+	res, err = providertest.Verify(t, e.c, appRow("complete-0001", "ID"))
 	verified.Check(t, res, err)
 	if got := e.sim.Counts().TokensIssued; got != 2 {
 		t.Errorf("got %d tokens issued, want the new token kept for the next row", got)
@@ -68,7 +68,7 @@ func TestASecond401IsTokenInvalid(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}))
-	res, err := verify(t, e.c, appRow("complete-0001", "ID"))
+	res, err := providertest.Verify(t, e.c, appRow("complete-0001", "ID"))
 	final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid,
 		"(HTTP 401: Authentication failed. Invalid bearer token.): check that BV_FLEXFACTOR_CLIENT_ID and BV_FLEXFACTOR_CLIENT_SECRET").Check(t, res, err)
 	if got := sim.Counts(); got.TokensIssued != 2 || got.Lists != 0 || len(e.rec.Exchanges("/v1/")) != 2 {
@@ -91,7 +91,7 @@ func TestAnAgedTokenIsReplacedBeforeUse(t *testing.T) {
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
 			e.clock.Advance(s.advance)
-			res, err := verify(t, e.c, appRow("complete-0001", "ID"))
+			res, err := providertest.Verify(t, e.c, appRow("complete-0001", "ID"))
 			verified.Check(t, res, err)
 			if got := e.sim.Counts().TokensIssued; got != s.tokens {
 				t.Errorf("got %d tokens issued, want %d", got, s.tokens)
@@ -134,7 +134,7 @@ func TestTokenEndpointRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newStubEnv(t, tt.handler)
 			for i := range 3 { // every row of the batch
-				res, err := verify(t, e.c, appRow(fmt.Sprintf("complete-%d", i), "ID"))
+				res, err := providertest.Verify(t, e.c, appRow(fmt.Sprintf("complete-%d", i), "ID"))
 				tt.want.Check(t, res, err)
 			}
 			if got := len(e.rec.Exchanges("/v1/")); got != 0 {
@@ -159,7 +159,7 @@ func TestTheTokenRequestIsClientSecretBasic(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.ClientID, c.ClientSecret = id, secret })
-	res, err := verify(t, e.c, appRow("complete-1", "ID"))
+	res, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
 	verified.Check(t, res, err)
 	mu.Lock()
 	defer mu.Unlock()
@@ -198,7 +198,7 @@ func TestARowGivingUpDoesNotCancelTheSharedTokenRequest(t *testing.T) {
 	<-arrived
 	second := make(chan bulkverify.Result)
 	go func() {
-		res, _ := verify(t, e.c, appRow("complete-2", "ID"))
+		res, _ := providertest.Verify(t, e.c, appRow("complete-2", "ID"))
 		second <- res
 	}()
 	waitFor(t, "the second row to wait for the token", func() bool {
