@@ -43,7 +43,7 @@ type Client struct {
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	c := &Client{
-		Conn:    cfg.Endpoint.Conn(Name),
+		Conn:    cfg.Endpoint.Conn(Spec.Name),
 		id:      upstream.NewSetting("Deepvue client id", "BV_DEEPVUE_CLIENT_ID", cfg.ClientID),
 		key:     upstream.NewSetting("Deepvue API key", "BV_DEEPVUE_CLIENT_SECRET", cfg.ClientSecret),
 		purpose: strings.TrimSpace(cfg.Purpose),

@@ -59,7 +59,7 @@ var exampleOutcomes = map[string]bulkverify.Code{
 
 // transientList is the Want of a transient answer of HTTP status.
 func transientList(status int, wait time.Duration, words string) providertest.Want {
-	w := providertest.Transient(Name, OpList, status, words)
+	w := providertest.Transient(Spec.Name, OpList, status, words)
 	w.Wait = wait
 	return w
 }

@@ -59,8 +59,8 @@ func dvRow(txn, doctype, consent string, pairs ...string) bulkverify.Row {
 func wantTransient(t *testing.T, err error) *bulkverify.UpstreamError {
 	t.Helper()
 	ue := providertest.UpstreamError(t, err)
-	if ue.Provider != Name || ue.Op != OpList {
-		t.Errorf("got provider %q op %q, want %q %q", ue.Provider, ue.Op, Name, OpList)
+	if ue.Provider != Spec.Name || ue.Op != OpList {
+		t.Errorf("got provider %q op %q, want %q %q", ue.Provider, ue.Op, Spec.Name, OpList)
 	}
 	return ue
 }

@@ -48,7 +48,7 @@ var (
 // down is the transient error of an answer of HTTP status with an error
 // code to op, which the simulator describes as an internal server error.
 func down(op string, status int, code string) outcome {
-	return outcome{Want: providertest.Transient(Name, op, status, code+": Internal server error")}
+	return outcome{Want: providertest.Transient(Spec.Name, op, status, code+": Internal server error")}
 }
 
 func fileDown(status int, code string) outcome { return down(OpFile, status, code) }

@@ -52,7 +52,7 @@ type Client struct {
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
-	c := &Client{Conn: cfg.Endpoint.Conn(Name), clientID: cfg.ClientID, secret: cfg.ClientSecret, maxFile: cfg.MaxFileBytes}
+	c := &Client{Conn: cfg.Endpoint.Conn(Spec.Name), clientID: cfg.ClientID, secret: cfg.ClientSecret, maxFile: cfg.MaxFileBytes}
 	if c.maxFile <= 0 {
 		c.maxFile = upstream.DefaultMaxFileBytes
 	}

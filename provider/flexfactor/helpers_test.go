@@ -91,11 +91,11 @@ var (
 // transient is the Want of a transient error of op with HTTP status whose
 // Reason holds words.
 func transient(op string, status int, words string) providertest.Want {
-	return providertest.Transient(Name, op, status, words)
+	return providertest.Transient(Spec.Name, op, status, words)
 }
 
 // unavailable is the simulator's 503 to a list, which asks to wait 1s.
-var unavailable = providertest.Want{Provider: Name, Op: OpList, HTTP: 503, Wait: time.Second, Words: UnavailableError}
+var unavailable = providertest.Want{Provider: Spec.Name, Op: OpList, HTTP: 503, Wait: time.Second, Words: UnavailableError}
 
 // authOf returns the Authorization header of x.
 func authOf(x providertest.Exchange) string { return x.Header.Get("Authorization") }

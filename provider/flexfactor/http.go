@@ -94,7 +94,7 @@ func (c *Client) settle(j *job, subject string, err error) (*bulkverify.Result, 
 			reason = "the pre-signed download link was refused again after re-listing: " + reason
 		}
 		return nil, &bulkverify.UpstreamError{
-			Provider:   Name,
+			Provider:   Spec.Name,
 			Op:         ref.op,
 			StatusCode: ref.status,
 			Reason:     strings.TrimSuffix(reason, ": "),

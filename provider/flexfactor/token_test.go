@@ -128,7 +128,7 @@ func TestTokenEndpointRefusals(t *testing.T) {
 		{"a 200 with a MAC token is transient", answer(200, `{"access_token":"mac-token-123456","token_type":"mac"}`),
 			transient(OpToken, 200, "token_type mac")},
 		{"a 503 is transient and waits its Retry-After", answer(503, `{"error":"temporarily_unavailable"}`),
-			providertest.Want{Provider: Name, Op: OpToken, HTTP: 503, Wait: 3 * time.Second, Words: "temporarily_unavailable"}},
+			providertest.Want{Provider: Spec.Name, Op: OpToken, HTTP: 503, Wait: 3 * time.Second, Words: "temporarily_unavailable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,7 +44,7 @@ type Client struct {
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	return &Client{
-		Conn:     cfg.Endpoint.Conn(Name),
+		Conn:     cfg.Endpoint.Conn(Spec.Name),
 		token:    upstream.NewSetting("Sila access token", "BV_SILA_ACCESS_TOKEN", cfg.AccessToken),
 		app:      upstream.NewSetting("Sila app handle", "BV_SILA_APP_HANDLE", cfg.AppHandle),
 		maxPages: DefaultMaxPages,

@@ -25,7 +25,7 @@ var (
 
 // transient is the Want of a list answer of HTTP status that asks to wait.
 func transient(status int, wait time.Duration, words string) providertest.Want {
-	w := providertest.Transient(Name, OpList, status, words)
+	w := providertest.Transient(Spec.Name, OpList, status, words)
 	w.Wait = wait
 	return w
 }
