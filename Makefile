@@ -20,6 +20,7 @@ test: lint deploy-check alerts-check web-check-if-npm ## all tests with the race
 	./scripts/ensure-redis.sh
 	./scripts/ensure-prometheus.sh
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-tmux.sh
 	$(GO) test -race -count=1 -timeout 10m ./...
 
 test-short: ## unit tests only (no redis-server)

@@ -241,7 +241,7 @@ func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan batchcsv.P
 	b.TotalRows, b.RejectedRows, b.Duplicates, b.Chunks = plan.TotalRows, plan.RejectedRows, plan.Duplicates, len(plan.Chunks)
 	payloads := make([][]byte, len(plan.Chunks))
 	for i, c := range plan.Chunks {
-		payloads[i] = jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: b.ID, Provider: b.Provider, Header: plan.Header, Chunk: c})
+		payloads[i] = jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: b.ID, Tenant: b.Tenant, Provider: b.Provider, Header: plan.Header, Chunk: c})
 	}
 	if err := s.Batches.Create(ctx, b, s.window(b.Tenant), payloads); err != nil {
 		return batchAccepted{}, err
@@ -249,11 +249,11 @@ func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan batchcsv.P
 	// The batch is stored: from here on it is the sweeper's to finish if
 	// this release fails.
 	if _, err := s.Feeder.Release(ctx, b.ID); err != nil {
-		s.Log.Warn("release first chunks; the sweeper will retry", "batch", b.ID, "err", err)
+		s.Log.Warn("release first chunks; the sweeper will retry", "request_id", b.ID, "tenant", b.Tenant, "err", err)
 	}
 	s.Metrics.Rows.WithLabelValues(b.Provider, "true").Add(float64(plan.TotalRows - plan.RejectedRows))
 	s.Metrics.Rows.WithLabelValues(b.Provider, "false").Add(float64(plan.RejectedRows))
-	s.Log.Info("batch accepted", "batch", b.ID, "tenant", b.Tenant, "provider", b.Provider, "parent", b.ParentID,
+	s.Log.Info("batch accepted", "request_id", b.ID, "tenant", b.Tenant, "provider", b.Provider, "parent", b.ParentID,
 		"rows", plan.TotalRows, "rejected", plan.RejectedRows, "duplicates", plan.Duplicates, "chunks", len(plan.Chunks))
 	return accepted(b), nil
 }
@@ -289,7 +289,7 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 
 func (s *Server) deleteInput(ctx context.Context, id string) {
 	if err := s.Files.DeleteInput(context.WithoutCancel(ctx), id); err != nil {
-		s.Log.Warn("delete rejected input", "batch", id, "err", err)
+		s.Log.Warn("delete rejected input", "request_id", id, "err", err)
 	}
 }
 

@@ -133,12 +133,12 @@ func (s *Server) handleBatchCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	if res.Cancelled {
 		s.Metrics.Cancels.WithLabelValues(b.Provider).Inc()
-		s.Log.Info("batch cancelled", "batch", b.ID, "tenant", b.Tenant, "was", b.State)
+		s.Log.Info("batch cancelled", "request_id", b.ID, "tenant", b.Tenant, "was", b.State)
 	}
 	if res.Idle {
 		// No chunk in flight will queue the finalizer: queue it here.
 		if err := jobs.EnqueueFinalize(context.WithoutCancel(ctx), s.Queue, b.ID); err != nil {
-			s.Log.Warn("queue finalizer of cancelled batch; the sweeper will retry", "batch", b.ID, "err", err)
+			s.Log.Warn("queue finalizer of cancelled batch; the sweeper will retry", "request_id", b.ID, "tenant", b.Tenant, "err", err)
 		}
 	}
 	if b, err = s.Batches.Get(ctx, b.ID); err != nil {
@@ -181,7 +181,7 @@ func (s *Server) handleBatchDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.Log.Info("batch erased", "batch", b.ID, "tenant", b.Tenant)
+	s.Log.Info("batch erased", "request_id", b.ID, "tenant", b.Tenant)
 	s.writeOK(w, http.StatusOK, "batch erased", batchErased{RequestID: b.ID, Erased: true})
 }
 

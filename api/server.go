@@ -72,6 +72,9 @@ type Server struct {
 	// MaxConcurrentUploads bounds the uploads read at once; 0 is no bound.
 	MaxConcurrentUploads int
 	uploadSlots          chan struct{}
+	// Monitoring is the queue UI served at /monitoring/ to Operators.
+	Monitoring http.Handler
+	Operators  []string
 	// Limiter, when set, bounds each tenant's requests to APIRate/s.
 	Limiter TenantLimiter
 	APIRate float64
@@ -112,6 +115,7 @@ func (s *Server) routes() *http.ServeMux {
 		mux.Handle(rt.pattern, s.authenticate(s.limitTenant(rt.handler)))
 	}
 	mux.HandleFunc("GET /openapi.json", s.handleOpenAPI)
+	mux.HandleFunc("GET /monitoring/", s.handleMonitoring)
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /assets/{file}", s.handleAsset)
 	mux.HandleFunc("GET /healthz", s.handleHealth)

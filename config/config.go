@@ -43,6 +43,10 @@ type Config struct {
 	JWTSecret string            `env:"BV_JWT_SECRET" secret:"true"`
 	JWTTTL    time.Duration     `env:"BV_JWT_TTL"`
 
+	// Operators may open the queue monitor at /monitoring/ (it shows
+	// every tenant's tasks).
+	Operators []string `env:"BV_OPERATORS"`
+
 	// Providers holds the settings of every known provider, in the order
 	// of the list Load was given; a provider without a base URL is off.
 	Providers []ProviderConfig
@@ -60,6 +64,8 @@ type Config struct {
 	PresignTTL        time.Duration  `env:"BV_PRESIGN_TTL"`
 	UpstreamTimeout   time.Duration  `env:"BV_UPSTREAM_TIMEOUT"`
 	LogLevel          string         `env:"BV_LOG_LEVEL"`
+	// LogFormat is text or json.
+	LogFormat string `env:"BV_LOG_FORMAT"`
 	// CancelCheckInterval is how often a worker checks whether the batches
 	// it runs were cancelled.
 	CancelCheckInterval time.Duration `env:"BV_CANCEL_CHECK_INTERVAL"`
@@ -141,6 +147,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		S3AccessKeyID:        l.str("BV_S3_ACCESS_KEY_ID", ""),
 		S3SecretAccessKey:    l.str("BV_S3_SECRET_ACCESS_KEY", ""),
 		Clients:              l.clients("BV_CLIENTS"),
+		Operators:            l.list("BV_OPERATORS"),
 		JWTSecret:            l.str("BV_JWT_SECRET", ""),
 		JWTTTL:               l.duration("BV_JWT_TTL", time.Hour),
 		ChunkSize:            l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
@@ -156,6 +163,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		PresignTTL:           l.duration("BV_PRESIGN_TTL", 15*time.Minute),
 		UpstreamTimeout:      l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
 		LogLevel:             l.str("BV_LOG_LEVEL", "info"),
+		LogFormat:            l.str("BV_LOG_FORMAT", "text"),
 		CancelCheckInterval:  l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
 		WebhookAllowHosts:    l.list("BV_WEBHOOK_ALLOW_HOSTS"),
 		DataKey:              l.str("BV_DATA_KEY", ""),
@@ -196,6 +204,11 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 	case "single", "cluster", "sentinel":
 	default:
 		l.fail("BV_REDIS_MODE=%q: want single, cluster or sentinel", c.RedisMode)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		l.fail("BV_LOG_FORMAT=%q: want text or json", c.LogFormat)
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

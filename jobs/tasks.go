@@ -34,6 +34,7 @@ var Queues = map[string]int{QueueFinalize: 6, QueueWebhooks: 4, QueueChunks: 3}
 // input.
 type VerifyChunk struct {
 	BatchID  string   `json:"batch_id"`
+	Tenant   string   `json:"tenant,omitempty"`
 	Provider string   `json:"provider"`
 	Header   []string `json:"header"`
 	batchcsv.Chunk

@@ -1,15 +1,17 @@
 // Package provider is how the program knows an upstream provider: each
-// provider/<name> package exports one Provider value, and the program
-// iterates the list in provider/providers. Adding a provider is one new
-// package and one line in that list.
+// provider/<name> package exports one Provider value, made by Define, and
+// the program iterates the list in provider/providers. Adding a provider is
+// one new package and one line in that list.
 package provider
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 // Provider is everything the rest of the program needs of one upstream.
@@ -44,6 +46,8 @@ type Var struct {
 	Dev string
 	// Default is the value when it is unset outside dev mode.
 	Default string
+	// Required vars must be set: New refuses settings without one.
+	Required bool
 }
 
 // Simulator is a provider simulator: an HTTP handler with request counts.
@@ -59,6 +63,11 @@ type Settings struct {
 	Values map[string]string
 }
 
+// Endpoint returns the endpoint of a client of s whose requests hc sends.
+func (s Settings) Endpoint(hc *http.Client) upstream.Endpoint {
+	return upstream.Endpoint{BaseURL: s.BaseURL, HTTPClient: hc}
+}
+
 // Get returns the value of the Var named name.
 func (s Settings) Get(name string) string { return s.Values[name] }
 
@@ -71,6 +80,35 @@ func (s Settings) List(name string) []string {
 		}
 	}
 	return out
+}
+
+// Define returns p ready for the list in provider/providers: named by its
+// Spec, and with a New that refuses settings lacking a Required Var, naming
+// each one missing, before it calls p's own.
+func Define(p Provider) Provider {
+	p.Name = p.Spec.Name
+	newClient := p.New
+	p.New = func(s Settings, hc *http.Client) (bulkverify.Verifier, error) {
+		if err := p.missing(s); err != nil {
+			return nil, err
+		}
+		return newClient(s, hc)
+	}
+	return p
+}
+
+// missing returns an error naming each Required Var that s lacks, or nil.
+func (p Provider) missing(s Settings) error {
+	var missing []string
+	for _, v := range p.Vars {
+		if v.Required && strings.TrimSpace(s.Get(v.Name)) == "" {
+			missing = append(missing, fmt.Sprintf("%s%s (%s)", p.EnvPrefix(), v.Name, v.Help))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("set %s to call %s", strings.Join(missing, " and "), p.Name)
 }
 
 // EnvPrefix returns BV_<NAME>_, the prefix of the provider's variables.

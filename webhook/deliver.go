@@ -96,7 +96,7 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 	}
 	d.Metrics.observe(m.Event, outcome, a.DurationMS)
 	if err := d.Log.RecordWebhookAttempt(ctx, m.BatchID, a); err != nil {
-		d.Logger.Warn("record webhook attempt", "batch", m.BatchID, "err", err)
+		d.Logger.Warn("record webhook attempt", "request_id", m.BatchID, "err", err)
 	}
 	return d.conclude(ctx, m, outcome, result)
 }
@@ -108,7 +108,7 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 func (d *Deliverer) due(ctx context.Context, m Message) (bulkverify.Batch, bool, error) {
 	b, err := d.Batches.Get(ctx, m.BatchID)
 	if bulkverify.ErrorCode(err) == bulkverify.ENotFound {
-		d.Logger.Info("webhook not sent: its batch is gone", "batch", m.BatchID, "event", m.Event)
+		d.Logger.Info("webhook not sent: its batch is gone", "request_id", m.BatchID, "event", m.Event)
 		return b, false, nil
 	}
 	if err != nil || b.CallbackURL == "" {
@@ -173,7 +173,7 @@ func (d *Deliverer) conclude(ctx context.Context, m Message, outcome string, res
 	switch outcome {
 	case OutcomeDelivered:
 		if err := d.Log.MarkWebhookDelivered(ctx, m.BatchID, m.WebhookID); err != nil {
-			d.Logger.Warn("record webhook delivered; the task's retention still keeps it from being sent twice", "batch", m.BatchID, "err", err)
+			d.Logger.Warn("record webhook delivered; the task's retention still keeps it from being sent twice", "request_id", m.BatchID, "err", err)
 		}
 		return nil
 	case OutcomeGone:
@@ -182,7 +182,7 @@ func (d *Deliverer) conclude(ctx context.Context, m Message, outcome string, res
 		}
 		return fmt.Errorf("%s webhook %s of batch %s: %w: %w", m.Event, m.WebhookID, m.BatchID, result, asynq.SkipRetry)
 	case OutcomeExhausted:
-		d.Logger.Warn("webhook given up", "batch", m.BatchID, "event", m.Event, "webhook_id", m.WebhookID, "err", result)
+		d.Logger.Warn("webhook given up", "request_id", m.BatchID, "event", m.Event, "webhook_id", m.WebhookID, "err", result)
 		return fmt.Errorf("%s webhook %s of batch %s: %w: %w", m.Event, m.WebhookID, m.BatchID, result, asynq.SkipRetry)
 	}
 	return fmt.Errorf("%s webhook %s of batch %s: %w", m.Event, m.WebhookID, m.BatchID, result)

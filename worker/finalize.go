@@ -61,7 +61,7 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	}
 	h.Metrics.BatchesFinished.WithLabelValues(b.Provider, string(final)).Inc()
 	h.Metrics.BatchDuration.WithLabelValues(b.Provider, string(final)).Observe(h.Now().Sub(b.CreatedAt).Seconds())
-	h.Log.Info("batch finished", "batch", b.ID, "state", final, "provider", b.Provider, "rows", counts.Rows,
+	h.Log.Info("batch finished", "request_id", b.ID, "tenant", b.Tenant, "state", final, "provider", b.Provider, "rows", counts.Rows,
 		"verified", counts.Verified, "not_verified", counts.NotVerified, "failed", counts.Failed)
 	return h.announce(ctx, b, final)
 }
@@ -92,7 +92,7 @@ func (h *Handlers) readyToFinalize(ctx context.Context, b bulkverify.Batch) (boo
 		return false, err
 	}
 	if len(inflight) > 0 {
-		h.Log.Info("stopped batch still has chunks in flight; the last one queues the finalizer", "batch", b.ID, "in_flight", len(inflight))
+		h.Log.Info("stopped batch still has chunks in flight; the last one queues the finalizer", "request_id", b.ID, "tenant", b.Tenant, "in_flight", len(inflight))
 		return false, nil
 	}
 	return true, nil

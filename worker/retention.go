@@ -106,7 +106,7 @@ func (r *Reaper) expire(ctx context.Context, id string) error {
 	if err != nil || !expired {
 		return err
 	}
-	r.Log.Info("batch expired: its files, checkpoints and data key are deleted", "batch", id)
+	r.Log.Info("batch expired: its files, checkpoints and data key are deleted", "request_id", id)
 	if r.OnExpired != nil {
 		return r.OnExpired(ctx, id)
 	}

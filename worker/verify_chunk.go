@@ -125,7 +125,7 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 	if done {
 		// Delivered again after it completed (a lost acknowledgement): its
 		// part is written; only what follows completion may be missing.
-		h.Log.Info("chunk already done; not verified again", "batch", p.BatchID, "chunk", p.Index)
+		chunkLog(h.Log, p).Info("chunk already done; not verified again")
 		return h.finishChunk(ctx, p, nil)
 	}
 	if stop, err := h.Batches.StopOf(ctx, p.BatchID); err != nil || stop != "" {
@@ -157,7 +157,7 @@ func (h *Handlers) stopChunk(ctx context.Context, p jobs.VerifyChunk, stop bulkv
 	if err != nil {
 		return err
 	}
-	h.Log.Info("chunk stopped with its batch", "batch", p.BatchID, "chunk", p.Index, "stop", stop)
+	chunkLog(h.Log, p).Info("chunk stopped with its batch", "stop", stop)
 	return h.finishChunk(ctx, p, results)
 }
 
@@ -256,7 +256,7 @@ func (h *Handlers) giveUp(ctx context.Context, p jobs.VerifyChunk, cause error) 
 	if err != nil {
 		return fmt.Errorf("%w (and giving up failed too: %v)", cause, err)
 	}
-	h.Log.Error("chunk given up: its unfinished rows are FAILED", "batch", p.BatchID, "chunk", p.Index, "err", cause)
+	chunkLog(h.Log, p).Error("chunk given up: its unfinished rows are FAILED", "err", cause)
 	if err := h.finishChunk(ctx, p, results); err != nil {
 		return fmt.Errorf("%w (and giving up failed too: %v)", cause, err)
 	}
@@ -292,22 +292,22 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 		return err
 	}
 	if err := h.Checkpoints.DropSavedRows(ctx, p.BatchID, p.Index); err != nil {
-		h.Log.Warn("drop saved rows; they expire on their own", "batch", p.BatchID, "chunk", p.Index, "err", err)
+		chunkLog(h.Log, p).Warn("drop saved rows; they expire on their own", "err", err)
 	}
 	if done.Aborted {
 		h.Metrics.Aborts.WithLabelValues(p.Provider).Inc()
-		h.Log.Warn("batch crossed its max_failure_rate: stopping it", "batch", p.BatchID, "chunk", p.Index)
+		chunkLog(h.Log, p).Warn("batch crossed its max_failure_rate: stopping it")
 	}
 	if done.AllDone {
 		return jobs.EnqueueFinalize(ctx, h.Queue, p.BatchID)
 	}
 	if h.Webhooks != nil && done.First {
 		if err := h.Webhooks.Progressed(ctx, p.BatchID); err != nil {
-			h.Log.Warn("queue progress webhook; the next chunk tries again", "batch", p.BatchID, "err", err)
+			chunkLog(h.Log, p).Warn("queue progress webhook; the next chunk tries again", "err", err)
 		}
 	}
 	if _, err := h.Feeder.Release(ctx, p.BatchID); err != nil {
-		h.Log.Warn("release next chunks; the sweeper will retry", "batch", p.BatchID, "err", err)
+		chunkLog(h.Log, p).Warn("release next chunks; the sweeper will retry", "err", err)
 	}
 	return nil
 }
@@ -394,4 +394,10 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 		return nil, throttled
 	}
 	return results, nil
+}
+
+// chunkLog returns the logger of a chunk: every line carries the batch's
+// request_id and tenant, so that a log shipper can follow one batch.
+func chunkLog(l *slog.Logger, p jobs.VerifyChunk) *slog.Logger {
+	return l.With("request_id", p.BatchID, "tenant", p.Tenant, "chunk", p.Index)
 }

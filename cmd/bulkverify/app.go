@@ -14,6 +14,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynq/x/metrics"
+	"github.com/hibiken/asynqmon"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -42,10 +43,16 @@ type app struct {
 	serving bool
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+// newLogger logs at level to w, as text or, for log shippers, as one JSON
+// object a line.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // open connects to Redis and S3 and checks both answer.
@@ -190,6 +197,8 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
 		UploadIdleTimeout: a.cfg.UploadIdleTimeout, MaxConcurrentUploads: a.cfg.MaxConcurrentUploads,
 		APIRate:     a.cfg.APIRate,
+		Monitoring:  asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: sharedRedis{a.rdb}, ReadOnly: true}),
+		Operators:   a.cfg.Operators,
 		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
 		Providers: a.enabledProviders(), ProviderRates: a.providerRates(),
 		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.batches,
@@ -347,3 +356,8 @@ func (l asynqLogger) Info(args ...any)  { l.l.Info(fmt.Sprint(args...)) }
 func (l asynqLogger) Warn(args ...any)  { l.l.Warn(fmt.Sprint(args...)) }
 func (l asynqLogger) Error(args ...any) { l.l.Error(fmt.Sprint(args...)) }
 func (l asynqLogger) Fatal(args ...any) { l.l.Error(fmt.Sprint(args...)) }
+
+// sharedRedis hands asynqmon the one Redis client everything shares.
+type sharedRedis struct{ c redis.UniversalClient }
+
+func (s sharedRedis) MakeRedisClient() interface{} { return s.c }

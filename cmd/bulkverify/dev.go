@@ -29,7 +29,7 @@ const (
 // runDev runs everything in one process. Each embedded part is replaced by
 // the real one when its variable is set.
 func runDev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	env := map[string]string{"BV_CLIENTS": devClients, "BV_HTTP_ADDR": "127.0.0.1:8080",
+	env := map[string]string{"BV_CLIENTS": devClients, "BV_HTTP_ADDR": "127.0.0.1:8080", "BV_OPERATORS": "demo",
 		"BV_WEBHOOK_SECRETS": "demo:" + devWebhookSecret, "BV_WEBHOOK_ALLOW_HOSTS": "127.0.0.1,localhost"}
 	var embedded []string
 	if getenv("BV_REDIS_URL") == "" {
@@ -75,7 +75,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel)}
+	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)}
 	if err := a.open(ctx, true); err != nil {
 		return err
 	}

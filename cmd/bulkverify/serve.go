@@ -25,7 +25,7 @@ func loadApp(getenv func(string) string, needClients bool) (*app, error) {
 	if needClients && len(cfg.Clients) == 0 {
 		return nil, fmt.Errorf("BV_CLIENTS is not set: give the API tenants as client_id:client_secret pairs separated by commas")
 	}
-	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel)}
+	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)}
 	a.log.Info("configuration", "settings", cfg.Dump())
 	return a, nil
 }

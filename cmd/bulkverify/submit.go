@@ -62,7 +62,12 @@ func runSubmit(ctx context.Context, args []string, getenv func(string) string, s
 	if err := json.Unmarshal(data, &acc); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "request_id: %s (%d rows, %d rejected at intake, %d duplicates)\n", acc.RequestID, acc.TotalRows, acc.RejectedRows, acc.Duplicates)
+	switch {
+	case *w.json && !*w.wait:
+		return printJSON(stdout, data)
+	case !*w.json:
+		fmt.Fprintf(stdout, "request_id: %s (%d rows, %d rejected at intake, %d duplicates)\n", acc.RequestID, acc.TotalRows, acc.RejectedRows, acc.Duplicates)
+	}
 	return w.run(ctx, c, acc.RequestID, stdout)
 }
 
@@ -102,6 +107,7 @@ type waiter struct {
 	wait    *bool
 	output  *string
 	timeout *time.Duration
+	json    *bool
 }
 
 func waitFlags(fs *flag.FlagSet) waiter {
@@ -109,6 +115,7 @@ func waitFlags(fs *flag.FlagSet) waiter {
 		wait:    fs.Bool("wait", false, "wait for the batch to finish, showing progress, then download the output"),
 		output:  fs.String("output", "", "where --wait saves output.csv (default REQUEST_ID.csv)"),
 		timeout: fs.Duration("timeout", time.Hour, "how long --wait waits"),
+		json:    fs.Bool("json", false, "print the finished batch's status data as JSON instead of progress and a summary"),
 	}
 }
 
@@ -120,7 +127,7 @@ func (w waiter) run(ctx context.Context, c *apiClient, id string, stdout io.Writ
 	}
 	wctx, cancel := context.WithTimeout(ctx, *w.timeout)
 	defer cancel()
-	st, err := waitDone(wctx, c, id, stdout)
+	st, err := waitDone(wctx, c, id, newProgress(stdout, *w.json))
 	if err != nil {
 		return err
 	}
@@ -134,7 +141,13 @@ func (w waiter) run(ctx context.Context, c *apiClient, id string, stdout io.Writ
 	if err := download(ctx, *st.BatchOutputFileURL, path); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, summary(st, path))
+	if *w.json {
+		if err := printStatusJSON(stdout, st); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(stdout, summary(st, path))
+	}
 	return endOf(string(st.State))
 }
 
@@ -158,22 +171,18 @@ func splitFirstArg(args []string) (string, []string) {
 	return "", args
 }
 
-// waitDone polls the status until the batch is finished, drawing a
-// progress bar.
-func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (api.BatchStatus, error) {
+// waitDone polls the status until the batch is finished, showing its
+// progress.
+func waitDone(ctx context.Context, c *apiClient, id string, p progress) (api.BatchStatus, error) {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
-	last := ""
+	defer p.done()
 	for {
 		st, _, err := c.status(ctx, id)
 		if err != nil {
 			return st, err
 		}
-		line := progressBar(st)
-		if line != last {
-			fmt.Fprintln(stdout, line)
-			last = line
-		}
+		p.update(st)
 		if st.Finished() {
 			return st, nil
 		}
@@ -183,20 +192,6 @@ func waitDone(ctx context.Context, c *apiClient, id string, stdout io.Writer) (a
 		case <-tick.C:
 		}
 	}
-}
-
-func progressBar(st api.BatchStatus) string {
-	const width = 30
-	n := int(st.PercentComplete * width / 100)
-	line := fmt.Sprintf("[%s%s] %5.1f%% %d/%d rows  %s", strings.Repeat("#", n), strings.Repeat(".", width-n),
-		st.PercentComplete, st.ProcessedRows, st.TotalRows, st.State)
-	if st.RowsPerSecond > 0 {
-		line += fmt.Sprintf("  %.1f rows/s", st.RowsPerSecond)
-	}
-	if st.ETASeconds != nil && !st.Finished() {
-		line += fmt.Sprintf("  ETA %s", time.Duration(*st.ETASeconds)*time.Second)
-	}
-	return line
 }
 
 func runStatus(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

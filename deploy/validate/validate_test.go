@@ -81,14 +81,14 @@ func TestEveryMistakeIsReported(t *testing.T) {
 		{"a misspelled metadata field of a KEDA object", []edit{{keda, "kind: ScaledObject\nmetadata:\n  name: bulkverify-worker\n  namespace:", "kind: ScaledObject\nmetadata:\n  name: bulkverify-worker\n  namespce:"}}, `unknown field "namespce"`},
 		{"a list that is not asynq's", []edit{{keda, `"asynq:{chunks}:pending"`, `"asynq:chunks:pending"`}}, "is not an asynq queue list"},
 		{"a queue left unwatched", []edit{{keda, `"asynq:{chunks}:pending"`, `"asynq:{chunks}:active"`}}, "no redis trigger watches queue chunks"},
-		{"a queue the workers do not serve", []edit{{keda, `"asynq:{finalize}:active"`, `"asynq:{webhooks}:active"`}}, `queue "webhooks" is not one the workers serve`},
+		{"a queue the workers do not serve", []edit{{keda, `"asynq:{finalize}:active"`, `"asynq:{reports}:active"`}}, `queue "reports" is not one the workers serve`},
 		{"metadata the redis scaler does not read", []edit{{keda, "        databaseIndex: \"0\"\n        listName: \"asynq:{chunks}:active\"", "        dbIndex: \"0\"\n        listName: \"asynq:{chunks}:active\""}}, `metadata "dbIndex" is not read`},
 		{"another Redis than the workers'", []edit{{keda, "        address: redis.bulkverify.svc:6379\n        databaseIndex: \"0\"\n        listName: \"asynq:{finalize}:pending\"", "        address: redis.other.svc:6379\n        databaseIndex: \"0\"\n        listName: \"asynq:{finalize}:pending\""}}, "is not the workers' Redis"},
 		{"another database than the workers'", []edit{{keda, "        databaseIndex: \"0\"\n        listName: \"asynq:{finalize}:active\"", "        databaseIndex: \"1\"\n        listName: \"asynq:{finalize}:active\""}}, "databaseIndex 1 is not the workers' database"},
 		{"a password that differs from BV_REDIS_URL's", []edit{{keda, "  password: CHANGE-ME", "  password: other"}}, "differs from BV_REDIS_URL's"},
 		{"a Secret key the TriggerAuthentication does not find", []edit{{keda, "      key: password", "      key: redis-password"}}, "has no key redis-password"},
 		{"a missing TriggerAuthentication", []edit{{keda, "kind: TriggerAuthentication\nmetadata:\n  name: bulkverify-redis", "kind: TriggerAuthentication\nmetadata:\n  name: redis-auth"}}, "TriggerAuthentication bulkverify-redis is not in the manifests"},
-		{"a trigger left out of the formula", []edit{{keda, " + finalize_active\"", "\""}}, "trigger finalize_active is not in scalingModifiers.formula"},
+		{"a trigger left out of the formula", []edit{{keda, " + webhooks_active\"", "\""}}, "trigger webhooks_active is not in scalingModifiers.formula"},
 		{"a formula naming no trigger", []edit{{keda, "chunks_pending + chunks_active", "chunks_waiting + chunks_active"}}, `names "chunks_waiting", which is no trigger`},
 		{"scaling to zero", []edit{{keda, "minReplicaCount: 1", "minReplicaCount: 0"}}, "minReplicaCount must be at least 1"},
 		{"a scale target that does not exist", []edit{{keda, "  scaleTargetRef:\n    name: bulkverify-worker", "  scaleTargetRef:\n    name: worker"}}, "scaleTargetRef worker is no Deployment"},
@@ -118,8 +118,8 @@ func TestQueuesAreReadFromTheSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got, []string{"chunks", "finalize"}) {
-		t.Errorf("got queues %v, want [chunks finalize]", got)
+	if !slices.Equal(got, []string{"chunks", "finalize", "webhooks"}) {
+		t.Errorf("got queues %v, want [chunks finalize webhooks]", got)
 	}
 	src := filepath.Join(t.TempDir(), "tasks.go")
 	os.WriteFile(src, []byte("package jobs\n\nconst QueueA = \"alpha\"\n\nvar Queues = map[string]int{QueueA: 1, \"beta\": 2}\n"), 0o644)

@@ -28,6 +28,7 @@ var (
 // stopped by Main.
 func URL(t testing.TB) string {
 	t.Helper()
+	SkipIfShort(t)
 	once.Do(func() { shared, err = start() })
 	if err != nil {
 		t.Fatalf("redis-server: %v", err)
@@ -38,6 +39,15 @@ func URL(t testing.TB) string {
 		t.Fatalf("flush redis: %v", err)
 	}
 	return shared
+}
+
+// SkipIfShort skips an integration test under -short (make test-short),
+// unless BV_TEST_REDIS_URL names a server to use.
+func SkipIfShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() && os.Getenv("BV_TEST_REDIS_URL") == "" {
+		t.Skip("integration test on a real redis-server: skipped by -short")
+	}
 }
 
 // Connect returns a client of url, closed when the test ends. Unlike URL

@@ -52,6 +52,7 @@ func waitPing(t *testing.T, opt *redis.Options) {
 // ClusterURL starts a three-node Redis Cluster and returns its URL for
 // BV_REDIS_MODE=cluster.
 func ClusterURL(t *testing.T) string {
+	SkipIfShort(t)
 	dir := t.TempDir()
 	var ports []int
 	for i := range 3 {
@@ -91,6 +92,7 @@ func ClusterURL(t *testing.T) string {
 // SentinelURL starts a master and one Sentinel watching it and returns the
 // URL for BV_REDIS_MODE=sentinel.
 func SentinelURL(t *testing.T) string {
+	SkipIfShort(t)
 	dir := t.TempDir()
 	master := startServer(t, dir)
 	port, err := freePort()

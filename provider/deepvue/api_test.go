@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 // readSeed returns the body of testdata/name.
@@ -121,37 +122,18 @@ func TestFailedAtBankKeepsItsNullCode(t *testing.T) {
 }
 
 func TestDetailDecodes(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want Detail
-		text string
-	}{
-		{"a string is a message", `"Not a valid token"`, Detail{Message: "Not a valid token"}, "Not a valid token"},
-		{"a list is validation errors", `[{"loc": ["body", "consent"], "msg": "field required", "type": "value_error.missing"}, {"loc": ["body", "purpose"], "msg": "str type expected", "type": "type_error.str"}]`,
-			Detail{Errors: []ValidationError{{Loc: []any{"body", "consent"}, Msg: "field required", Type: "value_error.missing"}, {Loc: []any{"body", "purpose"}, Msg: "str type expected", Type: "type_error.str"}}},
-			"consent: field required; purpose: str type expected"},
-		{"an index in loc is a number", `[{"loc": ["body", "items", 0], "msg": "bad"}]`,
-			Detail{Errors: []ValidationError{{Loc: []any{"body", "items", 0.0}, Msg: "bad"}}}, "items.0: bad"},
-		{"a loc of body alone stays", `[{"loc": ["body"], "msg": "value is not a valid dict"}]`,
-			Detail{Errors: []ValidationError{{Loc: []any{"body"}, Msg: "value is not a valid dict"}}}, "body: value is not a valid dict"},
-		{"null is nothing", `null`, Detail{}, ""},
-		{"an object is kept as text", `{"reason": "x"}`, Detail{Message: `{"reason": "x"}`}, `{"reason": "x"}`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got Detail
-			if err := json.Unmarshal([]byte(tt.in), &got); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %#v, want %#v", got, tt.want)
-			}
-			if s := got.String(); s != tt.text {
-				t.Errorf("got text %q, want %q", s, tt.text)
-			}
-		})
-	}
+	providertest.Decodes(t, []providertest.Decoding[Detail]{
+		{Name: "a string is a message", JSON: `"Not a valid token"`, Want: Detail{Message: "Not a valid token"}, Text: "Not a valid token"},
+		{Name: "a list is validation errors", JSON: `[{"loc": ["body", "consent"], "msg": "field required", "type": "value_error.missing"}, {"loc": ["body", "purpose"], "msg": "str type expected", "type": "type_error.str"}]`,
+			Want: Detail{Errors: []ValidationError{{Loc: []any{"body", "consent"}, Msg: "field required", Type: "value_error.missing"}, {Loc: []any{"body", "purpose"}, Msg: "str type expected", Type: "type_error.str"}}},
+			Text: "consent: field required; purpose: str type expected"},
+		{Name: "an index in loc is a number", JSON: `[{"loc": ["body", "items", 0], "msg": "bad"}]`,
+			Want: Detail{Errors: []ValidationError{{Loc: []any{"body", "items", 0.0}, Msg: "bad"}}}, Text: "items.0: bad"},
+		{Name: "a loc of body alone stays", JSON: `[{"loc": ["body"], "msg": "value is not a valid dict"}]`,
+			Want: Detail{Errors: []ValidationError{{Loc: []any{"body"}, Msg: "value is not a valid dict"}}}, Text: "body: value is not a valid dict"},
+		{Name: "null is nothing", JSON: `null`},
+		{Name: "an object is kept as text", JSON: `{"reason": "x"}`, Want: Detail{Message: `{"reason": "x"}`}, Text: `{"reason": "x"}`},
+	}, Detail.String)
 }
 
 func TestResponseEncodesTheSeedsShapes(t *testing.T) {

@@ -55,34 +55,23 @@ var ErrorAnswers = []ErrorAnswer{
 
 // The error answers, as ErrorAnswers lists them.
 var (
-	ansDuplicate        = ErrorAnswer{http.StatusBadRequest, envelope(400, SubCodeDuplicateRequest, MsgDuplicate), true, final(statusFailed, codeInvalidRow)}
-	ansSessionExpired   = ErrorAnswer{http.StatusUnauthorized, envelope(401, SubCodeSessionExpired, MsgSessionExpired), true, final(statusFailed, CodeSessionExpired)}
-	ansBadToken         = ErrorAnswer{http.StatusUnauthorized, detail(MsgNotAValidToken), true, final(statusFailed, codeTokenInvalid)}
-	ansForbidden        = ErrorAnswer{http.StatusForbidden, detail(MsgNotAValidToken), true, final(statusFailed, codeTokenInvalid)}
-	ansNotAuthenticated = ErrorAnswer{http.StatusForbidden, detail(MsgNotAuthenticated), false, final(statusFailed, codeTokenInvalid)}
-	ansInvalidBody      = ErrorAnswer{http.StatusUnprocessableEntity, Response{Detail: Detail{Errors: []ValidationError{{Loc: []any{"string"}, Msg: "string", Type: "string"}}}}, true, final(statusFailed, codeInvalidRow)}
-	ansBankFailure      = ErrorAnswer{http.StatusInternalServerError, Response{Message: MsgFailedAtBank}, true, transient}
-	ansTooMany          = ErrorAnswer{http.StatusTooManyRequests, detail(MsgTooManyRequests), false, transient}
-	ansUnavailable      = ErrorAnswer{http.StatusServiceUnavailable, detail(MsgUnavailable), false, transient}
-	ansInternalError    = ErrorAnswer{http.StatusInternalServerError, detail(MsgInternalError), false, transient}
+	ansDuplicate        = ErrorAnswer{http.StatusBadRequest, envelope(400, SubCodeDuplicateRequest, MsgDuplicate), true, upstream.InvalidRow}
+	ansSessionExpired   = ErrorAnswer{http.StatusUnauthorized, envelope(401, SubCodeSessionExpired, MsgSessionExpired), true, upstream.Final(bulkverify.StatusFailed, CodeSessionExpired)}
+	ansBadToken         = ErrorAnswer{http.StatusUnauthorized, detail(MsgNotAValidToken), true, upstream.TokenInvalid}
+	ansForbidden        = ErrorAnswer{http.StatusForbidden, detail(MsgNotAValidToken), true, upstream.TokenInvalid}
+	ansNotAuthenticated = ErrorAnswer{http.StatusForbidden, detail(MsgNotAuthenticated), false, upstream.TokenInvalid}
+	ansInvalidBody      = ErrorAnswer{http.StatusUnprocessableEntity, Response{Detail: Detail{Errors: []ValidationError{{Loc: []any{"string"}, Msg: "string", Type: "string"}}}}, true, upstream.InvalidRow}
+	ansBankFailure      = ErrorAnswer{http.StatusInternalServerError, Response{Message: MsgFailedAtBank}, true, upstream.TryAgain}
+	ansTooMany          = ErrorAnswer{http.StatusTooManyRequests, detail(MsgTooManyRequests), false, upstream.TryAgain}
+	ansUnavailable      = ErrorAnswer{http.StatusServiceUnavailable, detail(MsgUnavailable), false, upstream.TryAgain}
+	ansInternalError    = ErrorAnswer{http.StatusInternalServerError, detail(MsgInternalError), false, upstream.TryAgain}
 )
-
-// Shorthands for the tables of answers.
-const (
-	statusFailed     = bulkverify.StatusFailed
-	codeInvalidRow   = bulkverify.CodeInvalidRow
-	codeTokenInvalid = bulkverify.CodeTokenInvalid
-)
-
-var transient = Outcome{Transient: true}
 
 func envelope(code int, subCode, msg string) Response {
 	return Response{Code: &code, SubCode: subCode, Message: msg}
 }
 
 func detail(msg string) Response { return Response{Detail: Detail{Message: msg}} }
-
-func final(s bulkverify.Status, c bulkverify.Code) Outcome { return Outcome{Status: s, Code: c} }
 
 // Classify maps a failed answer, by HTTP status and body, to an Outcome.
 // When the HTTP status is 2xx but the envelope's code is another number,
@@ -104,19 +93,19 @@ func Classify(status int, r Response) Outcome {
 	}
 	switch {
 	case status == http.StatusTooManyRequests, status == http.StatusRequestTimeout, status >= 500:
-		return transient
+		return upstream.TryAgain
 	case r.bankFailure():
-		return transient
+		return upstream.TryAgain
 	case strings.EqualFold(r.SubCode, SubCodeSessionExpired):
-		return final(statusFailed, CodeSessionExpired)
+		return upstream.Final(bulkverify.StatusFailed, CodeSessionExpired)
 	case strings.EqualFold(r.SubCode, SubCodeDuplicateRequest):
-		return final(statusFailed, codeInvalidRow)
+		return upstream.InvalidRow
 	case status == http.StatusUnauthorized, status == http.StatusForbidden,
 		strings.EqualFold(strings.TrimSpace(r.Detail.Message), MsgNotAValidToken):
-		return final(statusFailed, codeTokenInvalid)
+		return upstream.TokenInvalid
 	case len(r.Detail.Errors) > 0, status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
-		return final(statusFailed, codeInvalidRow)
+		return upstream.InvalidRow
 	default:
-		return final(statusFailed, bulkverify.CodeUpstreamRejected)
+		return upstream.Rejected
 	}
 }

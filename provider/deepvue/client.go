@@ -8,25 +8,21 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
-// Defaults for Config's zero fields.
-const (
-	DefaultTimeout = 30 * time.Second
-	// DefaultPurpose is the purpose sent for a row without one when
-	// Config.Purpose is empty.
-	DefaultPurpose = "Verification of documents issued in DigiLocker"
-)
+// DefaultPurpose is the purpose sent for a row without one when
+// Config.Purpose is empty.
+const DefaultPurpose = "Verification of documents issued in DigiLocker"
 
-// Config configures a Client.
+// Config configures a Client. Its Endpoint's BaseURL is the API root, the
+// part before /v1/..., e.g. https://production.deepvue.tech
+// (BV_DEEPVUE_BASE_URL).
 type Config struct {
-	// BaseURL is the API root, the part before /v1/..., e.g.
-	// https://production.deepvue.tech (BV_DEEPVUE_BASE_URL).
-	BaseURL string
+	upstream.Endpoint
 	// ClientID is sent as the client-id header (BV_DEEPVUE_CLIENT_ID).
 	ClientID string
 	// ClientSecret is the API key, sent as the x-api-key header
@@ -35,33 +31,22 @@ type Config struct {
 	// Purpose is sent for a row without a purpose (BV_DEEPVUE_PURPOSE);
 	// "" means DefaultPurpose.
 	Purpose string
-	// HTTPClient makes every request; nil means one with DefaultTimeout.
-	HTTPClient *http.Client
-	// Now is the clock for verified_at and Retry-After; nil means time.Now.
-	Now func() time.Time
 }
 
 // Client verifies rows against Deepvue. It is safe for concurrent use.
 type Client struct {
-	base     string
-	clientID string
-	secret   string
-	purpose  string
-	http     *http.Client
-	now      func() time.Time
+	upstream.Conn
+	id, key upstream.Setting // sent as client-id and x-api-key
+	purpose string
 }
-
-var _ bulkverify.Verifier = (*Client)(nil)
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
 	c := &Client{
-		base:     upstream.BaseURL(cfg.BaseURL),
-		clientID: strings.TrimSpace(cfg.ClientID),
-		secret:   strings.TrimSpace(cfg.ClientSecret),
-		purpose:  strings.TrimSpace(cfg.Purpose),
-		http:     upstream.HTTPClient(cfg.HTTPClient, DefaultTimeout),
-		now:      upstream.Clock(cfg.Now),
+		Conn:    cfg.Endpoint.Conn(Spec.Name),
+		id:      upstream.NewSetting("Deepvue client id", "BV_DEEPVUE_CLIENT_ID", cfg.ClientID),
+		key:     upstream.NewSetting("Deepvue API key", "BV_DEEPVUE_CLIENT_SECRET", cfg.ClientSecret),
+		purpose: strings.TrimSpace(cfg.Purpose),
 	}
 	if c.purpose == "" {
 		c.purpose = DefaultPurpose
@@ -82,20 +67,16 @@ func New(cfg Config) *Client {
 //
 // The API key never appears in a message or error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	res, err := c.verify(ctx, row)
-	return upstream.RedactAnswer(res, err, c.secret)
+	return upstream.Verify(Spec, row, []string{c.key.Value}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	if problem := Spec.Validate(row); problem != "" {
-		return bulkverify.Failed(row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
-	}
 	if consent := row.Get(ColConsent); !Consented(consent) {
 		return bulkverify.Failed(row, bulkverify.CodeConsentRequired, "consent is "+quote(consent)+
 			", not Y: Deepvue lists a person's DigiLocker documents only with their consent; record it and submit the row with consent Y", false), nil
 	}
-	if problem := c.configProblem(); problem != "" {
-		return bulkverify.Failed(row, bulkverify.CodeTokenInvalid, problem, false), nil
+	if res, unset := upstream.Unset(row, c.id, c.key); unset {
+		return res, nil
 	}
 	files, stop, err := c.list(ctx, row, c.requestOf(row))
 	if stop != nil || err != nil {
@@ -114,16 +95,11 @@ func (c *Client) requestOf(row bulkverify.Row) Request {
 	return Request{Consent: "Y", Purpose: purpose, TransactionID: row.Get(ColTransactionID)}
 }
 
-// configProblem says what is missing from the configuration, or "".
-func (c *Client) configProblem() string {
-	switch {
-	case c.clientID == "":
-		return "no Deepvue client id is configured: set BV_DEEPVUE_CLIENT_ID, then submit the row again"
-	case c.secret == "":
-		return "no Deepvue API key is configured: set BV_DEEPVUE_CLIENT_SECRET, then submit the row again"
-	}
-	return ""
-}
-
 // quote returns s in double quotes, clipped and printable.
 func quote(s string) string { return `"` + upstream.Clip(s) + `"` }
+
+// newVerifier is Provider.New: a Client of the settings s whose requests
+// hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
+func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
+	return New(Config{Endpoint: s.Endpoint(hc), ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Purpose: s.Get("PURPOSE")}), nil
+}

@@ -3,10 +3,8 @@ package deepvue
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -51,7 +50,7 @@ func TestVerifyEveryTransaction(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
-			res, err := e.run(t, dvRow(tt.txn, tt.doctype, "Y"))
+			res, err := providertest.Verify(t, e.c, dvRow(tt.txn, tt.doctype, "Y"))
 			if tt.code == "" {
 				if ue := wantTransient(t, err); ue.StatusCode != tt.httpStatus || !strings.Contains(ue.Reason, tt.words) {
 					t.Errorf("got HTTP %d %q, want HTTP %d %q", ue.StatusCode, ue.Reason, tt.httpStatus, tt.words)
@@ -59,28 +58,24 @@ func TestVerifyEveryTransaction(t *testing.T) {
 				return
 			}
 			if tt.status == bulkverify.StatusVerified {
-				wantFinalVerified(t, res, err)
+				providertest.Verified.Check(t, res, err)
 				if !strings.Contains(res.Message, tt.words) {
 					t.Errorf("got message %q, want it to say %q", res.Message, tt.words)
 				}
 				return
 			}
-			wantFinal(t, res, err, tt.status, tt.code, tt.words)
+			providertest.Final(tt.status, tt.code, tt.words).Check(t, res, err)
 		})
 	}
 }
 
 func TestEveryTransactionKindHasACase(t *testing.T) {
-	tested := map[string]bool{}
+	var tested []string
 	for _, c := range transactionCases {
 		kind, _, _ := strings.Cut(c.txn, "-")
-		tested[kind] = true
+		tested = append(tested, kind)
 	}
-	for _, k := range TransactionKinds() {
-		if !tested[k] {
-			t.Errorf("got transaction kind %s without a case in transactionCases, want every kind tested", k)
-		}
-	}
+	providertest.Covered(t, "transaction kind", TransactionKinds(), tested)
 }
 
 func TestVerifiedEvidence(t *testing.T) {
@@ -102,8 +97,8 @@ func TestVerifiedEvidence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
-			res, err := e.run(t, dvRow(tt.txn, tt.doctype, "Y"))
-			wantFinalVerified(t, res, err)
+			res, err := providertest.Verify(t, e.c, dvRow(tt.txn, tt.doctype, "Y"))
+			providertest.Verified.Check(t, res, err)
 			want := tt.want
 			want.RowNumber, want.ReferenceID, want.Status, want.Code, want.Message = 7, "ref-7", bulkverify.StatusVerified, bulkverify.CodeOK, res.Message
 			want.VerifiedAt = testNow.UTC().Format(time.RFC3339)
@@ -129,19 +124,19 @@ func TestTheRequestIsTheSeeds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, SimConfig{}, func(c *Config) { c.Purpose = tt.cfgPurpose })
-			res, err := e.run(t, dvRow("verified-1", "PANCR", tt.consent, ColPurpose, tt.purpose))
-			wantFinalVerified(t, res, err)
-			calls := e.rec.made()
+			res, err := providertest.Verify(t, e.c, dvRow("verified-1", "PANCR", tt.consent, ColPurpose, tt.purpose))
+			providertest.Verified.Check(t, res, err)
+			calls := e.rec.Exchanges("/")
 			if len(calls) != 1 {
 				t.Fatalf("got %d requests, want 1", len(calls))
 			}
-			h := calls[0].header
+			h := calls[0].Header
 			if h.Get("x-api-key") != testSecret || h.Get("client-id") != testClientID || h.Get("Content-Type") != "application/json" {
 				t.Errorf("got headers x-api-key %q client-id %q Content-Type %q, want the API key, the client id and application/json",
 					h.Get("x-api-key"), h.Get("client-id"), h.Get("Content-Type"))
 			}
 			var body map[string]any
-			if err := json.Unmarshal(calls[0].body, &body); err != nil {
+			if err := json.Unmarshal(calls[0].Body, &body); err != nil {
 				t.Fatal(err)
 			}
 			want := map[string]any{"consent": "Y", "purpose": tt.wantPurpose, "initial_deepvue_transaction_id": "verified-1"}
@@ -156,7 +151,7 @@ func TestTheRequestIsTheSeeds(t *testing.T) {
 			path = r.Method + " " + r.URL.Path
 			w.Write(readSeed(t, "issued_files_200.json"))
 		}), func(c *Config) { c.BaseURL = strings.TrimSuffix(c.BaseURL, "/") + "/api//" })
-		e.run(t, dvRow("sample-1", "string", "Y"))
+		providertest.Verify(t, e.c, dvRow("sample-1", "string", "Y"))
 		if path != "POST /api/v1/kyc/digilocker/issued-files" {
 			t.Errorf("got %q, want POST /api/v1/kyc/digilocker/issued-files", path)
 		}
@@ -174,12 +169,6 @@ func TestRowsThatNeverReachDeepvue(t *testing.T) {
 		{"consent N", dvRow("verified-1", "PANCR", "N"), nil, bulkverify.CodeConsentRequired, `consent is "N", not Y`},
 		{"consent yes", dvRow("verified-1", "PANCR", "yes"), nil, bulkverify.CodeConsentRequired, `consent is "yes", not Y`},
 		{"consent 1", dvRow("verified-1", "PANCR", "1"), nil, bulkverify.CodeConsentRequired, "record it and submit the row with consent Y"},
-		{"consent left empty", dvRow("verified-1", "PANCR", ""), nil, bulkverify.CodeInvalidRow, "required value missing: consent"},
-		{"no transaction id", dvRow("", "PANCR", "Y"), nil, bulkverify.CodeInvalidRow, "required value missing: initial_deepvue_transaction_id"},
-		{"no doctype", dvRow("verified-1", "", "Y"), nil, bulkverify.CodeInvalidRow, "required value missing: doctype"},
-		{"a transaction id with a line break", dvRow("verified-1\nY", "PANCR", "Y"), nil, bulkverify.CodeInvalidRow, "initial_deepvue_transaction_id contains a control character"},
-		{"a purpose with a tab", dvRow("verified-1", "PANCR", "Y", ColPurpose, "KYC\tcheck"), nil, bulkverify.CodeInvalidRow, "purpose contains a control character"},
-		{"a transaction id too long", dvRow(strings.Repeat("a", 129), "PANCR", "Y"), nil, bulkverify.CodeInvalidRow, "129 characters long, more than the 128"},
 		{"no client id configured", dvRow("verified-1", "PANCR", "Y"), func(c *Config) { c.ClientID = " " }, bulkverify.CodeTokenInvalid, "set BV_DEEPVUE_CLIENT_ID"},
 		{"no API key configured", dvRow("verified-1", "PANCR", "Y"), func(c *Config) { c.ClientSecret = "" }, bulkverify.CodeTokenInvalid, "set BV_DEEPVUE_CLIENT_SECRET"},
 	}
@@ -190,8 +179,8 @@ func TestRowsThatNeverReachDeepvue(t *testing.T) {
 				opts = append(opts, tt.opts)
 			}
 			e := newEnv(t, SimConfig{}, opts...)
-			res, err := e.run(t, tt.row)
-			wantFinal(t, res, err, bulkverify.StatusFailed, tt.code, tt.words)
+			res, err := providertest.Verify(t, e.c, tt.row)
+			providertest.Final(bulkverify.StatusFailed, tt.code, tt.words).Check(t, res, err)
 			if got := e.sim.Stats().Requests; got != 0 {
 				t.Errorf("got %d requests to the simulator, want none", got)
 			}
@@ -208,102 +197,6 @@ func TestCheckRowAcceptsGoodRows(t *testing.T) {
 			t.Errorf("Validate(%v) got %q, want no problem", row.Fields, got)
 		}
 	}
-}
-
-func TestAFlakyTransactionSucceedsOnTheThirdAttempt(t *testing.T) {
-	e := newEnv(t, SimConfig{})
-	row := dvRow(TxnFlaky+"-0001", "DRVLC", "Y")
-	for i, want := range []int{500, 503} {
-		_, err := e.run(t, row)
-		if ue := wantTransient(t, err); ue.StatusCode != want {
-			t.Errorf("attempt %d: got HTTP %d, want %d", i+1, ue.StatusCode, want)
-		}
-	}
-	res, err := e.run(t, row)
-	wantFinalVerified(t, res, err)
-	if res.DocumentID != "in.gov.transport-DRVLC-DL0120230100001" {
-		t.Errorf("got document %q, want the driving license", res.DocumentID)
-	}
-}
-
-func TestRetryAfterReachesTheUpstreamError(t *testing.T) {
-	t.Run("a throttled transaction waits the simulator's 1s", func(t *testing.T) {
-		e := newEnv(t, SimConfig{})
-		_, err := e.run(t, dvRow("throttled-1", "PANCR", "Y"))
-		if ue := wantTransient(t, err); ue.StatusCode != 429 || ue.RetryAfter() != time.Second {
-			t.Errorf("got HTTP %d wait %v, want 429 and 1s", ue.StatusCode, ue.RetryAfter())
-		}
-	})
-	t.Run("an injected 429 carries its Retry-After seconds", func(t *testing.T) {
-		e := newEnv(t, SimConfig{Faults: simulation.Faults{TooManyRate: 1, RetryAfter: 7 * time.Second}})
-		_, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
-		if ue := wantTransient(t, err); ue.StatusCode != 429 || ue.RetryAfter() != 7*time.Second || ue.Reason != MsgTooManyRequests {
-			t.Errorf("got HTTP %d wait %v reason %q, want 429, 7s, %q", ue.StatusCode, ue.RetryAfter(), ue.Reason, MsgTooManyRequests)
-		}
-	})
-	t.Run("a 429 with an HTTP date waits until that date", func(t *testing.T) {
-		e := newStubEnv(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Retry-After", testNow.Add(90*time.Second).UTC().Format(http.TimeFormat))
-			w.WriteHeader(http.StatusTooManyRequests)
-		}))
-		_, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
-		if ue := wantTransient(t, err); ue.StatusCode != 429 || ue.RetryAfter() != 90*time.Second || ue.Reason != "Too Many Requests" {
-			t.Errorf("got HTTP %d wait %v reason %q, want 429, 1m30s, the status text", ue.StatusCode, ue.RetryAfter(), ue.Reason)
-		}
-	})
-	t.Run("the simulator's own rate limit throttles with Retry-After", func(t *testing.T) {
-		now := testNow
-		e := newEnv(t, SimConfig{Faults: simulation.Faults{RateLimit: 0.5, Burst: 1, Now: func() time.Time { return now }}})
-		res, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
-		wantFinalVerified(t, res, err)
-		_, err = e.run(t, dvRow("verified-2", "PANCR", "Y"))
-		if ue := wantTransient(t, err); ue.StatusCode != 429 || ue.RetryAfter() != 2*time.Second {
-			t.Errorf("got HTTP %d wait %v, want 429 and 2s", ue.StatusCode, ue.RetryAfter())
-		}
-		if got := e.sim.Stats(); got.Requests != 2 || got.OK != 1 || got.Throttled != 1 {
-			t.Errorf("got stats %+v, want 2 requests, 1 OK, 1 throttled", got)
-		}
-	})
-}
-
-func TestNoAnswerIsTransient(t *testing.T) {
-	t.Run("a refused connection is an UpstreamError without status", func(t *testing.T) {
-		srv := httptest.NewServer(http.NotFoundHandler())
-		srv.Close()
-		c := New(Config{BaseURL: srv.URL, ClientID: testClientID, ClientSecret: testSecret})
-		_, err := c.Verify(context.Background(), dvRow("verified-1", "PANCR", "Y"))
-		if ue := wantTransient(t, err); ue.StatusCode != 0 || ue.Err == nil || ue.Reason != "no answer" {
-			t.Errorf("got HTTP %d reason %q err %v, want no status, no answer, a cause", ue.StatusCode, ue.Reason, ue.Err)
-		}
-	})
-	t.Run("a slow upstream is cut off by the context deadline", func(t *testing.T) {
-		e := newEnv(t, SimConfig{Faults: simulation.Faults{Latency: time.Hour}})
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		_, err := e.c.Verify(ctx, dvRow("verified-1", "PANCR", "Y"))
-		wantTransient(t, err)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("got %v, want it to wrap context.DeadlineExceeded", err)
-		}
-	})
-	t.Run("a slow upstream is cut off by the HTTP client's timeout", func(t *testing.T) {
-		e := newEnv(t, SimConfig{Faults: simulation.Faults{Latency: time.Hour}}, func(c *Config) { c.HTTPClient.Timeout = 50 * time.Millisecond })
-		_, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
-		var te interface{ Timeout() bool }
-		if ue := wantTransient(t, err); ue.StatusCode != 0 || !errors.As(err, &te) || !te.Timeout() {
-			t.Errorf("got HTTP %d %v, want no status and a timeout", ue.StatusCode, err)
-		}
-	})
-	t.Run("a cancelled context stops the row and says so", func(t *testing.T) {
-		e := newEnv(t, SimConfig{})
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		_, err := e.c.Verify(ctx, dvRow("verified-1", "PANCR", "Y"))
-		wantTransient(t, err)
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("got %v, want it to wrap context.Canceled", err)
-		}
-	})
 }
 
 func TestOddAnswers(t *testing.T) {
@@ -332,7 +225,7 @@ func TestOddAnswers(t *testing.T) {
 				w.WriteHeader(tt.status)
 				w.Write([]byte(tt.body))
 			}))
-			res, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
+			res, err := providertest.Verify(t, e.c, dvRow("verified-1", "PANCR", "Y"))
 			if tt.wantStatus != 0 {
 				if ue := wantTransient(t, err); ue.StatusCode != tt.wantStatus || !strings.Contains(ue.Error(), tt.words) {
 					t.Errorf("got %v, want HTTP %d saying %q", err, tt.wantStatus, tt.words)
@@ -343,7 +236,7 @@ func TestOddAnswers(t *testing.T) {
 			if tt.code == bulkverify.CodeDocumentNotFound {
 				status = bulkverify.StatusNotVerified
 			}
-			wantFinal(t, res, err, status, tt.code, tt.words)
+			providertest.Final(status, tt.code, tt.words).Check(t, res, err)
 		})
 	}
 }
@@ -358,50 +251,14 @@ func readSeedOnce(name string) []byte {
 	return b
 }
 
-func TestTheAPIKeyNeverShows(t *testing.T) {
-	echo := func(status int) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			key := r.Header.Get("x-api-key")
-			code := status
-			writeJSON(w, status, Response{Code: &code, SubCode: "KEY_REFUSED", Message: "key " + key + " refused"})
-		})
+func TestAWrongAPIKeyIsNotRepeated(t *testing.T) {
+	const wrong = "wrong-key-1234567890"
+	e := newEnv(t, SimConfig{}, func(c *Config) { c.ClientSecret = wrong })
+	res, err := providertest.Verify(t, e.c, dvRow("verified-1", "PANCR", "Y"))
+	providertest.Final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid, MsgNotAValidToken).Check(t, res, err)
+	if strings.Contains(res.Message, wrong) {
+		t.Errorf("got %q, want no API key", res.Message)
 	}
-	for _, status := range []int{400, 401, 403, 409, 429, 500, 503} {
-		t.Run(fmt.Sprintf("an HTTP %d answer that echoes the key is redacted", status), func(t *testing.T) {
-			e := newStubEnv(t, echo(status))
-			res, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
-			text := fmt.Sprintf("%+v", res)
-			if err != nil {
-				text += " " + err.Error()
-			}
-			if strings.Contains(text, testSecret) || !strings.Contains(text, "key [redacted] refused") {
-				t.Errorf("got %q, want the key replaced by [redacted]", text)
-			}
-		})
-	}
-	t.Run("no transaction kind shows the key", func(t *testing.T) {
-		e := newEnv(t, SimConfig{})
-		for _, kind := range TransactionKinds() {
-			for _, doctype := range []string{"PANCR", "NONE"} {
-				res, err := e.run(t, dvRow(kind+"-1", doctype, "Y"))
-				if strings.Contains(fmt.Sprintf("%+v %v", res, err), testSecret) {
-					t.Errorf("%s %s: got %+v %v, want no API key", kind, doctype, res, err)
-				}
-			}
-		}
-		if got := e.sim.Stats().Requests; got < int64(len(TransactionKinds())) {
-			t.Errorf("got %d requests, want the check to have made some", got)
-		}
-	})
-	t.Run("a wrong key is not repeated", func(t *testing.T) {
-		const wrong = "wrong-key-1234567890"
-		e := newEnv(t, SimConfig{}, func(c *Config) { c.ClientSecret = wrong })
-		res, err := e.run(t, dvRow("verified-1", "PANCR", "Y"))
-		wantFinal(t, res, err, bulkverify.StatusFailed, bulkverify.CodeTokenInvalid, MsgNotAValidToken)
-		if strings.Contains(res.Message, wrong) {
-			t.Errorf("got %q, want no API key", res.Message)
-		}
-	})
 }
 
 func TestConcurrentRows(t *testing.T) {

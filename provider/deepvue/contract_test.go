@@ -3,6 +3,7 @@ package deepvue
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -13,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -89,9 +90,9 @@ func TestErrorAnswers(t *testing.T) {
 					c.ClientSecret = tt.secret
 				}
 			})
-			res, err := e.run(t, dvRow(tt.txn, "PANCR", "Y"))
+			res, err := providertest.Verify(t, e.c, dvRow(tt.txn, "PANCR", "Y"))
 
-			calls := e.rec.made()
+			calls := e.rec.Exchanges("/")
 			if len(calls) != 1 {
 				t.Fatalf("got %d requests, want 1", len(calls))
 			}
@@ -104,7 +105,7 @@ func TestErrorAnswers(t *testing.T) {
 				}
 				return
 			}
-			wantFinal(t, res, err, want.Outcome.Status, want.Outcome.Code, tt.words)
+			providertest.Final(want.Outcome.Status, want.Outcome.Code, tt.words).Check(t, res, err)
 		})
 	}
 }
@@ -112,20 +113,20 @@ func TestErrorAnswers(t *testing.T) {
 // wantAnswer checks that c's answer is a: its status, its body's text, its
 // keys those of the seed's body in seedFile, an envelope's transaction_id
 // 32 hex digits and its timestamp null, as in the seed.
-func wantAnswer(t *testing.T, c call, a ErrorAnswer, seedFile string) {
+func wantAnswer(t *testing.T, c providertest.Exchange, a ErrorAnswer, seedFile string) {
 	t.Helper()
 	var got Response
-	if err := json.Unmarshal(c.answer, &got); err != nil {
-		t.Fatalf("got an undecodable answer %s (%v), want JSON", c.answer, err)
+	if err := json.Unmarshal(c.Answer(), &got); err != nil {
+		t.Fatalf("got an undecodable answer %s (%v), want JSON", c.Answer(), err)
 	}
-	if c.status != a.Status {
-		t.Errorf("got HTTP %d, want %d", c.status, a.Status)
+	if c.Status != a.Status {
+		t.Errorf("got HTTP %d, want %d", c.Status, a.Status)
 	}
 	if a.Status != http.StatusUnprocessableEntity && got.text() != a.Body.text() {
 		t.Errorf("got answer %q, want %q", got.text(), a.Body.text())
 	}
 	if a.Status == http.StatusUnprocessableEntity && (len(got.Detail.Errors) == 0 || got.envelope()) {
-		t.Errorf("got %s, want a detail list alone", c.answer)
+		t.Errorf("got %s, want a detail list alone", c.Answer())
 	}
 	if got.envelope() && (!hex32.MatchString(got.TransactionID) || string(got.Timestamp) != "null") {
 		t.Errorf("got transaction_id %q timestamp %s, want 32 hex digits and null", got.TransactionID, got.Timestamp)
@@ -134,7 +135,7 @@ func wantAnswer(t *testing.T, c call, a ErrorAnswer, seedFile string) {
 		t.Errorf("got code %v, want %d", got.Code, *a.Body.Code)
 	}
 	if seedFile != "" {
-		if g, w := keysOf(t, c.answer), keysOf(t, readSeed(t, seedFile)); !slices.Equal(g, w) {
+		if g, w := keysOf(t, c.Answer()), keysOf(t, readSeed(t, seedFile)); !slices.Equal(g, w) {
 			t.Errorf("got keys %v, want the seed's %v", g, w)
 		}
 	}
@@ -150,42 +151,44 @@ func keysOf(t *testing.T, b []byte) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
-// errorAnswer returns the ErrorAnswers entry of status and text; a 422 is
-// matched by its status, its detail list being the simulator's.
+// answerKey names an error answer by its status and text; a 422 by its
+// status alone, its detail list being the simulator's.
+func answerKey(status int, text string) string {
+	if status == http.StatusUnprocessableEntity {
+		text = "with a detail list"
+	}
+	return fmt.Sprintf("HTTP %d %q", status, text)
+}
+
+// errorAnswer returns the ErrorAnswers entry of status and text.
 func errorAnswer(t *testing.T, status int, text string) ErrorAnswer {
 	t.Helper()
-	for _, e := range ErrorAnswers {
-		if e.Status == status && (status == http.StatusUnprocessableEntity || e.Body.text() == text) {
-			return e
-		}
-	}
-	t.Fatalf("got no ErrorAnswers entry for HTTP %d %q, want one", status, text)
-	return ErrorAnswer{}
+	keyOf := func(e ErrorAnswer) string { return answerKey(e.Status, e.Body.text()) }
+	return providertest.Find(t, ErrorAnswers, answerKey(status, text), keyOf)
 }
 
 func TestEveryErrorAnswerHasAContract(t *testing.T) {
-	for _, e := range ErrorAnswers {
-		found := false
-		for _, c := range contracts {
-			found = found || c.status == e.Status && (c.status == http.StatusUnprocessableEntity || c.text == e.Body.text())
-		}
-		if !found {
-			t.Errorf("got ErrorAnswers entry HTTP %d %q without a contract, want every answer produced by the simulator", e.Status, e.Body.text())
-		}
+	var met, answers []string
+	for _, c := range contracts {
+		met = append(met, answerKey(c.status, c.text))
 	}
+	for _, e := range ErrorAnswers {
+		answers = append(answers, answerKey(e.Status, e.Body.text()))
+	}
+	providertest.Covered(t, "error answer", answers, met)
 }
 
 func TestSimulatorAnswersTheSeedsSample(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := e.run(t, dvRow(TxnSample+"-0001", "string", "Y"))
-	wantFinalVerified(t, res, err)
-	c := e.rec.made()[0]
+	res, err := providertest.Verify(t, e.c, dvRow(TxnSample+"-0001", "string", "Y"))
+	providertest.Verified.Check(t, res, err)
+	c := e.rec.Exchanges("/")[0]
 	seed := readSeed(t, "issued_files_200.json")
-	if g, w := keysOf(t, c.answer), keysOf(t, seed); c.status != 200 || !slices.Equal(g, w) {
-		t.Errorf("got HTTP %d keys %v, want 200 and the seed's %v", c.status, g, w)
+	if g, w := keysOf(t, c.Answer()), keysOf(t, seed); c.Status != 200 || !slices.Equal(g, w) {
+		t.Errorf("got HTTP %d keys %v, want 200 and the seed's %v", c.Status, g, w)
 	}
 	var got, want map[string]any
-	json.Unmarshal(c.answer, &got)
+	json.Unmarshal(c.Answer(), &got)
 	json.Unmarshal(seed, &want)
 	if !hex32.MatchString(got["transaction_id"].(string)) {
 		t.Errorf("got transaction_id %v, want 32 hex digits", got["transaction_id"])
@@ -194,13 +197,6 @@ func TestSimulatorAnswersTheSeedsSample(t *testing.T) {
 	delete(want, "transaction_id")
 	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
 		t.Errorf("got answer %s, want the seed's %s", g, w)
-	}
-}
-
-func wantFinalVerified(t *testing.T, res bulkverify.Result, err error) {
-	t.Helper()
-	if err != nil || res.Status != bulkverify.StatusVerified || res.Code != bulkverify.CodeOK {
-		t.Fatalf("got %s/%s %v (%s), want VERIFIED/OK", res.Status, res.Code, err, res.Message)
 	}
 }
 
@@ -283,16 +279,14 @@ func TestSimulatorRejectsBadRequests(t *testing.T) {
 
 func TestSimulatorFaultsUseDetailBodies(t *testing.T) {
 	tests := []struct {
-		name       string
-		faults     simulation.Faults
-		status     int
-		text       string
-		retryAfter string
+		name, text, retryAfter string
+		faults                 simulation.Faults
+		status                 int
 	}{
-		{"an injected 500 says Internal Server Error", simulation.Faults{ErrorRate: 1}, 500, MsgInternalError, ""},
-		{"an injected 502 says Internal Server Error", simulation.Faults{ErrorRate: 1, ErrorStatus: 502}, 502, MsgInternalError, ""},
-		{"an injected 503 says Service Unavailable", simulation.Faults{ErrorRate: 1, ErrorStatus: 503}, 503, MsgUnavailable, ""},
-		{"an injected 429 says Too Many Requests with its Retry-After", simulation.Faults{TooManyRate: 1, RetryAfter: 2 * time.Second}, 429, MsgTooManyRequests, "2"},
+		{"an injected 500 says Internal Server Error", MsgInternalError, "", simulation.Faults{ErrorRate: 1}, 500},
+		{"an injected 502 says Internal Server Error", MsgInternalError, "", simulation.Faults{ErrorRate: 1, ErrorStatus: 502}, 502},
+		{"an injected 503 says Service Unavailable", MsgUnavailable, "", simulation.Faults{ErrorRate: 1, ErrorStatus: 503}, 503},
+		{"an injected 429 says Too Many Requests with its Retry-After", MsgTooManyRequests, "2", simulation.Faults{TooManyRate: 1, RetryAfter: 2 * time.Second}, 429},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

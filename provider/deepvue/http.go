@@ -52,19 +52,15 @@ func (c *Client) post(ctx context.Context, req Request) (*http.Response, error) 
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+Path, bytes.NewReader(body))
+	hr, err := c.NewRequest(ctx, OpList, http.MethodPost, Path, bytes.NewReader(body))
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "bad request URL, check BV_DEEPVUE_BASE_URL", Err: err}
+		return nil, err
 	}
 	hr.Header.Set("Content-Type", "application/json")
 	hr.Header.Set("Accept", "application/json")
-	hr.Header.Set("x-api-key", c.secret)
-	hr.Header.Set("client-id", c.clientID)
-	resp, err := c.http.Do(hr)
-	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "no answer", Err: err}
-	}
-	return resp, nil
+	hr.Header.Set("x-api-key", c.key.Value)
+	hr.Header.Set("client-id", c.id.Value)
+	return c.Do(OpList, hr)
 }
 
 // transient returns the *bulkverify.UpstreamError of answer resp, with the
@@ -73,14 +69,9 @@ func (c *Client) transient(resp *http.Response, reason string, err error) error 
 	if reason == "" {
 		reason = http.StatusText(resp.StatusCode)
 	}
-	return &bulkverify.UpstreamError{
-		Provider:   Name,
-		Op:         OpList,
-		StatusCode: resp.StatusCode,
-		Reason:     reason,
-		Wait:       upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
-		Err:        err,
-	}
+	ue := c.Transient(OpList, resp, reason)
+	ue.Err = err
+	return ue
 }
 
 // errorAnswer classifies a failed answer: a result for a final one, a

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/bulkverify/bulkverify"
 )
@@ -26,7 +25,7 @@ func (c *Client) judge(row bulkverify.Row, files []File) bulkverify.Result {
 	r := bulkverify.Verified(row, verifiedMessage(f))
 	r.DocumentType, r.DocumentID, r.Issuer = f.DocType, f.URI, f.Issuer
 	r.Size, r.MIME = f.Size, strings.Join(f.MIME, "|")
-	r.VerifiedAt = c.now().UTC().Format(time.RFC3339)
+	r.VerifiedAt = c.Stamp()
 	return r
 }
 

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 	"sync/atomic"
 
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -31,42 +31,21 @@ type SimConfig struct {
 // (seed 000) for the simulated transactions listed with TxnVerified. It is
 // deterministic and safe for concurrent use.
 type Simulator struct {
+	simulation.Server
 	clientID string
 	secret   string
-	faults   simulation.Faults
-	handler  http.Handler
-
-	answers atomic.Int64 // answers given so far, numbering transaction_ids
-
-	mu    sync.Mutex
-	calls map[string]int // requests so far of each TxnFlaky id
+	answers  atomic.Int64       // answers given so far, numbering transaction_ids
+	calls    simulation.Counter // requests so far of each TxnFlaky id
 }
-
-var _ http.Handler = (*Simulator)(nil)
 
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
-	s := &Simulator{clientID: cfg.ClientID, secret: cfg.ClientSecret, faults: cfg.Faults, calls: map[string]int{}}
-	if s.faults.ErrorBody == nil {
-		s.faults.ErrorBody = faultBody
-	}
-	s.handler = s.faults.Wrap(s.routes())
+	s := &Simulator{clientID: cfg.ClientID, secret: cfg.ClientSecret}
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"POST " + Path: s.handleIssuedFiles,
+	})
 	return s
 }
-
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+Path, s.handleIssuedFiles)
-	return mux
-}
-
-// ServeHTTP serves the API.
-func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Stats returns the request counts so far.
-func (s *Simulator) Stats() simulation.Stats { return s.faults.Stats() }
 
 // handleIssuedFiles answers a request that passes authorize and
 // readRequest as its transaction's kind says.
@@ -85,7 +64,7 @@ func (s *Simulator) handleIssuedFiles(w http.ResponseWriter, r *http.Request) {
 	b := kindOf(req.TransactionID)
 	n := 0 // the requests so far of a flaky id; other ids are not counted
 	if b.flaky {
-		n = s.count(req.TransactionID)
+		n = s.calls.Add(req.TransactionID)
 	}
 	txn := simTransactionID(req.TransactionID, s.answers.Add(1))
 	switch {
@@ -100,7 +79,7 @@ func (s *Simulator) handleIssuedFiles(w http.ResponseWriter, r *http.Request) {
 		writeAnswer(w, *b.answer, txn)
 	default:
 		code := http.StatusOK
-		writeJSON(w, code, Response{Code: &code, TransactionID: txn, SubCode: SubCodeSuccess, Message: MsgIssuedFiles, Data: b.data})
+		simulation.WriteJSON(w, code, Response{Code: &code, TransactionID: txn, SubCode: SubCodeSuccess, Message: MsgIssuedFiles, Data: b.data})
 	}
 }
 
@@ -151,14 +130,6 @@ func readRequest(w http.ResponseWriter, r *http.Request) (Request, []ValidationE
 	return req, errs
 }
 
-// count counts a request of id and returns how many there have been.
-func (s *Simulator) count(id string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls[id]++
-	return s.calls[id]
-}
-
 // simTransactionID returns the transaction_id of the simulator's n-th
 // answer, to a request for id: 32 hex digits, like Deepvue's, the same for
 // the same id and n.
@@ -185,18 +156,18 @@ func faultBody(w http.ResponseWriter, status int) {
 // detail alone.
 func writeAnswer(w http.ResponseWriter, a ErrorAnswer, txn string) {
 	if !a.Body.envelope() {
-		writeJSON(w, a.Status, struct {
+		simulation.WriteJSON(w, a.Status, struct {
 			Detail Detail `json:"detail"`
 		}{a.Body.Detail})
 		return
 	}
 	body := a.Body
 	body.TransactionID = txn
-	writeJSON(w, a.Status, body)
+	simulation.WriteJSON(w, a.Status, body)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
 }

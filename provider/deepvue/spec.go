@@ -8,10 +8,6 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-// Name is the provider's name, as given in ?provider= and in
-// UpstreamError.Provider.
-const Name = "deepvue"
-
 // CodeSessionExpired is the code of a FAILED row whose DigiLocker session
 // at Deepvue has expired (the seed's 401 SESSION_EXPIRED). It is not
 // retryable: the person must open a new DigiLocker session, which gives a
@@ -36,8 +32,11 @@ const MaxTransactionIDLen = 128
 // the checks: a row without it is FAILED/CONSENT_REQUIRED, not INVALID_ROW,
 // so Verify checks it. An empty consent is a missing required value, as
 // for any required column, and so INVALID_ROW at intake.
+//
+// Its Name is the provider's name, as given in ?provider=, in
+// BV_DEEPVUE_* and in UpstreamError.Provider.
 var Spec = bulkverify.Spec{
-	Name:     Name,
+	Name:     "deepvue",
 	Required: []string{ColTransactionID, ColDocType, ColConsent},
 	Optional: []string{"reference_id", ColPurpose},
 	Check:    CheckRow,

@@ -2,9 +2,9 @@ package deepvue
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"strings"
+
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
 // The simulated transactions. An initial_deepvue_transaction_id names its
@@ -117,7 +117,7 @@ var transactions = map[string]behaviour{
 }
 
 // TransactionKinds returns the simulated transaction kinds, sorted.
-func TransactionKinds() []string { return slices.Sorted(maps.Keys(transactions)) }
+func TransactionKinds() []string { return simulation.Kinds(transactions) }
 
 // kindOf returns the behaviour of id's kind; an unknown kind answers like
 // TxnDuplicate.

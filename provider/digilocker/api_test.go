@@ -5,6 +5,8 @@ import (
 	"os"
 	"reflect"
 	"testing"
+
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 func TestSampleIssuedFilesDecode(t *testing.T) {
@@ -42,33 +44,16 @@ func TestSampleUserDecodes(t *testing.T) {
 }
 
 func TestMIMETypesDecode(t *testing.T) {
-	tests := []struct {
-		name    string
-		json    string
-		want    MIMETypes
-		wantErr bool
-	}{
-		{"a string is one type", `"application/pdf"`, MIMETypes{"application/pdf"}, false},
-		{"an empty string is no type", `""`, nil, false},
-		{"null is no type", `null`, nil, false},
-		{"a list of strings is those types", `["application/pdf", " application/xml "]`, MIMETypes{"application/pdf", "application/xml"}, false},
-		{"an empty list is no type", `[]`, MIMETypes{}, false},
-		{"the spec's printed set-like list is refused", `[{"application/pdf"}]`, nil, true},
-		{"a number is refused", `42`, nil, true},
-		{"a list of objects is refused", `[{"type":"application/pdf"}]`, nil, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got MIMETypes
-			err := json.Unmarshal([]byte(tt.json), &got)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
-			}
-			if !tt.wantErr && !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %#v, want %#v", got, tt.want)
-			}
-		})
-	}
+	providertest.Decodes(t, []providertest.Decoding[MIMETypes]{
+		{Name: "a string is one type", JSON: `"application/pdf"`, Want: MIMETypes{"application/pdf"}},
+		{Name: "an empty string is no type", JSON: `""`},
+		{Name: "null is no type", JSON: `null`},
+		{Name: "a list of strings is those types", JSON: `["application/pdf", " application/xml "]`, Want: MIMETypes{"application/pdf", "application/xml"}},
+		{Name: "an empty list is no type", JSON: `[]`, Want: MIMETypes{}},
+		{Name: "the spec's printed set-like list is refused", JSON: `[{"application/pdf"}]`, WantErr: true},
+		{Name: "a number is refused", JSON: `42`, WantErr: true},
+		{Name: "a list of objects is refused", JSON: `[{"type":"application/pdf"}]`, WantErr: true},
+	}, nil)
 }
 
 func TestAPIErrorTrimsTheCode(t *testing.T) {

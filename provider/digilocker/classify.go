@@ -65,20 +65,20 @@ func Classify(status int, code string) Outcome {
 	code = strings.TrimSpace(code)
 	switch {
 	case code == "invalid_token":
-		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeTokenInvalid}
+		return upstream.TokenInvalid
 	case code == "insufficient_scope":
-		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeConsentRequired}
+		return upstream.Final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)
 	case code == "invalid_uri":
-		return Outcome{Status: bulkverify.StatusNotVerified, Code: bulkverify.CodeDocumentNotFound}
+		return upstream.DocumentNotFound
 	case code == "uri_missing":
-		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeUpstreamRejected}
+		return upstream.Rejected
 	case strings.HasPrefix(code, "repository_service_"),
 		code == "partner_service_unresponsive",
 		code == "unexpected_error",
 		status == 429,
 		status >= 500:
-		return Outcome{Transient: true}
+		return upstream.TryAgain
 	default:
-		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeUpstreamRejected}
+		return upstream.Rejected
 	}
 }

@@ -4,31 +4,29 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
 func TestClassify(t *testing.T) {
-	final := func(s bulkverify.Status, c bulkverify.Code) Outcome { return Outcome{Status: s, Code: c} }
-	transient := Outcome{Transient: true}
 	tests := []struct {
-		name   string
-		status int
-		code   string
-		want   Outcome
+		name, code string
+		status     int
+		want       Outcome
 	}{
-		{"invalid_token is a final TOKEN_INVALID", 401, "invalid_token", final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
-		{"insufficient_scope is a final CONSENT_REQUIRED", 403, "insufficient_scope", final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
-		{"invalid_uri is DOCUMENT_NOT_FOUND", 404, "invalid_uri", final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound)},
-		{"uri_missing is a final UPSTREAM_REJECTED", 400, "uri_missing", final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
-		{"an unknown 4xx code is a final UPSTREAM_REJECTED", 400, "invalid_parameter", final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
-		{"a bare 404 is a final UPSTREAM_REJECTED", 404, "", final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
-		{"a bare 401 is a final UPSTREAM_REJECTED", 401, "", final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
-		{"partner_service_unresponsive with the spec's trailing space is transient", 500, "partner_service_unresponsive ", transient},
-		{"unexpected_error is transient", 500, "unexpected_error", transient},
-		{"repository_service_inactive is transient", 503, "repository_service_inactive", transient},
-		{"a repository_service code is transient whatever the status", 400, "repository_service_exception", transient},
-		{"a bare 429 is transient", 429, "", transient},
-		{"a bare 502 is transient", 502, "", transient},
-		{"a 504 with an unknown code is transient", 504, "gateway_timeout", transient},
+		{"invalid_token is a final TOKEN_INVALID", "invalid_token", 401, upstream.TokenInvalid},
+		{"insufficient_scope is a final CONSENT_REQUIRED", "insufficient_scope", 403, upstream.Final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
+		{"invalid_uri is DOCUMENT_NOT_FOUND", "invalid_uri", 404, upstream.DocumentNotFound},
+		{"uri_missing is a final UPSTREAM_REJECTED", "uri_missing", 400, upstream.Rejected},
+		{"an unknown 4xx code is a final UPSTREAM_REJECTED", "invalid_parameter", 400, upstream.Rejected},
+		{"a bare 404 is a final UPSTREAM_REJECTED", "", 404, upstream.Rejected},
+		{"a bare 401 is a final UPSTREAM_REJECTED", "", 401, upstream.Rejected},
+		{"partner_service_unresponsive with the spec's trailing space is transient", "partner_service_unresponsive ", 500, upstream.TryAgain},
+		{"unexpected_error is transient", "unexpected_error", 500, upstream.TryAgain},
+		{"repository_service_inactive is transient", "repository_service_inactive", 503, upstream.TryAgain},
+		{"a repository_service code is transient whatever the status", "repository_service_exception", 400, upstream.TryAgain},
+		{"a bare 429 is transient", "", 429, upstream.TryAgain},
+		{"a bare 502 is transient", "", 502, upstream.TryAgain},
+		{"a 504 with an unknown code is transient", "gateway_timeout", 504, upstream.TryAgain},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

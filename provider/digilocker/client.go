@@ -7,55 +7,35 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
-// Defaults for Config's zero fields.
-const (
-	DefaultTimeout      = 30 * time.Second
-	DefaultMaxFileBytes = 50 << 20
-)
-
-// Config configures a Client.
+// Config configures a Client. Its Endpoint's BaseURL is the API root, the
+// part before /oauth2/..., e.g. https://api.digitallocker.gov.in/public.
 type Config struct {
-	// BaseURL is the API root, the part before /oauth2/..., e.g.
-	// https://api.digitallocker.gov.in/public.
-	BaseURL string
+	upstream.Endpoint
 	// ClientSecret keys the hmac header of downloaded files.
 	ClientSecret string
-	// HTTPClient makes the requests; nil means one with DefaultTimeout.
-	HTTPClient *http.Client
-	// Now is the clock for verified_at and Retry-After; nil means time.Now.
-	Now func() time.Time
-	// MaxFileBytes bounds a downloaded file; 0 means DefaultMaxFileBytes.
+	// MaxFileBytes bounds a downloaded file; 0 means
+	// upstream.DefaultMaxFileBytes.
 	MaxFileBytes int64
 }
 
 // Client verifies rows against DigiLocker. It is safe for concurrent use.
 type Client struct {
-	base    string
+	upstream.Conn
 	secret  []byte
-	http    *http.Client
-	now     func() time.Time
 	maxFile int64
 }
 
-var _ bulkverify.Verifier = (*Client)(nil)
-
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
-	c := &Client{
-		base:    upstream.BaseURL(cfg.BaseURL),
-		secret:  []byte(cfg.ClientSecret),
-		http:    upstream.HTTPClient(cfg.HTTPClient, DefaultTimeout),
-		now:     upstream.Clock(cfg.Now),
-		maxFile: cfg.MaxFileBytes,
-	}
+	c := &Client{Conn: cfg.Endpoint.Conn(Spec.Name), secret: []byte(cfg.ClientSecret), maxFile: cfg.MaxFileBytes}
 	if c.maxFile <= 0 {
-		c.maxFile = DefaultMaxFileBytes
+		c.maxFile = upstream.DefaultMaxFileBytes
 	}
 	return c
 }
@@ -75,14 +55,12 @@ func New(cfg Config) *Client {
 // The access token never appears in a message or error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
 	token := row.Get("access_token")
-	res, err := c.verify(ctx, row, token)
-	return upstream.RedactAnswer(res, err, token, string(c.secret))
+	return upstream.Verify(Spec, row, []string{token, string(c.secret)}, func() (bulkverify.Result, error) {
+		return c.verify(ctx, row, token)
+	})
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row, token string) (bulkverify.Result, error) {
-	if problem := Spec.Validate(row); problem != "" {
-		return bulkverify.Failed(row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
-	}
 	if stop, err := c.checkUser(ctx, row, token); stop != nil || err != nil {
 		return upstream.Deref(stop), err
 	}
@@ -165,4 +143,10 @@ func docTypes(items []IssuedFile) []string {
 		}
 	}
 	return types
+}
+
+// newVerifier is Provider.New: a Client of the settings s whose requests
+// hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
+func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
+	return New(Config{Endpoint: s.Endpoint(hc), ClientSecret: s.Get("CLIENT_SECRET")}), nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
@@ -21,18 +22,18 @@ var specTables = []struct {
 	account                string
 	want                   outcome
 }{
-	{"/oauth2/1/user", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
-	{"/oauth2/1/user", "insufficient_scope", "insufficient_scope", "The request requires higher privileges than provided by the access token", 403, AccountUserScope, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
-	{"/oauth2/1/user", "unexpected_error", "unexpected_error", "Internal server error", 500, AccountUserError, outcome{httpCode: 500, reason: "unexpected_error", op: OpUser}},
+	{"/oauth2/1/user", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
+	{"/oauth2/1/user", "insufficient_scope", "insufficient_scope", "The request requires higher privileges than provided by the access token", 403, AccountUserScope, final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
+	{"/oauth2/1/user", "unexpected_error", "unexpected_error", "Internal server error", 500, AccountUserError, down(OpUser, 500, "unexpected_error")},
 
-	{"/oauth2/2/files/issued", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
-	{"/oauth2/2/files/issued", "partner_service_unresponsive", "partner_service_unresponsive ", "Internal server error", 500, AccountPartner, outcome{httpCode: 500, reason: "partner_service_unresponsive", op: OpIssued}},
-	{"/oauth2/2/files/issued", "unexpected_error", "unexpected_error", "Internal server error", 500, AccountListError, outcome{httpCode: 500, reason: "unexpected_error", op: OpIssued}},
+	{"/oauth2/2/files/issued", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
+	{"/oauth2/2/files/issued", "partner_service_unresponsive", "partner_service_unresponsive ", "Internal server error", 500, AccountPartner, down(OpIssued, 500, "partner_service_unresponsive")},
+	{"/oauth2/2/files/issued", "unexpected_error", "unexpected_error", "Internal server error", 500, AccountListError, down(OpIssued, 500, "unexpected_error")},
 
-	{"/oauth2/1/file/", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
-	{"/oauth2/1/file/", "uri_missing", "uri_missing", "URI parameter missing", 400, AccountURIMissing, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
-	{"/oauth2/1/file/", "insufficient_scope", "insufficient_scope", "The request requires higher privileges than provided by the access token", 403, AccountNoScope, finalOutcome(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
-	{"/oauth2/1/file/", "invalid_uri", "invalid_uri", "No file found for given URI", 404, AccountGone, finalOutcome(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound)},
+	{"/oauth2/1/file/", "invalid_token", "invalid_token", "The access token is invalid", 401, AccountInvalid, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
+	{"/oauth2/1/file/", "uri_missing", "uri_missing", "URI parameter missing", 400, AccountURIMissing, final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
+	{"/oauth2/1/file/", "insufficient_scope", "insufficient_scope", "The request requires higher privileges than provided by the access token", 403, AccountNoScope, final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
+	{"/oauth2/1/file/", "invalid_uri", "invalid_uri", "No file found for given URI", 404, AccountGone, final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound)},
 	{"/oauth2/1/file/", "repository_service_unresponsive", "repository_service_unresponsive", "Internal server error", 500, AccountUnresponsive, fileDown(500, "repository_service_unresponsive")},
 	{"/oauth2/1/file/", "repository_service_unpublished", "repository_service_unpublished", "Internal server error", 503, AccountUnpublished, fileDown(503, "repository_service_unpublished")},
 	{"/oauth2/1/file/", "repository_service_inactive", "repository_service_inactive", "Internal server error", 503, AccountDown, fileDown(503, "repository_service_inactive")},
@@ -40,8 +41,6 @@ var specTables = []struct {
 	{"/oauth2/1/file/", "repository_service_resperror", "repository_service_resperror", "Internal server error", 500, AccountRespError, fileDown(500, "repository_service_resperror")},
 	{"/oauth2/1/file/", "repository_service_exception", "repository_service_exception", "Internal server error", 500, AccountException, fileDown(500, "repository_service_exception")},
 }
-
-func finalOutcome(s bulkverify.Status, c bulkverify.Code) outcome { return outcome{status: s, code: c} }
 
 // onlyAt serves sim, but sends the row's token only to requests under
 // prefix; the others carry a token of AccountVerified. So an error code is
@@ -65,9 +64,9 @@ func TestSpecErrorTables(t *testing.T) {
 			if strings.HasSuffix(path, "/") {
 				path += panURI
 			}
-			req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+			req, _ := http.NewRequest(http.MethodGet, c.Base+path, nil)
 			req.Header.Set("Authorization", "Bearer "+tt.account+"-contract")
-			resp, err := c.http.Do(req)
+			resp, err := c.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,8 +86,8 @@ func TestSpecErrorTables(t *testing.T) {
 				t.Errorf("got Content-Type %q, want application/json", ct)
 			}
 
-			row := newRow("access_token", tt.account+"-contract", "doctype", "PANCR", "name", "Sunil Kumar", "dob", "31121970")
-			res, err := verify(t, c, row)
+			row := providertest.Row("access_token", tt.account+"-contract", "doctype", "PANCR", "name", "Sunil Kumar", "dob", "31121970")
+			res, err := providertest.Verify(t, c, row)
 			tt.want.check(t, res, err)
 			if err == nil && !strings.Contains(res.Message, tt.code) {
 				t.Errorf("got message %q, want it to name %s", res.Message, tt.code)
@@ -127,11 +126,11 @@ func TestSimulatorRequests(t *testing.T) {
 	c := newTestClient(t, NewSimulator(SimConfig{ClientSecret: testSecret}))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequest(tt.method, c.base+tt.path, nil)
+			req, _ := http.NewRequest(tt.method, c.Base+tt.path, nil)
 			if tt.auth != "" {
 				req.Header.Set("Authorization", tt.auth)
 			}
-			resp, err := c.http.Do(req)
+			resp, err := c.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,9 +146,9 @@ func TestSimulatorRequests(t *testing.T) {
 
 func TestSimulatorFile(t *testing.T) {
 	c := newTestClient(t, NewSimulator(SimConfig{ClientSecret: testSecret}))
-	req, _ := http.NewRequest(http.MethodGet, c.base+"/oauth2/1/file/"+panURI, nil)
+	req, _ := http.NewRequest(http.MethodGet, c.Base+"/oauth2/1/file/"+panURI, nil)
 	req.Header.Set("Authorization", "Bearer verified-1")
-	resp, err := c.http.Do(req)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,8 +167,8 @@ func TestSimulatorFile(t *testing.T) {
 
 func TestSimulatorFaultsUseDigiLockerBodies(t *testing.T) {
 	c := newTestClient(t, NewSimulator(SimConfig{Faults: simulation.Faults{ErrorRate: 1}}))
-	req, _ := http.NewRequest(http.MethodGet, c.base+"/oauth2/1/user", nil)
-	resp, err := c.http.Do(req)
+	req, _ := http.NewRequest(http.MethodGet, c.Base+"/oauth2/1/user", nil)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/upstream"
@@ -37,7 +36,7 @@ func (c *Client) checkFile(ctx context.Context, row bulkverify.Row, token string
 	}
 	sum, mac, size, err := c.digest(resp.Body)
 	if err != nil {
-		return bulkverify.Result{}, &bulkverify.UpstreamError{Provider: Name, Op: OpFile, StatusCode: resp.StatusCode, Reason: "file download broke off", Err: err}
+		return bulkverify.Result{}, c.Error(OpFile, resp, "file download broke off", err)
 	}
 	if size > c.maxFile {
 		return c.tooBig(row, doc, size), nil
@@ -72,7 +71,7 @@ func (c *Client) judge(row bulkverify.Row, doc IssuedFile, header string, mac []
 	}
 	r := bulkverify.Verified(row, fmt.Sprintf("DigiLocker holds the %s %q issued by %s (%s); the file matches its hmac header",
 		doc.DocType, doc.Name, doc.Issuer, doc.IssuerID))
-	r.VerifiedAt = c.now().UTC().Format(time.RFC3339)
+	r.VerifiedAt = c.Stamp()
 	return r
 }
 

@@ -12,19 +12,15 @@ import (
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
-// get sends GET base+path with the bearer token. A transport error comes
+// get sends GET Base+path with the bearer token. A transport error comes
 // back as a *bulkverify.UpstreamError.
 func (c *Client) get(ctx context.Context, token, op, path string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	req, err := c.NewRequest(ctx, op, http.MethodGet, path, nil)
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "bad request URL, check the DigiLocker base URL", Err: err}
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "no answer", Err: err}
-	}
-	return resp, nil
+	return c.Do(op, req)
 }
 
 // getJSON GETs path and decodes a 2xx answer into v. It returns a result
@@ -39,7 +35,7 @@ func (c *Client) getJSON(ctx context.Context, row bulkverify.Row, token, op, pat
 		return c.errorAnswer(row, op, "", resp)
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(v); err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
+		return nil, c.Unreadable(op, resp, err)
 	}
 	return nil, nil
 }
@@ -57,13 +53,7 @@ func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.
 		if e.Description != "" {
 			reason += ": " + e.Description
 		}
-		return nil, &bulkverify.UpstreamError{
-			Provider:   Name,
-			Op:         op,
-			StatusCode: resp.StatusCode,
-			Reason:     strings.TrimPrefix(reason, ": "),
-			Wait:       upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
-		}
+		return nil, c.Transient(op, resp, strings.TrimPrefix(reason, ": "))
 	}
 	if subject != "" {
 		op += " " + subject

@@ -1,28 +1,13 @@
 package digilocker
 
-import (
-	"errors"
-	"net/http"
+import "github.com/bulkverify/bulkverify/provider"
 
-	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/provider"
-	"github.com/bulkverify/bulkverify/provider/simulation"
-)
+// Provider registers DigiLocker with the program. Its client secret keys
+// the hmac header of the files, which cannot be checked without it.
+var Provider = provider.Define(provider.Provider{Spec: Spec, Vars: vars, New: newVerifier, Simulate: simulate})
 
-// Provider registers DigiLocker with the program.
-var Provider = provider.Provider{
-	Name: Name,
-	Spec: Spec,
-	Vars: []provider.Var{
-		{Name: "CLIENT_SECRET", Help: "the secret that keys DigiLocker's hmac header", Secret: true, Dev: "dev-digilocker-client-secret"},
-	},
-	New: func(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
-		if s.Get("CLIENT_SECRET") == "" {
-			return nil, errors.New("BV_DIGILOCKER_CLIENT_SECRET is not set: DigiLocker's file hmac cannot be checked without it")
-		}
-		return New(Config{BaseURL: s.BaseURL, ClientSecret: s.Get("CLIENT_SECRET"), HTTPClient: hc}), nil
-	},
-	Simulate: func(s provider.Settings, f simulation.Faults) provider.Simulator {
-		return NewSimulator(SimConfig{ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
-	},
+// vars are DigiLocker's settings besides the BASE_URL, RATE and BURST every
+// provider has.
+var vars = []provider.Var{
+	{Name: "CLIENT_SECRET", Help: "the secret that keys DigiLocker's hmac header", Secret: true, Required: true, Dev: "dev-digilocker-client-secret"},
 }

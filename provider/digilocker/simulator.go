@@ -5,14 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -29,51 +27,24 @@ type SimConfig struct {
 // calls the adapter makes, for the simulated accounts listed with
 // AccountVerified. It is deterministic and safe for concurrent use.
 type Simulator struct {
-	secret  []byte
-	faults  simulation.Faults
-	handler http.Handler
-
-	mu        sync.Mutex
-	fileCalls map[string]int // file requests so far, by access token
+	simulation.Server
+	secret    []byte
+	fileCalls simulation.Counter // file requests so far, by access token
 }
-
-var _ http.Handler = (*Simulator)(nil)
 
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
-	s := &Simulator{secret: []byte(cfg.ClientSecret), faults: cfg.Faults, fileCalls: map[string]int{}}
-	if s.faults.ErrorBody == nil {
-		s.faults.ErrorBody = faultBody
-	}
-	s.handler = s.faults.Wrap(s.routes())
+	s := &Simulator{secret: []byte(cfg.ClientSecret)}
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"GET /oauth2/1/user":          s.handleUser,
+		"GET /oauth2/2/files/issued":  s.handleIssued,
+		"GET /oauth2/1/file/{uri...}": s.handleFile,
+	})
 	return s
 }
 
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /oauth2/1/user", s.handleUser)
-	mux.HandleFunc("GET /oauth2/2/files/issued", s.handleIssued)
-	mux.HandleFunc("GET /oauth2/1/file/{uri...}", s.handleFile)
-	return mux
-}
-
-// ServeHTTP serves the API.
-func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Stats returns the request counts so far.
-func (s *Simulator) Stats() simulation.Stats { return s.faults.Stats() }
-
 // AccountNames returns the simulated account names, sorted.
-func AccountNames() []string {
-	names := make([]string, 0, len(accounts))
-	for n := range accounts {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+func AccountNames() []string { return simulation.Kinds(accounts) }
 
 func (s *Simulator) handleUser(w http.ResponseWriter, r *http.Request) {
 	acct, _, ok := authorize(w, r)
@@ -84,7 +55,7 @@ func (s *Simulator) handleUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, acct.userError)
 		return
 	}
-	writeJSON(w, SimUser)
+	simulation.WriteJSON(w, http.StatusOK, SimUser)
 }
 
 func (s *Simulator) handleIssued(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +67,7 @@ func (s *Simulator) handleIssued(w http.ResponseWriter, r *http.Request) {
 		writeError(w, acct.listError)
 		return
 	}
-	writeJSON(w, struct {
+	simulation.WriteJSON(w, http.StatusOK, struct {
 		Items []simItem `json:"items"`
 	}{acct.docs})
 }
@@ -114,7 +85,7 @@ func (s *Simulator) handleFile(w http.ResponseWriter, r *http.Request) {
 	case acct.fileError != "":
 		writeError(w, acct.fileError)
 		return
-	case acct.flaky && s.firstFileCall(token):
+	case acct.flaky && s.fileCalls.Add(token) == 1:
 		writeError(w, "repository_service_unresponsive")
 		return
 	case !holds(acct.docs, uri):
@@ -130,15 +101,6 @@ func (s *Simulator) handleFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Header().Set("hmac", s.sign(signed))
 	w.Write(body)
-}
-
-// firstFileCall counts a file request of token and reports whether it is
-// the first.
-func (s *Simulator) firstFileCall(token string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fileCalls[token]++
-	return s.fileCalls[token] == 1
 }
 
 // sign returns the Base64 HMAC-SHA256 of b keyed by the client secret, as
@@ -174,11 +136,10 @@ func holds(docs []simItem, uri string) bool {
 // authorize finds the account of the request's bearer token, or answers
 // 401 invalid_token.
 func authorize(w http.ResponseWriter, r *http.Request) (behaviour, string, bool) {
-	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	token = strings.TrimSpace(token)
+	token := simulation.Bearer(r)
 	name, _, _ := strings.Cut(token, "-")
 	acct, known := accounts[name]
-	if !strings.EqualFold(scheme, "Bearer") || token == "" || !known || name == AccountInvalid {
+	if token == "" || !known || name == AccountInvalid {
 		writeError(w, "invalid_token")
 		return behaviour{}, "", false
 	}
@@ -213,14 +174,14 @@ func faultBody(w http.ResponseWriter, status int) {
 
 func writeErrorBody(w http.ResponseWriter, status int, code, desc string) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(struct {
+	simulation.WriteJSON(w, status, struct {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 	}{code, desc})
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
 }

@@ -6,14 +6,13 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-// Name is the provider's name, as given in ?provider= and in
-// UpstreamError.Provider.
-const Name = "digilocker"
-
 // Spec lists DigiLocker's input columns; a row's dob, when given, must be
 // a date in DDMMYYYY form.
+//
+// Its Name is the provider's name, as given in ?provider=, in
+// BV_DIGILOCKER_* and in UpstreamError.Provider.
 var Spec = bulkverify.Spec{
-	Name:     Name,
+	Name:     "digilocker",
 	Required: []string{"access_token", "doctype"},
 	Optional: []string{"reference_id", "uri", "name", "dob"},
 	Check:    checkRow,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 func TestTheSeedsSamplesDecode(t *testing.T) {
@@ -53,7 +54,7 @@ func TestTheSeedsSamplesDecode(t *testing.T) {
 func TestTheSeedsSampleAnswersThroughTheAdapter(t *testing.T) {
 	tests := []struct {
 		sample string
-		want   outcome
+		want   providertest.Want
 	}{
 		// The sample's links are on api-sandbox.flexfactor.com, not the stub's host.
 		{"list_success_sample.json", final(bulkverify.StatusNotVerified, bulkverify.CodeUntrustedDownloadURL, "is on host api-sandbox.flexfactor.com")},
@@ -65,9 +66,9 @@ func TestTheSeedsSampleAnswersThroughTheAdapter(t *testing.T) {
 		t.Run("the seed's "+tt.sample+" is "+tt.want.String(), func(t *testing.T) {
 			status, body := readSample(t, tt.sample)
 			e := newStubEnv(t, scripted("/v1/", status, string(body)))
-			res, err := verify(t, e.c, appRow("application-1", allTypes))
-			tt.want.check(t, res, err)
-			if got := len(e.rec.sent("/download/")); got != 0 {
+			res, err := providertest.Verify(t, e.c, appRow("application-1", allTypes))
+			tt.want.Check(t, res, err)
+			if got := len(e.rec.Exchanges("/download/")); got != 0 {
 				t.Errorf("got %d downloads, want none", got)
 			}
 		})
@@ -75,29 +76,12 @@ func TestTheSeedsSampleAnswersThroughTheAdapter(t *testing.T) {
 }
 
 func TestSecondsDecode(t *testing.T) {
-	tests := []struct {
-		name    string
-		json    string
-		want    Seconds
-		wantErr bool
-	}{
-		{"a number is seconds", `3600`, 3600, false},
-		{"a number in a string is seconds", `"3600"`, 3600, false},
-		{"a fraction is cut to whole seconds", `59.9`, 59, false},
-		{"null is no lifetime", `null`, 0, false},
-		{"a word is refused", `"soon"`, 0, true},
-		{"an object is refused", `{}`, 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got Seconds
-			err := json.Unmarshal([]byte(tt.json), &got)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
-			}
-			if got != tt.want {
-				t.Errorf("got %d, want %d", got, tt.want)
-			}
-		})
-	}
+	providertest.Decodes(t, []providertest.Decoding[Seconds]{
+		{Name: "a number is seconds", JSON: `3600`, Want: 3600},
+		{Name: "a number in a string is seconds", JSON: `"3600"`, Want: 3600},
+		{Name: "a fraction is cut to whole seconds", JSON: `59.9`, Want: 59},
+		{Name: "null is no lifetime", JSON: `null`},
+		{Name: "a word is refused", JSON: `"soon"`, WantErr: true},
+		{Name: "an object is refused", JSON: `{}`, WantErr: true},
+	}, nil)
 }

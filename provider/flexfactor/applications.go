@@ -1,8 +1,9 @@
 package flexfactor
 
 import (
-	"slices"
 	"strings"
+
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
 // The simulated applications. An application id names its kind by its
@@ -100,14 +101,7 @@ var applications = map[string]behaviour{
 }
 
 // ApplicationKinds returns the simulated application kinds, sorted.
-func ApplicationKinds() []string {
-	kinds := make([]string, 0, len(applications))
-	for k := range applications {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
-}
+func ApplicationKinds() []string { return simulation.Kinds(applications) }
 
 // kindOf returns the kind of application id, the longest kind name id
 // starts with followed by '-' or nothing, and its behaviour; AppUnknown's

@@ -66,22 +66,21 @@ type Outcome = upstream.Outcome
 // answers that way too, and would mark every application as unknown.
 // No final outcome is retryable.
 func Classify(op string, status int, errs []string) Outcome {
-	final := func(s bulkverify.Status, c bulkverify.Code) Outcome { return Outcome{Status: s, Code: c} }
 	switch {
 	case status == http.StatusTooManyRequests, status >= 500:
-		return Outcome{Transient: true}
+		return upstream.TryAgain
 	case op == OpToken && (status == 400 || status == 401 || status == 403):
-		return final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)
+		return upstream.TokenInvalid
 	case op == OpList && saysInvalidApplication(errs):
-		return final(bulkverify.StatusNotVerified, bulkverify.CodeApplicationNotFound)
+		return upstream.Final(bulkverify.StatusNotVerified, bulkverify.CodeApplicationNotFound)
 	case op == OpList && status == http.StatusUnauthorized:
-		return final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)
+		return upstream.TokenInvalid
 	case op == OpDownload && (status == http.StatusForbidden || status == http.StatusGone):
-		return Outcome{Transient: true}
+		return upstream.TryAgain
 	case op == OpDownload && status == http.StatusNotFound:
-		return final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound)
+		return upstream.DocumentNotFound
 	default:
-		return final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)
+		return upstream.Rejected
 	}
 }
 

@@ -11,26 +11,21 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/upstream"
-)
-
-// Defaults for Config's zero fields.
-const (
-	DefaultTimeout      = 30 * time.Second
-	DefaultMaxFileBytes = 50 << 20
 )
 
 // Issuer is the evidence's issuer of every verified row.
 const Issuer = "FlexFactor"
 
-// Config configures a Client.
+// Config configures a Client. Its Endpoint's BaseURL is the API root, the
+// part before /oauth2/token and /v1/..., e.g.
+// https://api-sandbox.flexfactor.com; its HTTPClient makes every request:
+// token, list and downloads; its clock also tells token expiry.
 type Config struct {
-	// BaseURL is the API root, the part before /oauth2/token and /v1/...,
-	// e.g. https://api-sandbox.flexfactor.com.
-	BaseURL string
+	upstream.Endpoint
 	// ClientID and ClientSecret are the OAuth2 client credentials, sent to
 	// /oauth2/token as HTTP Basic auth (client_secret_basic).
 	ClientID, ClientSecret string
@@ -38,54 +33,39 @@ type Config struct {
 	// point at; a host without a port is allowed on any port. Empty means
 	// the BaseURL's host.
 	DownloadHosts []string
-	// HTTPClient makes every request: token, list and downloads. Nil means
-	// one with DefaultTimeout.
-	HTTPClient *http.Client
-	// Now is the clock for token expiry, verified_at and Retry-After; nil
-	// means time.Now.
-	Now func() time.Time
-	// MaxFileBytes bounds a downloaded file; 0 means DefaultMaxFileBytes.
+	// MaxFileBytes bounds a downloaded file; 0 means
+	// upstream.DefaultMaxFileBytes.
 	MaxFileBytes int64
 }
 
 // Client verifies rows against FlexFactor. It is safe for concurrent use;
 // its rows share one access token.
 type Client struct {
-	base     string
-	clientID string
-	secret   string
-	hosts    []string
-	api      *http.Client // token and list requests
-	files    *http.Client // downloads: api's transport, redirects checked
-	now      func() time.Time
-	maxFile  int64
-	tokens   *tokens
+	upstream.Conn               // token and list requests
+	files         upstream.Conn // downloads: the same transport, redirects checked
+	clientID      string
+	secret        string
+	hosts         []string
+	maxFile       int64
+	tokens        *tokens
 }
-
-var _ bulkverify.Verifier = (*Client)(nil)
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
-	c := &Client{
-		base:     upstream.BaseURL(cfg.BaseURL),
-		clientID: cfg.ClientID,
-		secret:   cfg.ClientSecret,
-		api:      upstream.HTTPClient(cfg.HTTPClient, DefaultTimeout),
-		now:      upstream.Clock(cfg.Now),
-		maxFile:  cfg.MaxFileBytes,
-	}
+	c := &Client{Conn: cfg.Endpoint.Conn(Spec.Name), clientID: cfg.ClientID, secret: cfg.ClientSecret, maxFile: cfg.MaxFileBytes}
 	if c.maxFile <= 0 {
-		c.maxFile = DefaultMaxFileBytes
+		c.maxFile = upstream.DefaultMaxFileBytes
 	}
 	c.hosts = normalizeHosts(cfg.DownloadHosts)
 	if len(c.hosts) == 0 {
-		if u, err := url.Parse(c.base); err == nil && u.Host != "" {
+		if u, err := url.Parse(c.Base); err == nil && u.Host != "" {
 			c.hosts = normalizeHosts([]string{u.Host})
 		}
 	}
-	files := *c.api
-	files.CheckRedirect = c.checkRedirect(c.api.CheckRedirect)
-	c.files = &files
+	files := *c.HTTP
+	files.CheckRedirect = c.checkRedirect(c.HTTP.CheckRedirect)
+	c.files = c.Conn
+	c.files.HTTP = &files
 	c.tokens = &tokens{c: c}
 	return c
 }
@@ -173,7 +153,7 @@ func (c *Client) verified(j *job, docs []Document, files []file) bulkverify.Resu
 	r.SHA256 = strings.Join(sums, "|")
 	r.Size = strings.Join(sizes, "|")
 	r.MIME = strings.Join(types, "|")
-	r.VerifiedAt = c.now().UTC().Format(time.RFC3339)
+	r.VerifiedAt = c.Stamp()
 	return r
 }
 
@@ -205,4 +185,10 @@ func distinct(items []string) []string {
 		}
 	}
 	return out
+}
+
+// newVerifier is Provider.New: a Client of the settings s whose requests
+// hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
+func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
+	return New(Config{Endpoint: s.Endpoint(hc), ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), DownloadHosts: s.List("DOWNLOAD_HOSTS")}), nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 // scripted serves a simulator, but answers every request under prefix with
@@ -46,7 +47,7 @@ var mappingCases = []struct {
 	op     string
 	status int
 	body   string
-	want   outcome
+	want   providertest.Want
 }{
 	{"a token 400 invalid_request is TOKEN_INVALID", "/oauth2/token", OpToken, 400, `{"error":"invalid_request"}`,
 		final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid, "HTTP 400: invalid_request")},
@@ -90,12 +91,12 @@ func TestEveryMappedAnswer(t *testing.T) {
 	for _, tt := range mappingCases {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newStubEnv(t, scripted(tt.prefix, tt.status, tt.body))
-			res, err := verify(t, e.c, appRow("complete-1", "ID"))
-			tt.want.check(t, res, err)
+			res, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
+			tt.want.Check(t, res, err)
 
 			var errs []string
 			json.Unmarshal([]byte(tt.body), &struct{ Errors *[]string }{&errs})
-			wantClass := Outcome{Transient: tt.want.op != "", Status: tt.want.status, Code: tt.want.code}
+			wantClass := Outcome{Transient: tt.want.Op != "", Status: tt.want.Status, Code: tt.want.Code}
 			if got := Classify(tt.op, tt.status, append(errs, downloadErrors(strings.NewReader(tt.body))...)); got != wantClass {
 				t.Errorf("Classify(%s, %d) got %+v, want %+v as Verify found", tt.op, tt.status, got, wantClass)
 			}

@@ -78,7 +78,7 @@ func (c *Client) readList(resp *http.Response) (DocumentList, error) {
 	}
 	var list DocumentList
 	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(&list); err != nil {
-		return DocumentList{}, &bulkverify.UpstreamError{Provider: Name, Op: OpList, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
+		return DocumentList{}, c.Unreadable(OpList, resp, err)
 	}
 	if !list.Success {
 		return DocumentList{}, c.refusal(OpList, resp, list.Errors...)

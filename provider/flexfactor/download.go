@@ -44,9 +44,9 @@ func (c *Client) download(ctx context.Context, doc Document) (file, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSpace(doc.DownloadURL), nil)
 	if err != nil {
-		return file{}, &bulkverify.UpstreamError{Provider: Name, Op: OpDownload, Reason: "unusable download link"}
+		return file{}, c.Error(OpDownload, nil, "unusable download link", nil)
 	}
-	resp, err := c.do(c.files, OpDownload, req)
+	resp, err := c.files.Do(OpDownload, req)
 	if err != nil {
 		var bad *untrustedURL
 		if errors.As(err, &bad) {
@@ -63,7 +63,7 @@ func (c *Client) download(ctx context.Context, doc Document) (file, error) {
 	head := &prefix{max: sniffLen}
 	n, err := io.Copy(io.MultiWriter(sh, head), io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return file{}, &bulkverify.UpstreamError{Provider: Name, Op: OpDownload, StatusCode: resp.StatusCode, Reason: "file download broke off", Err: err}
+		return file{}, c.Error(OpDownload, resp, "file download broke off", err)
 	}
 	f := file{size: n, head: head.buf, cutOff: n == limit}
 	if !f.cutOff {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
+	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
 // newDocsEnv serves a token endpoint, a list of one ID document described
@@ -22,13 +24,13 @@ func newDocsEnv(t *testing.T, doc Document, link func(base string) string, downl
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/token", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, TokenResponse{AccessToken: "fft_stub-token-0123456789", TokenType: "Bearer", ExpiresIn: 3600})
+		simulation.WriteJSON(w, http.StatusOK, TokenResponse{AccessToken: "fft_stub-token-0123456789", TokenType: "Bearer", ExpiresIn: 3600})
 	})
 	mux.HandleFunc("GET /v1/onboarding/application/{id}/documents/", func(w http.ResponseWriter, r *http.Request) {
 		d := doc
 		d.DocumentID, d.DocumentType = "document_1", "ID"
 		d.DownloadURL = link("http://" + r.Host)
-		writeJSON(w, http.StatusOK, DocumentList{Status: "SUCCESS", Success: true, TotalDocuments: 1, Documents: []Document{d}, Errors: []string{}})
+		simulation.WriteJSON(w, http.StatusOK, DocumentList{Status: "SUCCESS", Success: true, TotalDocuments: 1, Documents: []Document{d}, Errors: []string{}})
 	})
 	mux.HandleFunc("GET /download/", download)
 	return newStubEnv(t, mux, opts...)
@@ -43,8 +45,8 @@ func local(base string) string { return base + "/download/document_1?token=t0k3n
 
 func TestAnExpiredLinkIsListedAgainOnce(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := verify(t, e.c, appRow("expiring-0001", allTypes))
-	verified.check(t, res, err)
+	res, err := providertest.Verify(t, e.c, appRow("expiring-0001", allTypes))
+	verified.Check(t, res, err)
 	if got := e.sim.Counts(); got.Lists != 2 || got.Downloads != 4 {
 		t.Errorf("got %d lists and %d downloads, want 2 and 4: one expired link, then the three fresh ones", got.Lists, got.Downloads)
 	}
@@ -64,11 +66,11 @@ func TestALinkExpiringMidwayKeepsTheFilesAlreadyChecked(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.Now = clk.Now })
-	res, err := verify(t, e.c, appRow("complete-0001", allTypes))
-	verified.check(t, res, err)
+	res, err := providertest.Verify(t, e.c, appRow("complete-0001", allTypes))
+	verified.Check(t, res, err)
 	var paths []string
-	for _, s := range e.rec.sent("/download/") {
-		paths = append(paths, strings.TrimPrefix(s.url.Path, "/download/document_"))
+	for _, s := range e.rec.Exchanges("/download/") {
+		paths = append(paths, strings.TrimPrefix(s.URL.Path, "/download/document_"))
 	}
 	if got, want := strings.Join(paths, " "), "789012_complete-0001 789013_complete-0001 789013_complete-0001 789014_complete-0001"; got != want {
 		t.Errorf("got downloads %s, want %s: the ID file is not fetched again", got, want)
@@ -84,8 +86,8 @@ func TestALinkRefusedAfterReListingIsTransient(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.Now = clk.Now })
-	_, err := verify(t, e.c, appRow("complete-0001", allTypes))
-	transient(OpDownload, 403, "refused again after re-listing: AccessDenied: Request has expired").check(t, bulkverify.Result{}, err)
+	_, err := providertest.Verify(t, e.c, appRow("complete-0001", allTypes))
+	transient(OpDownload, 403, "refused again after re-listing: AccessDenied: Request has expired").Check(t, bulkverify.Result{}, err)
 	if got := sim.Counts(); got.Lists != 2 || got.Downloads != 2 {
 		t.Errorf("got %d lists and %d downloads, want 2 and 2: one re-listing, then give up", got.Lists, got.Downloads)
 	}
@@ -93,18 +95,18 @@ func TestALinkRefusedAfterReListingIsTransient(t *testing.T) {
 
 func TestDownloadsGoThroughTheClientWithoutTheBearerToken(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := verify(t, e.c, appRow("complete-0001", allTypes))
-	verified.check(t, res, err)
-	downloads := e.rec.sent("/download/")
+	res, err := providertest.Verify(t, e.c, appRow("complete-0001", allTypes))
+	verified.Check(t, res, err)
+	downloads := e.rec.Exchanges("/download/")
 	if len(downloads) != 3 {
 		t.Fatalf("got %d downloads through the configured client, want 3", len(downloads))
 	}
 	for _, d := range downloads {
-		if d.auth != "" {
-			t.Errorf("got Authorization %q on %s, want none: the link is pre-signed", d.auth, d.url.Path)
+		if authOf(d) != "" {
+			t.Errorf("got Authorization %q on %s, want none: the link is pre-signed", authOf(d), d.URL.Path)
 		}
 	}
-	if lists := e.rec.sent("/v1/"); len(lists) != 1 || !strings.HasPrefix(lists[0].auth, "Bearer fft_") {
+	if lists := e.rec.Exchanges("/v1/"); len(lists) != 1 || !strings.HasPrefix(authOf(lists[0]), "Bearer fft_") {
 		t.Errorf("got list requests %v, want one with the bearer token", lists)
 	}
 }
@@ -120,12 +122,12 @@ func TestUntrustedLinksAreNotFetched(t *testing.T) {
 	otherURL, _ := url.Parse(other.URL)
 	doc := Document{FileType: "application/pdf", FileSize: 600}
 	untrusted := final(bulkverify.StatusNotVerified, bulkverify.CodeUntrustedDownloadURL, "")
-	withWords := func(words string) outcome { o := untrusted; o.words = words; return o }
+	withWords := func(words string) providertest.Want { o := untrusted; o.Words = words; return o }
 	tests := []struct {
 		name  string
 		link  func(base string) string
 		hosts []string
-		want  outcome
+		want  providertest.Want
 		hits  int64
 	}{
 		{"a link on another host is refused", func(string) string { return other.URL + "/download/document_1?token=t0k3n-abcdefgh" }, nil,
@@ -145,9 +147,9 @@ func TestUntrustedLinksAreNotFetched(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			otherHits.Store(0)
 			e := newDocsEnv(t, doc, tt.link, serve(body), func(c *Config) { c.DownloadHosts = tt.hosts })
-			res, err := verify(t, e.c, appRow("any-1", "ID"))
-			tt.want.check(t, res, err)
-			if got := int64(len(e.rec.sent("/download/"))); got != tt.hits || otherHits.Load() != tt.hits {
+			res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
+			tt.want.Check(t, res, err)
+			if got := int64(len(e.rec.Exchanges("/download/"))); got != tt.hits || otherHits.Load() != tt.hits {
 				t.Errorf("got %d download requests (%d to the other host), want %d", got, otherHits.Load(), tt.hits)
 			}
 			if strings.Contains(res.Message, "t0k3n") {
@@ -157,12 +159,12 @@ func TestUntrustedLinksAreNotFetched(t *testing.T) {
 	}
 	t.Run("the simulator's offsite links are not fetched", func(t *testing.T) {
 		e := newEnv(t, SimConfig{})
-		res, err := verify(t, e.c, appRow("offsite-1", allTypes))
-		untrusted.check(t, res, err)
+		res, err := providertest.Verify(t, e.c, appRow("offsite-1", allTypes))
+		untrusted.Check(t, res, err)
 		if res.DocumentID != "document_789012_offsite-1" || res.DocumentType != "ID" || res.Issuer != Issuer {
 			t.Errorf("got document %q %q %q, want the ID document of offsite-1", res.DocumentID, res.DocumentType, res.Issuer)
 		}
-		if got := len(e.rec.sent("/")); got != 2 {
+		if got := len(e.rec.Exchanges("/")); got != 2 {
 			t.Errorf("got %d requests, want 2: the token and the list", got)
 		}
 	})
@@ -181,8 +183,8 @@ func TestRedirectsOfDownloads(t *testing.T) {
 		e := newDocsEnv(t, doc, local, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.URL+"/bucket/document_1?sig=abc", http.StatusFound)
 		})
-		res, err := verify(t, e.c, appRow("any-1", "ID"))
-		final(bulkverify.StatusNotVerified, bulkverify.CodeUntrustedDownloadURL, "was redirected to a link that is on host 127.0.0.1:").check(t, res, err)
+		res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
+		final(bulkverify.StatusNotVerified, bulkverify.CodeUntrustedDownloadURL, "was redirected to a link that is on host 127.0.0.1:").Check(t, res, err)
 		if got := otherHits.Load(); got != 0 {
 			t.Errorf("got %d requests to the untrusted host, want none", got)
 		}
@@ -195,8 +197,8 @@ func TestRedirectsOfDownloads(t *testing.T) {
 			}
 			http.Redirect(w, r, "/download/moved", http.StatusFound)
 		})
-		res, err := verify(t, e.c, appRow("any-1", "ID"))
-		verified.check(t, res, err)
+		res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
+		verified.Check(t, res, err)
 	})
 }
 
@@ -204,7 +206,7 @@ func TestIntegrityChecks(t *testing.T) {
 	pdf := simPDF("document_1", 600)
 	png := simPNG("document_1", 600)
 	jpeg := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 596)...)
-	failed := func(words string) outcome {
+	failed := func(words string) providertest.Want {
 		return final(bulkverify.StatusNotVerified, bulkverify.CodeIntegrityFailed, words)
 	}
 	tests := []struct {
@@ -212,7 +214,7 @@ func TestIntegrityChecks(t *testing.T) {
 		fileType string
 		size     int64
 		body     []byte
-		want     outcome
+		want     providertest.Want
 	}{
 		{"a PDF of its listed size passes", "application/pdf", 600, pdf, verified},
 		{"a JPEG passes", "image/jpeg", 600, jpeg, verified},
@@ -234,8 +236,8 @@ func TestIntegrityChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newDocsEnv(t, Document{FileType: tt.fileType, FileSize: tt.size}, local, serve(tt.body))
-			res, err := verify(t, e.c, appRow("any-1", "ID"))
-			tt.want.check(t, res, err)
+			res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
+			tt.want.Check(t, res, err)
 			if res.DocumentID != "document_1" || res.DocumentType != "ID" || res.Issuer != Issuer || res.MIME != tt.fileType {
 				t.Errorf("got document %q %q %q %q, want document_1 ID FlexFactor %s", res.DocumentID, res.DocumentType, res.Issuer, res.MIME, tt.fileType)
 			}
@@ -249,9 +251,9 @@ func TestIntegrityChecks(t *testing.T) {
 	}
 	t.Run("a file listed past the limit is not downloaded", func(t *testing.T) {
 		e := newDocsEnv(t, Document{FileType: "application/pdf", FileSize: 600}, local, serve(pdf), func(c *Config) { c.MaxFileBytes = 100 })
-		res, err := verify(t, e.c, appRow("any-1", "ID"))
-		failed("its listed fileSize 600 is larger than the 100-byte limit, so it was not downloaded").check(t, res, err)
-		if got := len(e.rec.sent("/download/")); got != 0 {
+		res, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
+		failed("its listed fileSize 600 is larger than the 100-byte limit, so it was not downloaded").Check(t, res, err)
+		if got := len(e.rec.Exchanges("/download/")); got != 0 {
 			t.Errorf("got %d downloads, want none", got)
 		}
 	})
@@ -260,7 +262,7 @@ func TestIntegrityChecks(t *testing.T) {
 			w.Header().Set("Content-Length", "600")
 			w.Write(pdf[:100])
 		})
-		_, err := verify(t, e.c, appRow("any-1", "ID"))
-		transient(OpDownload, 200, "file download broke off").check(t, bulkverify.Result{}, err)
+		_, err := providertest.Verify(t, e.c, appRow("any-1", "ID"))
+		transient(OpDownload, 200, "file download broke off").Check(t, bulkverify.Result{}, err)
 	})
 }

@@ -47,7 +47,7 @@ func (r *refusal) answer() string {
 // refusal reads the status and Retry-After of an error answer; errs are
 // what its body said.
 func (c *Client) refusal(op string, resp *http.Response, errs ...string) *refusal {
-	r := &refusal{op: op, status: resp.StatusCode, wait: upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now())}
+	r := &refusal{op: op, status: resp.StatusCode, wait: upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.Now())}
 	for _, e := range errs {
 		if e = upstream.Clip(e); e != "" {
 			r.errs = append(r.errs, e)
@@ -56,44 +56,28 @@ func (c *Client) refusal(op string, resp *http.Response, errs ...string) *refusa
 	return r
 }
 
-// post sends a form to base+path with the client credentials as HTTP Basic
+// post sends a form to Base+path with the client credentials as HTTP Basic
 // auth. A transport error comes back as a *bulkverify.UpstreamError.
 func (c *Client) post(ctx context.Context, op, path string, form url.Values) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
+	req, err := c.NewRequest(ctx, op, http.MethodPost, path, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	req.SetBasicAuth(url.QueryEscape(c.clientID), url.QueryEscape(c.secret)) // RFC 6749 §2.3.1 form-encodes both first
-	return c.do(c.api, op, req)
+	return c.Do(op, req)
 }
 
-// get sends GET base+path with the bearer token.
+// get sends GET Base+path with the bearer token.
 func (c *Client) get(ctx context.Context, token, op, path string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	req, err := c.NewRequest(ctx, op, http.MethodGet, path, nil)
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	return c.do(c.api, op, req)
-}
-
-// do sends req with hc. A transport error comes back as a
-// *bulkverify.UpstreamError whose URL has no query: a pre-signed link's
-// query is a credential.
-func (c *Client) do(hc *http.Client, op string, req *http.Request) (*http.Response, error) {
-	resp, err := hc.Do(req)
-	if err != nil {
-		if ue, ok := err.(*url.Error); ok {
-			scrubbed := *ue
-			scrubbed.URL = withoutQuery(ue.URL)
-			err = &scrubbed
-		}
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: op, Reason: "no answer", Err: err}
-	}
-	return resp, nil
+	return c.Do(op, req)
 }
 
 // settle turns err into what Verify returns: a result for a final refusal,
@@ -110,7 +94,7 @@ func (c *Client) settle(j *job, subject string, err error) (*bulkverify.Result, 
 			reason = "the pre-signed download link was refused again after re-listing: " + reason
 		}
 		return nil, &bulkverify.UpstreamError{
-			Provider:   Name,
+			Provider:   Spec.Name,
 			Op:         ref.op,
 			StatusCode: ref.status,
 			Reason:     strings.TrimSuffix(reason, ": "),
@@ -143,11 +127,4 @@ func outcomeMessage(o Outcome, ref *refusal, subject string) string {
 	default:
 		return fmt.Sprintf("FlexFactor refused to %s (%s): submitting the row unchanged will fail the same way; check the row's application_id, or ask FlexFactor what the error means", asked, ref.answer())
 	}
-}
-
-// withoutQuery returns raw without its query and fragment.
-func withoutQuery(raw string) string {
-	raw, _, _ = strings.Cut(raw, "#")
-	raw, _, _ = strings.Cut(raw, "?")
-	return raw
 }

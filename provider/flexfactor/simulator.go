@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -56,19 +56,16 @@ type SimConfig struct {
 // with AppComplete. It is deterministic but for its tokens and link
 // signatures, and safe for concurrent use.
 type Simulator struct {
-	cfg     SimConfig
-	key     []byte // signs download links
-	faults  simulation.Faults
-	handler http.Handler
+	simulation.Server
+	cfg   SimConfig
+	key   []byte             // signs download links
+	lists simulation.Counter // list requests so far, by application id
 
 	mu     sync.Mutex
 	tokens map[string]time.Time // live access tokens and their expiry
-	lists  map[string]int       // list requests so far, by application id
 
 	issued, listed, downloaded atomic.Int64
 }
-
-var _ http.Handler = (*Simulator)(nil)
 
 // SimCounts counts what a Simulator has done.
 type SimCounts struct {
@@ -89,30 +86,15 @@ func NewSimulator(cfg SimConfig) *Simulator {
 		cfg.Now = time.Now
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	s := &Simulator{cfg: cfg, key: make([]byte, 32), faults: cfg.Faults, tokens: map[string]time.Time{}, lists: map[string]int{}}
+	s := &Simulator{cfg: cfg, key: make([]byte, 32), tokens: map[string]time.Time{}}
 	rand.Read(s.key)
-	if s.faults.ErrorBody == nil {
-		s.faults.ErrorBody = faultBody
-	}
-	s.handler = s.faults.Wrap(s.routes())
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"POST /oauth2/token": s.handleToken,
+		"GET /v1/onboarding/application/{id}/documents/{$}": s.handleList,
+		"GET /download/{documentId}":                        s.handleDownload,
+	})
 	return s
 }
-
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth2/token", s.handleToken)
-	mux.HandleFunc("GET /v1/onboarding/application/{id}/documents/{$}", s.handleList)
-	mux.HandleFunc("GET /download/{documentId}", s.handleDownload)
-	return mux
-}
-
-// ServeHTTP serves the API.
-func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Stats returns the request counts so far.
-func (s *Simulator) Stats() simulation.Stats { return s.faults.Stats() }
 
 // Counts returns the tokens issued, lists and downloads so far.
 func (s *Simulator) Counts() SimCounts {
@@ -146,7 +128,7 @@ func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	s.issued.Add(1)
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, TokenResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: Seconds(s.cfg.TokenTTL / time.Second)})
+	simulation.WriteJSON(w, http.StatusOK, TokenResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: Seconds(s.cfg.TokenTTL / time.Second)})
 }
 
 // validClient reports whether r carries the configured client credentials,
@@ -178,24 +160,24 @@ func (s *Simulator) handleList(w http.ResponseWriter, r *http.Request) {
 	s.listed.Add(1)
 	id := r.PathValue("id")
 	_, app := kindOf(id)
-	first := s.countList(id) == 1
+	first := s.lists.Add(id) == 1
 	switch {
 	case app.revoked && first:
 		s.revoke(token)
-		writeJSON(w, http.StatusUnauthorized, APIError{Errors: []string{ErrInvalidBearer}})
+		simulation.WriteJSON(w, http.StatusUnauthorized, APIError{Errors: []string{ErrInvalidBearer}})
 	case app.flaky && first, app.listStatus == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
-		writeJSON(w, http.StatusServiceUnavailable, APIError{Errors: []string{UnavailableError}})
+		simulation.WriteJSON(w, http.StatusServiceUnavailable, APIError{Errors: []string{UnavailableError}})
 	case app.listStatus == http.StatusOK:
-		writeJSON(w, http.StatusOK, DocumentList{Status: "FAILED", Documents: []Document{}, Errors: app.listErrors})
+		simulation.WriteJSON(w, http.StatusOK, DocumentList{Status: "FAILED", Documents: []Document{}, Errors: app.listErrors})
 	case app.listStatus != 0:
-		writeJSON(w, app.listStatus, APIError{Errors: app.listErrors})
+		simulation.WriteJSON(w, app.listStatus, APIError{Errors: app.listErrors})
 	default:
 		expires := s.cfg.Now().Add(s.cfg.LinkTTL)
 		if app.expiring && first {
 			expires = s.cfg.Now().Add(-time.Second)
 		}
-		writeJSON(w, http.StatusOK, s.documentList(s.publicURL(r), id, app, expires))
+		simulation.WriteJSON(w, http.StatusOK, s.documentList(s.publicURL(r), id, app, expires))
 	}
 }
 
@@ -254,13 +236,12 @@ func (s *Simulator) handleDownload(w http.ResponseWriter, r *http.Request) {
 // authorize returns the request's bearer token when it is live, or answers
 // 401 as the seed does.
 func (s *Simulator) authorize(w http.ResponseWriter, r *http.Request) (string, bool) {
-	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	token = strings.TrimSpace(token)
+	token := simulation.Bearer(r)
 	s.mu.Lock()
 	exp, known := s.tokens[token]
 	s.mu.Unlock()
-	if !strings.EqualFold(scheme, "Bearer") || !known || !s.cfg.Now().Before(exp) {
-		writeJSON(w, http.StatusUnauthorized, APIError{Errors: []string{ErrInvalidBearer}})
+	if !known || !s.cfg.Now().Before(exp) {
+		simulation.WriteJSON(w, http.StatusUnauthorized, APIError{Errors: []string{ErrInvalidBearer}})
 		return "", false
 	}
 	return token, true
@@ -270,15 +251,6 @@ func (s *Simulator) revoke(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.tokens, token)
-}
-
-// countList counts a list request of application id and returns how many
-// there have been.
-func (s *Simulator) countList(id string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.lists[id]++
-	return s.lists[id]
 }
 
 // publicURL returns the root of the download links for r.
@@ -364,7 +336,7 @@ func writeS3Error(w http.ResponseWriter, status int, code, message, extra string
 
 func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, OAuthError{Code: code, Description: desc})
+	simulation.WriteJSON(w, status, OAuthError{Code: code, Description: desc})
 }
 
 // faultBody is the body of an answer injected by simulation.Faults.
@@ -373,11 +345,11 @@ func faultBody(w http.ResponseWriter, status int) {
 	if status == http.StatusTooManyRequests {
 		msg = "Too many requests. Retry after the delay in Retry-After."
 	}
-	writeJSON(w, status, APIError{Errors: []string{msg}})
+	simulation.WriteJSON(w, status, APIError{Errors: []string{msg}})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
 }

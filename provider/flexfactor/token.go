@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
@@ -53,7 +52,7 @@ type flight struct {
 // *bulkverify.UpstreamError.
 func (t *tokens) get(ctx context.Context) (string, error) {
 	t.mu.Lock()
-	if t.token != "" && t.c.now().Before(t.refreshAt) {
+	if t.token != "" && t.c.Now().Before(t.refreshAt) {
 		defer t.mu.Unlock()
 		return t.token, nil
 	}
@@ -71,7 +70,7 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 		return f.token, f.err
 	case <-ctx.Done():
 		t.leave(f)
-		return "", &bulkverify.UpstreamError{Provider: Name, Op: OpToken, Reason: "no answer", Err: ctx.Err()}
+		return "", t.c.Error(OpToken, nil, "no answer", ctx.Err())
 	}
 }
 
@@ -128,12 +127,11 @@ func (t *tokens) fetch(ctx context.Context) (string, error) {
 	}
 	var tr TokenResponse
 	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(&tr); err != nil {
-		return "", &bulkverify.UpstreamError{Provider: Name, Op: OpToken, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
+		return "", t.c.Unreadable(OpToken, resp, err)
 	}
 	tr.AccessToken = strings.TrimSpace(tr.AccessToken)
 	if tr.AccessToken == "" || (tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer")) {
-		return "", &bulkverify.UpstreamError{Provider: Name, Op: OpToken, StatusCode: resp.StatusCode,
-			Reason: "the answer holds no bearer token (token_type " + upstream.Clip(tr.TokenType) + ")"}
+		return "", t.c.Error(OpToken, resp, "the answer holds no bearer token (token_type "+upstream.Clip(tr.TokenType)+")", nil)
 	}
 	t.store(tr.AccessToken, time.Duration(tr.ExpiresIn)*time.Second)
 	return tr.AccessToken, nil
@@ -147,5 +145,5 @@ func (t *tokens) store(token string, life time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.token = token
-	t.refreshAt = t.c.now().Add(life - min(maxRefreshMargin, life/10))
+	t.refreshAt = t.c.Now().Add(life - min(maxRefreshMargin, life/10))
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 func TestOneTokenServesConcurrentRows(t *testing.T) {
@@ -34,25 +35,25 @@ func TestOneTokenServesConcurrentRows(t *testing.T) {
 	if got := e.sim.Counts().TokensIssued; got != 1 {
 		t.Errorf("got %d tokens issued, want 1 shared by %d rows", got, rows)
 	}
-	if got := len(e.rec.sent("/oauth2/token")); got != 1 {
+	if got := len(e.rec.Exchanges("/oauth2/token")); got != 1 {
 		t.Errorf("got %d token requests, want 1", got)
 	}
 }
 
 func TestA401RefreshesTheTokenOnce(t *testing.T) {
 	e := newEnv(t, SimConfig{})
-	res, err := verify(t, e.c, appRow("revoked-0001", allTypes))
-	verified.check(t, res, err)
+	res, err := providertest.Verify(t, e.c, appRow("revoked-0001", allTypes))
+	verified.Check(t, res, err)
 	got := e.sim.Counts()
 	if got.TokensIssued != 2 || got.Lists != 2 {
 		t.Errorf("got %d tokens and %d lists, want 2 of each: the revoked token is replaced once", got.TokensIssued, got.Lists)
 	}
-	lists := e.rec.sent("/v1/")
-	if len(lists) == 2 && lists[0].auth == lists[1].auth {
-		t.Errorf("got the list retried with the refused token %q, want a new one", lists[1].auth)
+	lists := e.rec.Exchanges("/v1/")
+	if len(lists) == 2 && authOf(lists[0]) == authOf(lists[1]) {
+		t.Errorf("got the list retried with the refused token %q, want a new one", authOf(lists[1]))
 	}
-	res, err = verify(t, e.c, appRow("complete-0001", "ID"))
-	verified.check(t, res, err)
+	res, err = providertest.Verify(t, e.c, appRow("complete-0001", "ID"))
+	verified.Check(t, res, err)
 	if got := e.sim.Counts().TokensIssued; got != 2 {
 		t.Errorf("got %d tokens issued, want the new token kept for the next row", got)
 	}
@@ -67,11 +68,11 @@ func TestASecond401IsTokenInvalid(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}))
-	res, err := verify(t, e.c, appRow("complete-0001", "ID"))
+	res, err := providertest.Verify(t, e.c, appRow("complete-0001", "ID"))
 	final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid,
-		"(HTTP 401: Authentication failed. Invalid bearer token.): check that BV_FLEXFACTOR_CLIENT_ID and BV_FLEXFACTOR_CLIENT_SECRET").check(t, res, err)
-	if got := sim.Counts(); got.TokensIssued != 2 || got.Lists != 0 || len(e.rec.sent("/v1/")) != 2 {
-		t.Errorf("got %d tokens and %d list requests, want 2 and 2: one refresh, then stop", got.TokensIssued, len(e.rec.sent("/v1/")))
+		"(HTTP 401: Authentication failed. Invalid bearer token.): check that BV_FLEXFACTOR_CLIENT_ID and BV_FLEXFACTOR_CLIENT_SECRET").Check(t, res, err)
+	if got := sim.Counts(); got.TokensIssued != 2 || got.Lists != 0 || len(e.rec.Exchanges("/v1/")) != 2 {
+		t.Errorf("got %d tokens and %d list requests, want 2 and 2: one refresh, then stop", got.TokensIssued, len(e.rec.Exchanges("/v1/")))
 	}
 }
 
@@ -90,8 +91,8 @@ func TestAnAgedTokenIsReplacedBeforeUse(t *testing.T) {
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
 			e.clock.Advance(s.advance)
-			res, err := verify(t, e.c, appRow("complete-0001", "ID"))
-			verified.check(t, res, err)
+			res, err := providertest.Verify(t, e.c, appRow("complete-0001", "ID"))
+			verified.Check(t, res, err)
 			if got := e.sim.Counts().TokensIssued; got != s.tokens {
 				t.Errorf("got %d tokens issued, want %d", got, s.tokens)
 			}
@@ -114,7 +115,7 @@ func TestTokenEndpointRefusals(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler http.Handler
-		want    outcome
+		want    providertest.Want
 	}{
 		{"a wrong client secret is TOKEN_INVALID", NewSimulator(SimConfig{ClientID: testClientID, ClientSecret: "another-secret"}),
 			final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid, "(HTTP 401: invalid_client; Client authentication failed.): check BV_FLEXFACTOR_CLIENT_ID and BV_FLEXFACTOR_CLIENT_SECRET")},
@@ -126,17 +127,17 @@ func TestTokenEndpointRefusals(t *testing.T) {
 			transient(OpToken, 200, "the answer holds no bearer token")},
 		{"a 200 with a MAC token is transient", answer(200, `{"access_token":"mac-token-123456","token_type":"mac"}`),
 			transient(OpToken, 200, "token_type mac")},
-		{"a 503 is transient", answer(503, `{"error":"temporarily_unavailable"}`),
-			transient(OpToken, 503, "temporarily_unavailable")},
+		{"a 503 is transient and waits its Retry-After", answer(503, `{"error":"temporarily_unavailable"}`),
+			providertest.Want{Provider: Spec.Name, Op: OpToken, HTTP: 503, Wait: 3 * time.Second, Words: "temporarily_unavailable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newStubEnv(t, tt.handler)
 			for i := range 3 { // every row of the batch
-				res, err := verify(t, e.c, appRow(fmt.Sprintf("complete-%d", i), "ID"))
-				tt.want.check(t, res, err)
+				res, err := providertest.Verify(t, e.c, appRow(fmt.Sprintf("complete-%d", i), "ID"))
+				tt.want.Check(t, res, err)
 			}
-			if got := len(e.rec.sent("/v1/")); got != 0 {
+			if got := len(e.rec.Exchanges("/v1/")); got != 0 {
 				t.Errorf("got %d list requests, want none without a token", got)
 			}
 		})
@@ -158,8 +159,8 @@ func TestTheTokenRequestIsClientSecretBasic(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.ClientID, c.ClientSecret = id, secret })
-	res, err := verify(t, e.c, appRow("complete-1", "ID"))
-	verified.check(t, res, err)
+	res, err := providertest.Verify(t, e.c, appRow("complete-1", "ID"))
+	verified.Check(t, res, err)
 	mu.Lock()
 	defer mu.Unlock()
 	if got := form.Encode(); got != "grant_type=client_credentials" {
@@ -169,7 +170,7 @@ func TestTheTokenRequestIsClientSecretBasic(t *testing.T) {
 	if basic != want {
 		t.Errorf("got Authorization %q, want %q: the form-encoded id and secret (RFC 6749 §2.3.1)", basic, want)
 	}
-	if tok := e.rec.sent("/oauth2/token"); len(tok) != 1 || tok[0].method != http.MethodPost {
+	if tok := e.rec.Exchanges("/oauth2/token"); len(tok) != 1 || tok[0].Method != http.MethodPost {
 		t.Errorf("got token requests %v, want one POST", tok)
 	}
 }
@@ -197,7 +198,7 @@ func TestARowGivingUpDoesNotCancelTheSharedTokenRequest(t *testing.T) {
 	<-arrived
 	second := make(chan bulkverify.Result)
 	go func() {
-		res, _ := verify(t, e.c, appRow("complete-2", "ID"))
+		res, _ := providertest.Verify(t, e.c, appRow("complete-2", "ID"))
 		second <- res
 	}()
 	waitFor(t, "the second row to wait for the token", func() bool {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"reflect"
 	"testing"
+
+	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
 func TestSeedSampleResponseDecodes(t *testing.T) {
@@ -58,55 +60,22 @@ func TestResponseFailed(t *testing.T) {
 }
 
 func TestTextDecode(t *testing.T) {
-	tests := []struct {
-		name    string
-		json    string
-		want    Text
-		wantErr bool
-	}{
-		{"a string is kept, trimmed", `" 12345678 "`, "12345678", false},
-		{"a number is its digits", `211341`, "211341", false},
-		{"null is empty", `null`, "", false},
-		{"a bool is refused", `true`, "", true},
-		{"an object is refused", `{"bytes": 1}`, "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got Text
-			err := json.Unmarshal([]byte(tt.json), &got)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
-			}
-			if got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
+	providertest.Decodes(t, []providertest.Decoding[Text]{
+		{Name: "a string is kept, trimmed", JSON: `" 12345678 "`, Want: "12345678"},
+		{Name: "a number is its digits", JSON: `211341`, Want: "211341"},
+		{Name: "null is empty", JSON: `null`},
+		{Name: "a bool is refused", JSON: `true`, WantErr: true},
+		{Name: "an object is refused", JSON: `{"bytes": 1}`, WantErr: true},
+	}, nil)
 }
 
 func TestValidationDetailsFlatten(t *testing.T) {
-	tests := []struct {
-		name string
-		json string
-		want ValidationDetails
-		text string
-	}{
-		{"nested objects become dotted keys", `{"header": {"user_handle": "Missing data for required field."}}`,
-			ValidationDetails{"header.user_handle": "Missing data for required field."}, "header.user_handle: Missing data for required field."},
-		{"lists of messages are joined", `{"doc_types": ["Not a valid choice.", "Too many."], "page": 0}`,
-			ValidationDetails{"doc_types": "Not a valid choice.; Too many.", "page": "0"}, "doc_types: Not a valid choice.; Too many.; page: 0"},
-		{"a bare string is kept", `"bad input"`, ValidationDetails{"": "bad input"}, "bad input"},
-		{"null is empty", `null`, ValidationDetails{}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got ValidationDetails
-			if err := json.Unmarshal([]byte(tt.json), &got); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tt.want) || got.String() != tt.text {
-				t.Errorf("got %#v %q, want %#v %q", got, got.String(), tt.want, tt.text)
-			}
-		})
-	}
+	providertest.Decodes(t, []providertest.Decoding[ValidationDetails]{
+		{Name: "nested objects become dotted keys", JSON: `{"header": {"user_handle": "Missing data for required field."}}`,
+			Want: ValidationDetails{"header.user_handle": "Missing data for required field."}, Text: "header.user_handle: Missing data for required field."},
+		{Name: "lists of messages are joined", JSON: `{"doc_types": ["Not a valid choice.", "Too many."], "page": 0}`,
+			Want: ValidationDetails{"doc_types": "Not a valid choice.; Too many.", "page": "0"}, Text: "doc_types: Not a valid choice.; Too many.; page: 0"},
+		{Name: "a bare string is kept", JSON: `"bad input"`, Want: ValidationDetails{"": "bad input"}, Text: "bad input"},
+		{Name: "null is empty", JSON: `null`, Want: ValidationDetails{}},
+	}, ValidationDetails.String)
 }

@@ -51,19 +51,17 @@ const (
 // simulator gives (see the users in users.go). Classify says what the
 // adapter makes of any answer; these are its documented cases.
 var ErrorAnswers = []ErrorAnswer{
-	{http.StatusBadRequest, MsgInvalidDocTypes, true, final(bulkverify.StatusFailed, bulkverify.CodeInvalidRow)},
-	{http.StatusBadRequest, MsgBadRequest, false, final(bulkverify.StatusFailed, bulkverify.CodeInvalidRow)},
-	{http.StatusBadRequest, MsgAppHandle, false, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
-	{http.StatusUnauthorized, MsgBadToken, false, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
-	{http.StatusForbidden, MsgNotPermitted, false, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
-	{http.StatusNotFound, MsgUserNotFound, false, final(bulkverify.StatusNotVerified, CodeUserNotFound)},
-	{http.StatusOK, MsgNotCompleted, false, final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)},
-	{http.StatusTooManyRequests, MsgTooManyRequests, false, Outcome{Transient: true}},
-	{http.StatusServiceUnavailable, MsgUnavailable, false, Outcome{Transient: true}},
-	{http.StatusInternalServerError, MsgInternalError, false, Outcome{Transient: true}},
+	{http.StatusBadRequest, MsgInvalidDocTypes, true, upstream.InvalidRow},
+	{http.StatusBadRequest, MsgBadRequest, false, upstream.InvalidRow},
+	{http.StatusBadRequest, MsgAppHandle, false, upstream.TokenInvalid},
+	{http.StatusUnauthorized, MsgBadToken, false, upstream.TokenInvalid},
+	{http.StatusForbidden, MsgNotPermitted, false, upstream.TokenInvalid},
+	{http.StatusNotFound, MsgUserNotFound, false, upstream.Final(bulkverify.StatusNotVerified, CodeUserNotFound)},
+	{http.StatusOK, MsgNotCompleted, false, upstream.Rejected},
+	{http.StatusTooManyRequests, MsgTooManyRequests, false, upstream.TryAgain},
+	{http.StatusServiceUnavailable, MsgUnavailable, false, upstream.TryAgain},
+	{http.StatusInternalServerError, MsgInternalError, false, upstream.TryAgain},
 }
-
-func final(s bulkverify.Status, c bulkverify.Code) Outcome { return Outcome{Status: s, Code: c} }
 
 // Classify maps a failed answer, by HTTP status and body, to an Outcome.
 // The status decides first, then what the message or validation_details
@@ -85,25 +83,25 @@ func final(s bulkverify.Status, c bulkverify.Code) Outcome { return Outcome{Stat
 func Classify(status int, e APIError) Outcome {
 	switch {
 	case status == http.StatusTooManyRequests, status == http.StatusRequestTimeout, status >= 500:
-		return Outcome{Transient: true}
+		return upstream.TryAgain
 	case status == http.StatusUnauthorized, status == http.StatusForbidden:
-		return final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)
+		return upstream.TokenInvalid
 	}
 	switch subjectOf(e) {
 	case subjectUser:
-		return final(bulkverify.StatusNotVerified, CodeUserNotFound)
+		return upstream.Final(bulkverify.StatusNotVerified, CodeUserNotFound)
 	case subjectApp:
-		return final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)
+		return upstream.TokenInvalid
 	case subjectDocTypes:
-		return final(bulkverify.StatusFailed, bulkverify.CodeInvalidRow)
+		return upstream.InvalidRow
 	}
 	switch {
 	case status == http.StatusNotFound && e.sila():
-		return final(bulkverify.StatusNotVerified, CodeUserNotFound)
+		return upstream.Final(bulkverify.StatusNotVerified, CodeUserNotFound)
 	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
-		return final(bulkverify.StatusFailed, bulkverify.CodeInvalidRow)
+		return upstream.InvalidRow
 	default:
-		return final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)
+		return upstream.Rejected
 	}
 }
 

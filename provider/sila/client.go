@@ -6,16 +6,14 @@ package sila
 import (
 	"context"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
-// Defaults and limits.
+// Limits.
 const (
-	DefaultTimeout = 30 * time.Second
 	// PerPage is the page size the adapter asks for: Sila's maximum.
 	PerPage = 100
 	// DefaultMaxPages bounds the pages read for one row, against a server
@@ -25,45 +23,32 @@ const (
 	Issuer = "Sila"
 )
 
-// Config configures a Client.
+// Config configures a Client. Its Endpoint's BaseURL is the API root, the
+// part before /0.2/..., e.g. https://sandbox.silamoney.com; its clock also
+// stamps header.created.
 type Config struct {
-	// BaseURL is the API root, the part before /0.2/..., e.g.
-	// https://sandbox.silamoney.com.
-	BaseURL string
+	upstream.Endpoint
 	// AccessToken is the app's bearer token (BV_SILA_ACCESS_TOKEN).
 	AccessToken string
 	// AppHandle is the app's handle, sent as header.app_handle.
 	AppHandle string
-	// HTTPClient makes every request; nil means one with DefaultTimeout.
-	HTTPClient *http.Client
-	// Now is the clock for header.created, verified_at and Retry-After;
-	// nil means time.Now.
-	Now func() time.Time
 }
 
 // Client verifies rows against Sila. It is safe for concurrent use.
 type Client struct {
-	base      string
-	token     string
-	appHandle string
-	http      *http.Client
-	now       func() time.Time
-	maxPages  int
+	upstream.Conn
+	token, app upstream.Setting // the access token and app handle
+	maxPages   int
 }
-
-var _ bulkverify.Verifier = (*Client)(nil)
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
-	c := &Client{
-		base:      upstream.BaseURL(cfg.BaseURL),
-		token:     strings.TrimSpace(cfg.AccessToken),
-		appHandle: strings.TrimSpace(cfg.AppHandle),
-		http:      upstream.HTTPClient(cfg.HTTPClient, DefaultTimeout),
-		now:       upstream.Clock(cfg.Now),
-		maxPages:  DefaultMaxPages,
+	return &Client{
+		Conn:     cfg.Endpoint.Conn(Spec.Name),
+		token:    upstream.NewSetting("Sila access token", "BV_SILA_ACCESS_TOKEN", cfg.AccessToken),
+		app:      upstream.NewSetting("Sila app handle", "BV_SILA_APP_HANDLE", cfg.AppHandle),
+		maxPages: DefaultMaxPages,
 	}
-	return c
 }
 
 // Verify lists the documents of the row's user_handle, within the row's
@@ -79,16 +64,12 @@ func New(cfg Config) *Client {
 //
 // The access token never appears in a message or error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	res, err := c.verify(ctx, row)
-	return upstream.RedactAnswer(res, err, c.token)
+	return upstream.Verify(Spec, row, []string{c.token.Value}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	if problem := Spec.Validate(row); problem != "" {
-		return bulkverify.Failed(row, bulkverify.CodeInvalidRow, problem+": correct the row and submit it again", false), nil
-	}
-	if problem := c.configProblem(); problem != "" {
-		return bulkverify.Failed(row, bulkverify.CodeTokenInvalid, problem, false), nil
+	if res, unset := upstream.Unset(row, c.token, c.app); unset {
+		return res, nil
 	}
 	q := queryOf(row)
 	l, stop, err := c.listAll(ctx, row, q)
@@ -98,13 +79,8 @@ func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Res
 	return c.judge(row, q, l), nil
 }
 
-// configProblem says what is missing from the configuration, or "".
-func (c *Client) configProblem() string {
-	switch {
-	case c.token == "":
-		return "no Sila access token is configured: set BV_SILA_ACCESS_TOKEN, then submit the row again"
-	case c.appHandle == "":
-		return "no Sila app handle is configured: set BV_SILA_APP_HANDLE, then submit the row again"
-	}
-	return ""
+// newVerifier is Provider.New: a Client of the settings s whose requests
+// hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
+func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
+	return New(Config{Endpoint: s.Endpoint(hc), AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE")}), nil
 }

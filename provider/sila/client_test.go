@@ -1,13 +1,9 @@
 package sila
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"strings"
@@ -15,62 +11,30 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
-
-// outcome is what a test expects of Verify: a result, or a transient error
-// with an HTTP status and Retry-After wait.
-type outcome struct {
-	status   bulkverify.Status
-	code     bulkverify.Code
-	httpCode int           // transient: the UpstreamError's status
-	wait     time.Duration // transient: its RetryAfter
-}
-
-func (w outcome) String() string {
-	if w.httpCode != 0 {
-		return fmt.Sprintf("transient HTTP %d", w.httpCode)
-	}
-	return string(w.status) + "/" + string(w.code)
-}
-
-func (w outcome) check(t *testing.T, res bulkverify.Result, err error) {
-	t.Helper()
-	if w.httpCode != 0 {
-		ue := upstreamError(t, err)
-		if ue.StatusCode != w.httpCode || ue.RetryAfter() != w.wait || ue.Op != OpList || ue.Provider != Name {
-			t.Errorf("got UpstreamError{%s %s HTTP %d wait %v}, want {sila %s HTTP %d wait %v}", ue.Provider, ue.Op, ue.StatusCode, ue.RetryAfter(), OpList, w.httpCode, w.wait)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatalf("got error %v, want a result %s", err, w)
-	}
-	if res.Status != w.status || res.Code != w.code {
-		t.Fatalf("got %s/%s (%s), want %s", res.Status, res.Code, res.Message, w)
-	}
-	if res.Retryable {
-		t.Errorf("got retryable true, want false: submitting the row again cannot help")
-	}
-	if res.RowNumber != 7 || res.ReferenceID != "ref-7" {
-		t.Errorf("got row %d reference %q, want 7 and ref-7", res.RowNumber, res.ReferenceID)
-	}
-	if res.Message == "" {
-		t.Error("got an empty message, want one that says what happened")
-	}
-}
 
 var (
-	verified    = outcome{status: bulkverify.StatusVerified, code: bulkverify.CodeOK}
-	docNotFound = outcome{status: bulkverify.StatusNotVerified, code: bulkverify.CodeDocumentNotFound}
-	userUnknown = outcome{status: bulkverify.StatusNotVerified, code: CodeUserNotFound}
+	verified    = providertest.Verified
+	docNotFound = providertest.Final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound, "")
+	userUnknown = providertest.Final(bulkverify.StatusNotVerified, CodeUserNotFound, "")
+	rejected    = providertest.Final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected, "")
 )
+
+// transient is the Want of a list answer of HTTP status that asks to wait.
+func transient(status int, wait time.Duration, words string) providertest.Want {
+	w := providertest.Transient(Spec.Name, OpList, status, words)
+	w.Wait = wait
+	return w
+}
 
 // userCases are the outcomes of a row of each user kind, and the requests
 // it takes.
 var userCases = []struct {
 	kind, handle, docTypes string
-	want                   outcome
+	want                   providertest.Want
 	requests               int64
 }{
 	{UserSample, SampleHandle, "id_passport", verified, 1},
@@ -84,18 +48,18 @@ var userCases = []struct {
 	{UserEmpty, "empty-0001", "id_passport", docNotFound, 1},
 	{UserUnknown, "unknown-0001", "id_passport", userUnknown, 1},
 	{UserUnknown, "stranger-0001", "id_passport", userUnknown, 1},
-	{UserFailure, "failure-0001", "id_passport", outcome{status: bulkverify.StatusFailed, code: bulkverify.CodeUpstreamRejected}, 1},
-	{UserFlaky, "flaky-0001", "id_passport", outcome{httpCode: 503}, 1},
-	{UserDown, "down-0001", "id_passport", outcome{httpCode: 503}, 1},
-	{UserThrottled, "throttled-0001", "id_passport", outcome{httpCode: 429, wait: time.Second}, 1},
+	{UserFailure, "failure-0001", "id_passport", rejected, 1},
+	{UserFlaky, "flaky-0001", "id_passport", transient(503, 0, MsgUnavailable), 1},
+	{UserDown, "down-0001", "id_passport", transient(503, 0, MsgUnavailable), 1},
+	{UserThrottled, "throttled-0001", "id_passport", transient(429, time.Second, MsgTooManyRequests), 1},
 }
 
 func TestVerifyEveryUser(t *testing.T) {
 	for _, tt := range userCases {
 		t.Run(fmt.Sprintf("a %s row of %s is %s after %d requests", tt.docTypes, tt.handle, tt.want, tt.requests), func(t *testing.T) {
 			sim, c := newSimClient(t, simulation.Faults{})
-			res, err := verify(t, c, newRow("user_handle", tt.handle, "doc_types", tt.docTypes))
-			tt.want.check(t, res, err)
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", tt.handle, "doc_types", tt.docTypes))
+			tt.want.Check(t, res, err)
 			if got := sim.Stats().Requests; got != tt.requests {
 				t.Errorf("got %d requests, want %d", got, tt.requests)
 			}
@@ -104,18 +68,14 @@ func TestVerifyEveryUser(t *testing.T) {
 }
 
 func TestEveryUserKindHasACase(t *testing.T) {
-	tested := map[string]bool{}
+	var tested []string
 	for _, c := range userCases {
-		tested[c.kind] = true
+		tested = append(tested, c.kind)
 		if got := userOf(c.handle); !reflect.DeepEqual(got, users[c.kind]) && c.handle != "stranger-0001" {
 			t.Errorf("got handle %s read as another kind, want %s", c.handle, c.kind)
 		}
 	}
-	for _, k := range UserKinds() {
-		if !tested[k] {
-			t.Errorf("got user kind %s without a case in userCases, want every kind tested", k)
-		}
-	}
+	providertest.Covered(t, "user kind", UserKinds(), tested)
 }
 
 func TestEvidence(t *testing.T) {
@@ -141,13 +101,13 @@ func TestEvidence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, c := newSimClient(t, simulation.Faults{})
-			res, err := verify(t, c, newRow("user_handle", tt.handle, "doc_types", tt.docTypes))
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", tt.handle, "doc_types", tt.docTypes))
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := bulkverify.Result{
 				RowNumber: 7, ReferenceID: "ref-7", Status: bulkverify.StatusVerified, Code: bulkverify.CodeOK, Message: res.Message,
-				Issuer: "Sila", VerifiedAt: "2024-03-01T15:30:00Z",
+				Issuer: "Sila", VerifiedAt: "2024-03-01T05:00:00Z",
 			}
 			var types, ids, hashes, sizes []string
 			for _, d := range tt.want {
@@ -175,7 +135,7 @@ func TestFirstByCreatedWhateverTheServerOrder(t *testing.T) {
 		sim.ServeHTTP(w, r)
 	})
 	c := newTestClient(t, desc)
-	res, err := verify(t, c, newRow("user_handle", "complete-0042", "doc_types", "id_drivers_license"))
+	res, err := providertest.Verify(t, c, providertest.Row("user_handle", "complete-0042", "doc_types", "id_drivers_license"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,28 +149,27 @@ func TestFirstByCreatedWhateverTheServerOrder(t *testing.T) {
 
 func TestPaginationReadsEveryPage(t *testing.T) {
 	sim := newSim(simulation.Faults{})
-	tp := &tap{h: sim}
-	c := newTestClient(t, tp)
-	res, err := verify(t, c, newRow("user_handle", "many-0001", "doc_types", "doc_pay_stub|id_passport"))
+	c, rec := newRecordedClient(t, sim)
+	res, err := providertest.Verify(t, c, providertest.Row("user_handle", "many-0001", "doc_types", "doc_pay_stub|id_passport"))
 	if err != nil || res.Code != bulkverify.CodeOK {
 		t.Fatalf("got %s (%s), %v, want OK", res.Code, res.Message, err)
 	}
-	ex := tp.exchanges()
+	ex := rec.Exchanges("/")
 	if got := sim.Stats(); got.Requests != 3 || got.OK != 3 {
 		t.Errorf("got stats %+v, want 3 requests, all OK", got)
 	}
 	refs := map[string]bool{}
 	for i, e := range ex {
-		if want := fmt.Sprintf("page=%d&per_page=100&order=asc", i+1); e.query != want {
-			t.Errorf("request %d: got query %q, want %q", i+1, e.query, want)
+		if want := fmt.Sprintf("page=%d&per_page=100&order=asc", i+1); e.URL.RawQuery != want {
+			t.Errorf("request %d: got query %q, want %q", i+1, e.URL.RawQuery, want)
 		}
 		var out ListDocumentsResponse
-		json.Unmarshal(e.answer, &out)
+		json.Unmarshal(e.Answer(), &out)
 		if want := []int{100, 100, 50}[min(i, 2)]; out.Pagination.ReturnedCount != want || out.Pagination.TotalPages != 3 || out.Pagination.TotalCount != 250 {
 			t.Errorf("request %d: got pagination %+v, want %d returned of 250 in 3 pages", i+1, out.Pagination, want)
 		}
 		var body ListDocumentsRequest
-		json.Unmarshal(e.body, &body)
+		json.Unmarshal(e.Body, &body)
 		refs[body.Header.Reference] = true
 	}
 	if len(refs) != 3 {
@@ -227,35 +186,34 @@ func TestRequestIsHeaderMsg(t *testing.T) {
 		row     bulkverify.Row
 		filters map[string]any
 	}{
-		{"a row with every filter sends them all", newRow("user_handle", "complete-0042", "doc_types", "id_passport|Doc_Utility",
+		{"a row with every filter sends them all", providertest.Row("user_handle", "complete-0042", "doc_types", "id_passport|Doc_Utility",
 			"start_date", "2020-01-01", "end_date", "2022-12-31", "search", "bill"),
 			map[string]any{"start_date": "2020-01-01", "end_date": "2022-12-31", "search": "bill"}},
-		{"a row without filters sends none", newRow("user_handle", "complete-0042", "doc_types", "id_passport|Doc_Utility"), map[string]any{}},
+		{"a row without filters sends none", providertest.Row("user_handle", "complete-0042", "doc_types", "id_passport|Doc_Utility"), map[string]any{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tp := &tap{h: newSim(simulation.Faults{})}
-			c := newTestClient(t, tp)
-			if _, err := verify(t, c, tt.row); err != nil {
+			c, rec := newRecordedClient(t, newSim(simulation.Faults{}))
+			if _, err := providertest.Verify(t, c, tt.row); err != nil {
 				t.Fatal(err)
 			}
-			ex := tp.exchanges()
+			ex := rec.Exchanges("/")
 			if len(ex) != 1 {
 				t.Fatalf("got %d requests, want 1", len(ex))
 			}
 			e := ex[0]
-			if e.method != http.MethodPost || e.path != "/0.2/list_documents" || e.query != "page=1&per_page=100&order=asc" {
-				t.Errorf("got %s %s?%s, want POST /0.2/list_documents?page=1&per_page=100&order=asc", e.method, e.path, e.query)
+			if e.Method != http.MethodPost || e.URL.Path != "/0.2/list_documents" || e.URL.RawQuery != "page=1&per_page=100&order=asc" {
+				t.Errorf("got %s %s?%s, want POST /0.2/list_documents?page=1&per_page=100&order=asc", e.Method, e.URL.Path, e.URL.RawQuery)
 			}
-			if got, want := e.header.Get("Authorization"), "Bearer "+testToken; got != want {
+			if got, want := e.Header.Get("Authorization"), "Bearer "+testToken; got != want {
 				t.Errorf("got Authorization %q, want %q", got, want)
 			}
-			if got := e.header.Get("Content-Type"); got != "application/json" {
+			if got := e.Header.Get("Content-Type"); got != "application/json" {
 				t.Errorf("got Content-Type %q, want application/json", got)
 			}
 			var got map[string]any
-			if err := json.Unmarshal(e.body, &got); err != nil {
-				t.Fatalf("got body %s (%v), want JSON", e.body, err)
+			if err := json.Unmarshal(e.Body, &got); err != nil {
+				t.Fatalf("got body %s (%v), want JSON", e.Body, err)
 			}
 			ref, _ := got["header"].(map[string]any)["reference"].(string)
 			if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(ref) {
@@ -276,7 +234,7 @@ func TestRequestIsHeaderMsg(t *testing.T) {
 				t.Errorf("got body %v,\nwant %v", got, want)
 			}
 			var answer ListDocumentsResponse
-			if json.Unmarshal(e.answer, &answer); answer.Reference != ref {
+			if json.Unmarshal(e.Answer(), &answer); answer.Reference != ref {
 				t.Errorf("got reference %q echoed, want %q", answer.Reference, ref)
 			}
 		})
@@ -302,7 +260,7 @@ func TestFiltersReachSila(t *testing.T) {
 	_, c := newSimClient(t, simulation.Faults{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := verify(t, c, newRow("user_handle", "complete-0042", "doc_types", tt.docTypes, "start_date", tt.start, "end_date", tt.end, "search", tt.search))
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", "complete-0042", "doc_types", tt.docTypes, "start_date", tt.start, "end_date", tt.end, "search", tt.search))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -321,7 +279,7 @@ func TestFiltersReachSila(t *testing.T) {
 
 func TestNotFoundNamesMissingAndFoundTypes(t *testing.T) {
 	_, c := newSimClient(t, simulation.Faults{})
-	res, err := verify(t, c, newRow("user_handle", "partial-0001", "doc_types", "id_passport|doc_utility|id_state"))
+	res, err := providertest.Verify(t, c, providertest.Row("user_handle", "partial-0001", "doc_types", "id_passport|doc_utility|id_state"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,31 +293,6 @@ func TestNotFoundNamesMissingAndFoundTypes(t *testing.T) {
 	}
 }
 
-func TestInvalidRowsMakeNoRequest(t *testing.T) {
-	tests := []struct {
-		name string
-		row  bulkverify.Row
-	}{
-		{"a row without a user_handle is invalid", newRow("doc_types", "id_passport")},
-		{"a row with empty doc_types is invalid", newRow("user_handle", "complete-1", "doc_types", "")},
-		{"a row whose doc_types are only separators is invalid", newRow("user_handle", "complete-1", "doc_types", " | ")},
-		{"a row with a date not in YYYY-MM-DD is invalid", newRow("user_handle", "complete-1", "doc_types", "id_passport", "start_date", "2020/01/01")},
-		{"a row whose start_date is after its end_date is invalid", newRow("user_handle", "complete-1", "doc_types", "id_passport", "start_date", "2021-01-01", "end_date", "2020-01-01")},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sim, c := newSimClient(t, simulation.Faults{})
-			res, err := verify(t, c, tt.row)
-			if err != nil || res.Status != bulkverify.StatusFailed || res.Code != bulkverify.CodeInvalidRow || res.Retryable {
-				t.Errorf("got %s/%s retryable %v, %v, want FAILED/INVALID_ROW not retryable", res.Status, res.Code, res.Retryable, err)
-			}
-			if n := sim.Stats().Requests; n != 0 {
-				t.Errorf("got %d requests to Sila, want 0", n)
-			}
-		})
-	}
-}
-
 func TestMissingConfigurationMakesNoRequest(t *testing.T) {
 	tests := []struct {
 		name, token, app, words string
@@ -370,10 +303,9 @@ func TestMissingConfigurationMakesNoRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sim := newSim(simulation.Faults{})
-			srv := httptest.NewServer(sim)
-			defer srv.Close()
-			c := New(Config{BaseURL: srv.URL, AccessToken: tt.token, AppHandle: tt.app, HTTPClient: srv.Client()})
-			res, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
+			srv := providertest.Serve(t, sim)
+			c := New(Config{Endpoint: srv.Endpoint(nil), AccessToken: tt.token, AppHandle: tt.app})
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", "complete-1", "doc_types", "id_passport"))
 			if err != nil || res.Code != bulkverify.CodeTokenInvalid || !strings.Contains(res.Message, tt.words) {
 				t.Errorf("got %s %q, %v, want TOKEN_INVALID saying %s", res.Code, res.Message, err, tt.words)
 			}
@@ -385,11 +317,9 @@ func TestMissingConfigurationMakesNoRequest(t *testing.T) {
 }
 
 func TestWrongBaseURLIsRejected(t *testing.T) {
-	sim := newSim(simulation.Faults{})
-	srv := httptest.NewServer(sim)
-	defer srv.Close()
-	c := New(Config{BaseURL: srv.URL + "/v2", AccessToken: testToken, AppHandle: testApp, HTTPClient: srv.Client()})
-	res, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
+	srv := providertest.Serve(t, newSim(simulation.Faults{}))
+	c := New(Config{Endpoint: upstream.Endpoint{BaseURL: srv.URL + "/v2", HTTPClient: srv.HTTP}, AccessToken: testToken, AppHandle: testApp})
+	res, err := providertest.Verify(t, c, providertest.Row("user_handle", "complete-1", "doc_types", "id_passport"))
 	if err != nil || res.Status != bulkverify.StatusFailed || res.Code != bulkverify.CodeUpstreamRejected || !strings.Contains(res.Message, "BV_SILA_BASE_URL") {
 		t.Errorf("got %s/%s %q, %v, want FAILED/UPSTREAM_REJECTED saying to check BV_SILA_BASE_URL", res.Status, res.Code, res.Message, err)
 	}
@@ -404,7 +334,7 @@ func pager(typ string, total int, empty bool) http.HandlerFunc {
 		if !empty {
 			out.Documents = []Document{{DocumentID: "doc-" + r.URL.Query().Get("page"), Type: typ, Created: "2020-01-01T00:00:00"}}
 		}
-		writeJSON(w, http.StatusOK, out)
+		simulation.WriteJSON(w, http.StatusOK, out)
 	}
 }
 
@@ -412,11 +342,11 @@ func TestListEnds(t *testing.T) {
 	tests := []struct {
 		name     string
 		h        http.HandlerFunc
-		want     outcome
+		want     providertest.Want
 		requests int
 	}{
 		{"a list that never ends is cut at the page cap and fails", pager("doc_w2", 1<<30, false),
-			outcome{status: bulkverify.StatusFailed, code: bulkverify.CodeUpstreamRejected}, 5},
+			rejected, 5},
 		{"a list that never ends verifies if the cap's pages hold every type", pager("id_passport", 1<<30, false), verified, 5},
 		{"an empty list with no pages ends at once", pager("id_passport", 0, true), docNotFound, 1},
 		{"an empty page before the claimed last ends the list", pager("id_passport", 3, true), docNotFound, 1},
@@ -429,156 +359,26 @@ func TestListEnds(t *testing.T) {
 				tt.h(w, r)
 			}))
 			c.maxPages = 5
-			res, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-			tt.want.check(t, res, err)
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", "complete-1", "doc_types", "id_passport"))
+			tt.want.Check(t, res, err)
 			if requests != tt.requests {
 				t.Errorf("got %d requests, want %d", requests, tt.requests)
 			}
-			if tt.want.code == bulkverify.CodeOK && res.DocumentID != "doc-1" {
+			if tt.want.Code == bulkverify.CodeOK && res.DocumentID != "doc-1" {
 				t.Errorf("got document %s, want the first page's doc-1", res.DocumentID)
 			}
 		})
 	}
 }
 
-func TestFlakyUserClearsOnRetry(t *testing.T) {
-	_, c := newSimClient(t, simulation.Faults{})
-	for _, handle := range []string{"flaky-0001", "flaky-0002"} {
-		row := newRow("user_handle", handle, "doc_types", "id_passport|doc_utility")
-		_, err := verify(t, c, row)
-		if ue := upstreamError(t, err); ue.StatusCode != 503 {
-			t.Fatalf("%s first try: got HTTP %d, want 503", handle, ue.StatusCode)
-		}
-		res, err := verify(t, c, row)
-		if err != nil || res.Code != bulkverify.CodeOK {
-			t.Fatalf("%s second try: got %s, %v, want OK", handle, res.Code, err)
-		}
+func TestAThrottleOnTheSecondPageStopsTheRow(t *testing.T) {
+	now := testNow
+	sim, c := newSimClient(t, simulation.Faults{RateLimit: 1, Burst: 1, Now: func() time.Time { return now }})
+	_, err := providertest.Verify(t, c, providertest.Row("user_handle", "many-1", "doc_types", "doc_pay_stub|id_passport"))
+	if ue := providertest.UpstreamError(t, err); ue.StatusCode != 429 || ue.Wait != time.Second {
+		t.Errorf("got HTTP %d wait %v, want 429 wait 1s", ue.StatusCode, ue.Wait)
 	}
-}
-
-func TestRetryAfterReachesTheUpstreamError(t *testing.T) {
-	t.Run("an injected 429 carries its Retry-After seconds and Sila's message", func(t *testing.T) {
-		_, c := newSimClient(t, simulation.Faults{TooManyRate: 1, RetryAfter: 7 * time.Second})
-		_, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-		ue := upstreamError(t, err)
-		if ue.StatusCode != 429 || ue.RetryAfter() != 7*time.Second || ue.Reason != MsgTooManyRequests {
-			t.Errorf("got HTTP %d wait %v reason %q, want 429, 7s, %q", ue.StatusCode, ue.RetryAfter(), ue.Reason, MsgTooManyRequests)
-		}
-	})
-	t.Run("a 429 with an HTTP date waits until that date", func(t *testing.T) {
-		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Retry-After", testNow.Add(90*time.Second).UTC().Format(http.TimeFormat))
-			w.WriteHeader(http.StatusTooManyRequests)
-		}))
-		_, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-		if ue := upstreamError(t, err); ue.StatusCode != 429 || ue.Wait != 90*time.Second || ue.Reason != "Too Many Requests" {
-			t.Errorf("got HTTP %d wait %v reason %q, want 429, 1m30s, Too Many Requests", ue.StatusCode, ue.Wait, ue.Reason)
-		}
-	})
-	t.Run("a throttle on the second page stops the row", func(t *testing.T) {
-		now := testNow
-		sim, c := newSimClient(t, simulation.Faults{RateLimit: 1, Burst: 1, Now: func() time.Time { return now }})
-		_, err := verify(t, c, newRow("user_handle", "many-1", "doc_types", "doc_pay_stub|id_passport"))
-		if ue := upstreamError(t, err); ue.StatusCode != 429 || ue.Wait != time.Second {
-			t.Errorf("got HTTP %d wait %v, want 429 wait 1s", ue.StatusCode, ue.Wait)
-		}
-		if got := sim.Stats(); got.Requests != 2 || got.OK != 1 || got.Throttled != 1 {
-			t.Errorf("got stats %+v, want 2 requests, 1 OK, 1 throttled", got)
-		}
-	})
-}
-
-func TestInjectedServerErrorsAreTransient(t *testing.T) {
-	_, c := newSimClient(t, simulation.Faults{ErrorRate: 1, ErrorStatus: 502})
-	_, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-	if ue := upstreamError(t, err); ue.StatusCode != 502 || ue.Reason != MsgInternalError {
-		t.Errorf("got HTTP %d %q, want HTTP 502 %q", ue.StatusCode, ue.Reason, MsgInternalError)
+	if got := sim.Stats(); got.Requests != 2 || got.OK != 1 || got.Throttled != 1 {
+		t.Errorf("got stats %+v, want 2 requests, 1 OK, 1 throttled", got)
 	}
-}
-
-func TestUnreadableAnswerIsTransient(t *testing.T) {
-	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("<html>maintenance</html>"))
-	}))
-	_, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-	if ue := upstreamError(t, err); ue.StatusCode != 200 || ue.Reason != "unreadable answer" || ue.Err == nil {
-		t.Errorf("got HTTP %d %q err %v, want HTTP 200 unreadable answer with a cause", ue.StatusCode, ue.Reason, ue.Err)
-	}
-}
-
-func TestNoAnswerIsTransient(t *testing.T) {
-	t.Run("a refused connection is an UpstreamError without status", func(t *testing.T) {
-		srv := httptest.NewServer(http.NotFoundHandler())
-		srv.Close()
-		c := New(Config{BaseURL: srv.URL, AccessToken: testToken, AppHandle: testApp})
-		_, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-		if ue := upstreamError(t, err); ue.StatusCode != 0 || ue.Op != OpList || ue.Err == nil {
-			t.Errorf("got %s HTTP %d err %v, want list documents, no status, a cause", ue.Op, ue.StatusCode, ue.Err)
-		}
-	})
-	t.Run("a cancelled context stops the row and says so", func(t *testing.T) {
-		_, c := newSimClient(t, simulation.Faults{})
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		_, err := c.Verify(ctx, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-		upstreamError(t, err)
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("got %v, want it to wrap context.Canceled", err)
-		}
-	})
-	t.Run("a slow upstream is cut off by the context deadline", func(t *testing.T) {
-		// It reads the body, so that the server notices the client leave.
-		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			io.Copy(io.Discard, r.Body)
-			<-r.Context().Done()
-		}))
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		_, err := c.Verify(ctx, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("got %v, want it to wrap context.DeadlineExceeded", err)
-		}
-	})
-}
-
-func TestAccessTokenStaysOutOfMessagesAndErrors(t *testing.T) {
-	check := func(t *testing.T, res bulkverify.Result, err error) {
-		t.Helper()
-		if strings.Contains(res.Message, testToken) {
-			t.Errorf("got message %q, want it without the access token", res.Message)
-		}
-		if err != nil && strings.Contains(err.Error(), testToken) {
-			t.Errorf("got error %q, want it without the access token", err)
-		}
-	}
-	_, c := newSimClient(t, simulation.Faults{})
-	for _, kind := range UserKinds() {
-		t.Run("user "+kind+" leaks no token", func(t *testing.T) {
-			for _, docTypes := range []string{"id_passport", "id_passport|doc_utility", "selfie", ""} {
-				res, err := verify(t, c, newRow("user_handle", kind+"-"+testToken, "doc_types", docTypes, "search", testToken))
-				check(t, res, err)
-			}
-		})
-	}
-	t.Run("an upstream that echoes the token is redacted", func(t *testing.T) {
-		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var req ListDocumentsRequest
-			json.NewDecoder(r.Body).Decode(&req)
-			status := http.StatusBadRequest
-			if req.Header.UserHandle == "down-1" {
-				status = http.StatusServiceUnavailable
-			}
-			writeFailure(w, status, "", "bad token "+r.Header.Get("Authorization"), ValidationDetails{"auth": r.Header.Get("Authorization")})
-		}))
-		res, err := verify(t, c, newRow("user_handle", "complete-1", "doc_types", "id_passport"))
-		if res.Code != bulkverify.CodeInvalidRow || !strings.Contains(res.Message, "[redacted]") {
-			t.Errorf("got %s %q, want INVALID_ROW with the echo redacted", res.Code, res.Message)
-		}
-		check(t, res, err)
-		_, err = verify(t, c, newRow("user_handle", "down-1", "doc_types", "id_passport"))
-		if ue := upstreamError(t, err); !strings.Contains(ue.Reason, "[redacted]") {
-			t.Errorf("got reason %q, want the echo redacted", ue.Reason)
-		}
-		check(t, bulkverify.Result{}, err)
-	})
 }

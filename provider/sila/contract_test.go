@@ -3,6 +3,7 @@ package sila
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulkverify/bulkverify/provider/providertest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -65,37 +67,36 @@ func TestErrorAnswers(t *testing.T) {
 	for _, tt := range contracts {
 		want := errorAnswer(t, tt.status, tt.message)
 		t.Run("Sila answers "+tt.name+" "+http.StatusText(tt.status)+" and the adapter maps it as documented", func(t *testing.T) {
-			tp := &tap{h: newSim(tt.faults)}
-			var h http.Handler = tp
+			var h http.Handler = newSim(tt.faults)
 			if tt.wrap != nil {
-				h = tt.wrap(tp)
+				h = tt.wrap(h)
 			}
-			c := newTestClient(t, h)
+			c, rec := newRecordedClient(t, h)
 			if tt.token != "" {
-				c.token = tt.token
+				c.token.Value = tt.token
 			}
 			if tt.app != "" {
-				c.appHandle = tt.app
+				c.app.Value = tt.app
 			}
-			res, err := verify(t, c, newRow("user_handle", tt.handle, "doc_types", tt.docTypes))
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", tt.handle, "doc_types", tt.docTypes))
 
-			ex := tp.exchanges()
+			ex := rec.Exchanges("/")
 			if len(ex) != 1 {
 				t.Fatalf("got %d requests, want 1", len(ex))
 			}
 			var body APIError
-			if err := json.Unmarshal(ex[0].answer, &body); err != nil {
-				t.Fatalf("got an undecodable answer %s (%v), want Sila's failure envelope", ex[0].answer, err)
+			if err := json.Unmarshal(ex[0].Answer(), &body); err != nil {
+				t.Fatalf("got an undecodable answer %s (%v), want Sila's failure envelope", ex[0].Answer(), err)
 			}
-			if ex[0].status != tt.status || body.Success || body.Status != "FAILURE" || body.Message != tt.message {
-				t.Errorf("got HTTP %d success %v %q %q, want HTTP %d success false FAILURE %q", ex[0].status, body.Success, body.Status, body.Message, tt.status, tt.message)
+			if ex[0].Status != tt.status || body.Success || body.Status != "FAILURE" || body.Message != tt.message {
+				t.Errorf("got HTTP %d success %v %q %q, want HTTP %d success false FAILURE %q", ex[0].Status, body.Success, body.Status, body.Message, tt.status, tt.message)
 			}
-			if ct := ex[0].header.Get("Content-Type"); ct != "application/json" {
+			if ct := ex[0].Header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("got request Content-Type %q, want application/json", ct)
 			}
 
 			if want.Outcome.Transient {
-				ue := upstreamError(t, err)
+				ue := providertest.UpstreamError(t, err)
 				if ue.StatusCode != tt.status || !strings.HasPrefix(ue.Reason, tt.message) {
 					t.Errorf("got HTTP %d %q, want HTTP %d %q", ue.StatusCode, ue.Reason, tt.status, tt.message)
 				}
@@ -114,28 +115,24 @@ func TestErrorAnswers(t *testing.T) {
 	}
 }
 
+// answerKey names an error answer by its status and message.
+func answerKey(status int, message string) string { return fmt.Sprintf("HTTP %d %q", status, message) }
+
 // errorAnswer returns the ErrorAnswers entry of status and message.
 func errorAnswer(t *testing.T, status int, message string) ErrorAnswer {
 	t.Helper()
-	for _, e := range ErrorAnswers {
-		if e.Status == status && e.Message == message {
-			return e
-		}
-	}
-	t.Fatalf("got no ErrorAnswers entry for HTTP %d %q, want one", status, message)
-	return ErrorAnswer{}
+	return providertest.Find(t, ErrorAnswers, answerKey(status, message), func(e ErrorAnswer) string { return answerKey(e.Status, e.Message) })
 }
 
 func TestEveryErrorAnswerHasAContract(t *testing.T) {
+	var answers, met []string
 	for _, e := range ErrorAnswers {
-		found := false
-		for _, c := range contracts {
-			found = found || c.status == e.Status && c.message == e.Message
-		}
-		if !found {
-			t.Errorf("got ErrorAnswers entry HTTP %d %q without a contract, want every answer produced by the simulator", e.Status, e.Message)
-		}
+		answers = append(answers, answerKey(e.Status, e.Message))
 	}
+	for _, c := range contracts {
+		met = append(met, answerKey(c.status, c.message))
+	}
+	providertest.Covered(t, "error answer", answers, met)
 }
 
 func TestErrorAnswersClassifyAsListed(t *testing.T) {

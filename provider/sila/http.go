@@ -10,21 +10,17 @@ import (
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
-// post sends POST base+path with body as JSON and the bearer token. A
+// post sends POST Base+path with body as JSON and the bearer token. A
 // transport error comes back as a *bulkverify.UpstreamError.
 func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	req, err := c.NewRequest(ctx, OpList, http.MethodPost, path, bytes.NewReader(body))
 	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "bad request URL, check BV_SILA_BASE_URL", Err: err}
+		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Authorization", "Bearer "+c.token.Value)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "no answer", Err: err}
-	}
-	return resp, nil
+	return c.Do(OpList, req)
 }
 
 // errorAnswer classifies a failed answer: a result for a final one, a
@@ -36,13 +32,7 @@ func (c *Client) errorAnswer(row bulkverify.Row, q query, resp *http.Response, e
 		if reason == "" {
 			reason = http.StatusText(resp.StatusCode)
 		}
-		return nil, &bulkverify.UpstreamError{
-			Provider:   Name,
-			Op:         OpList,
-			StatusCode: resp.StatusCode,
-			Reason:     reason,
-			Wait:       upstream.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
-		}
+		return nil, c.Transient(OpList, resp, reason)
 	}
 	r := o.Result(row, outcomeMessage(o, resp.StatusCode, e, q))
 	return &r, nil

@@ -38,9 +38,9 @@ func (c *Client) listAll(ctx context.Context, row bulkverify.Row, q query) (list
 
 // listPage asks for one page, oldest documents first.
 func (c *Client) listPage(ctx context.Context, row bulkverify.Row, q query, page int) (ListDocumentsResponse, *bulkverify.Result, error) {
-	body, err := json.Marshal(q.request(c.appHandle, c.now().Unix(), newReference()))
+	body, err := json.Marshal(q.request(c.app.Value, c.Now().Unix(), newReference()))
 	if err != nil { // strings and ints only: cannot happen
-		return ListDocumentsResponse{}, nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "encode the request", Err: err}
+		return ListDocumentsResponse{}, nil, c.Error(OpList, nil, "encode the request", err)
 	}
 	resp, err := c.post(ctx, fmt.Sprintf("/0.2/list_documents?page=%d&per_page=%d&order=asc", page, PerPage), body)
 	if err != nil {
@@ -55,7 +55,7 @@ func (c *Client) listPage(ctx context.Context, row bulkverify.Row, q query, page
 	}
 	var out ListDocumentsResponse
 	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(&out); err != nil {
-		return ListDocumentsResponse{}, nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, StatusCode: resp.StatusCode, Reason: "unreadable answer", Err: err}
+		return ListDocumentsResponse{}, nil, c.Unreadable(OpList, resp, err)
 	}
 	if out.failed() {
 		stop, err := c.errorAnswer(row, q, resp, out.apiError())

@@ -38,7 +38,7 @@ func (c *Client) judge(row bulkverify.Row, q query, l listing) bulkverify.Result
 	}
 	r.DocumentType, r.DocumentID, r.SHA256, r.Size = strings.Join(q.types, "|"), strings.Join(ids, "|"), strings.Join(hashes, "|"), strings.Join(sizes, "|")
 	r.Issuer = Issuer
-	r.VerifiedAt = c.now().UTC().Format(time.RFC3339)
+	r.VerifiedAt = c.Stamp()
 	return r
 }
 

@@ -1,29 +1,13 @@
 package sila
 
-import (
-	"errors"
-	"net/http"
-
-	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/provider"
-	"github.com/bulkverify/bulkverify/provider/simulation"
-)
+import "github.com/bulkverify/bulkverify/provider"
 
 // Provider registers Sila with the program.
-var Provider = provider.Provider{
-	Name: Name,
-	Spec: Spec,
-	Vars: []provider.Var{
-		{Name: "ACCESS_TOKEN", Help: "the app's bearer token", Secret: true, Dev: "dev-sila-access-token"},
-		{Name: "APP_HANDLE", Help: "the app's handle, sent as header.app_handle", Dev: "bulkverify.silamoney.eth"},
-	},
-	New: func(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
-		if s.Get("ACCESS_TOKEN") == "" || s.Get("APP_HANDLE") == "" {
-			return nil, errors.New("BV_SILA_ACCESS_TOKEN and BV_SILA_APP_HANDLE must both be set to call Sila")
-		}
-		return New(Config{BaseURL: s.BaseURL, AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE"), HTTPClient: hc}), nil
-	},
-	Simulate: func(s provider.Settings, f simulation.Faults) provider.Simulator {
-		return NewSimulator(SimConfig{AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE"), Faults: f})
-	},
+var Provider = provider.Define(provider.Provider{Spec: Spec, Vars: vars, New: newVerifier, Simulate: simulate})
+
+// vars are Sila's settings besides the BASE_URL, RATE and BURST every
+// provider has.
+var vars = []provider.Var{
+	{Name: "ACCESS_TOKEN", Help: "the app's bearer token", Secret: true, Required: true, Dev: "dev-sila-access-token"},
+	{Name: "APP_HANDLE", Help: "the app's handle, sent as header.app_handle", Required: true, Dev: "bulkverify.silamoney.eth"},
 }

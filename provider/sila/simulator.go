@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
 
@@ -36,50 +36,23 @@ type SimConfig struct {
 // simulated users listed with UserComplete. It is deterministic and safe
 // for concurrent use.
 type Simulator struct {
+	simulation.Server
 	token     string
 	appHandle string
-	faults    simulation.Faults
-	handler   http.Handler
-
-	mu    sync.Mutex
-	calls map[string]int // requests so far, by user handle
+	calls     simulation.Counter // requests so far, by user handle
 }
-
-var _ http.Handler = (*Simulator)(nil)
 
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
-	s := &Simulator{token: cfg.AccessToken, appHandle: cfg.AppHandle, faults: cfg.Faults, calls: map[string]int{}}
-	if s.faults.ErrorBody == nil {
-		s.faults.ErrorBody = faultBody
-	}
-	s.handler = s.faults.Wrap(s.routes())
+	s := &Simulator{token: cfg.AccessToken, appHandle: cfg.AppHandle}
+	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
+		"POST /0.2/list_documents": s.handleListDocuments,
+	})
 	return s
 }
 
-func (s *Simulator) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /0.2/list_documents", s.handleListDocuments)
-	return mux
-}
-
-// ServeHTTP serves the API.
-func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Stats returns the request counts so far.
-func (s *Simulator) Stats() simulation.Stats { return s.faults.Stats() }
-
 // UserKinds returns the simulated user kinds, sorted.
-func UserKinds() []string {
-	kinds := make([]string, 0, len(users))
-	for k := range users {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
-}
+func UserKinds() []string { return simulation.Kinds(users) }
 
 // simRequest is a list_documents body as the simulator reads it: the
 // header is a pointer so that a missing one can be told apart.
@@ -141,10 +114,9 @@ func (s *Simulator) handleListDocuments(w http.ResponseWriter, r *http.Request) 
 // authorize checks the bearer token: 401 for a wrong one, 403 for
 // SimForbiddenToken, 0 when it is good.
 func (s *Simulator) authorize(r *http.Request) (int, string) {
-	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	token = strings.TrimSpace(token)
+	token := simulation.Bearer(r)
 	switch {
-	case !strings.EqualFold(scheme, "Bearer") || token == "":
+	case token == "":
 		return http.StatusUnauthorized, MsgBadToken
 	case token == SimForbiddenToken:
 		return http.StatusForbidden, MsgNotPermitted
@@ -246,7 +218,7 @@ func (s *Simulator) answer(w http.ResponseWriter, req simRequest, p paging, star
 		w.Header().Set("Retry-After", "1")
 		writeFailure(w, http.StatusTooManyRequests, ref, MsgTooManyRequests, nil)
 		return
-	case u.down, u.flaky && s.firstCall(handle):
+	case u.down, u.flaky && s.calls.Add(handle) == 1:
 		writeFailure(w, http.StatusServiceUnavailable, ref, MsgUnavailable, nil)
 		return
 	case u.notFound:
@@ -263,7 +235,7 @@ func (s *Simulator) answer(w http.ResponseWriter, req simRequest, p paging, star
 		from = (p.page - 1) * p.perPage
 	}
 	page := append([]Document{}, docs[from:min(from+p.perPage, len(docs))]...)
-	writeJSON(w, http.StatusOK, ListDocumentsResponse{
+	simulation.WriteJSON(w, http.StatusOK, ListDocumentsResponse{
 		Success:        true,
 		Status:         "SUCCESS",
 		Reference:      ref,
@@ -276,14 +248,6 @@ func (s *Simulator) answer(w http.ResponseWriter, req simRequest, p paging, star
 			TotalPages:    (len(docs) + p.perPage - 1) / p.perPage,
 		},
 	})
-}
-
-// firstCall counts a request of handle and reports whether it is the first.
-func (s *Simulator) firstCall(handle string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls[handle]++
-	return s.calls[handle] == 1
 }
 
 // filter keeps the documents of the request's doc_types, created within
@@ -336,11 +300,11 @@ func faultBody(w http.ResponseWriter, status int) {
 
 // writeFailure answers with Sila's failure envelope.
 func writeFailure(w http.ResponseWriter, status int, ref, msg string, details ValidationDetails) {
-	writeJSON(w, status, APIError{Success: false, Status: "FAILURE", Reference: ref, Message: msg, ValidationDetails: details})
+	simulation.WriteJSON(w, status, APIError{Success: false, Status: "FAILURE", Reference: ref, Message: msg, ValidationDetails: details})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+// simulate is Provider.Simulate: a Simulator that accepts the settings s.
+// Returning it as a provider.Simulator asserts that it is one.
+func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
+	return NewSimulator(SimConfig{AccessToken: s.Get("ACCESS_TOKEN"), AppHandle: s.Get("APP_HANDLE"), Faults: f})
 }

@@ -5,25 +5,24 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/provider/upstream"
 )
-
-// Name is the provider's name, as given in ?provider= and in
-// UpstreamError.Provider.
-const Name = "sila"
 
 // Spec lists Sila's input columns; doc_types must name a document type
 // and the dates, when given, must be YYYY-MM-DD in order.
+//
+// Its Name is the provider's name, as given in ?provider=, in
+// BV_SILA_* and in UpstreamError.Provider.
 var Spec = bulkverify.Spec{
-	Name:     Name,
+	Name:     "sila",
 	Required: []string{"user_handle", "doc_types"},
 	Optional: []string{"reference_id", "start_date", "end_date", "search"},
-	Check:    checkRow,
+	Check:    upstream.Checks(upstream.ListsSome("doc_types", "document type"), checkDates),
 }
 
-func checkRow(row bulkverify.Row) string {
-	if len(bulkverify.SplitList(row.Get("doc_types"))) == 0 {
-		return "doc_types lists no document type: give one or more, separated by |"
-	}
+// checkDates refuses a start_date or end_date that is not a date, and a
+// start_date after the end_date.
+func checkDates(row bulkverify.Row) string {
 	for _, col := range []string{"start_date", "end_date"} {
 		if v := row.Get(col); v != "" {
 			if _, err := time.Parse(time.DateOnly, v); err != nil {

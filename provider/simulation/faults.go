@@ -1,6 +1,8 @@
-// Package simulation injects the misbehaviour shared by the upstream
-// simulators: latency, random 5xx and 429 answers, an own rate limit, and
-// request counters.
+// Package simulation is what the upstream simulators share: the
+// misbehaviour they inject (latency, random 5xx and 429 answers, an own
+// rate limit) and count, the Server they embed to serve their routes
+// behind it, and the small pieces every simulator repeats (a Counter of
+// requests by key, the Bearer token of a request, WriteJSON).
 package simulation
 
 import (

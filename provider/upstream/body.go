@@ -6,12 +6,14 @@ import (
 )
 
 // Body limits: MaxJSONBytes bounds a JSON answer (a Sila page of 100
-// documents is about 40 KB), MaxErrorBytes an error answer; maxDrainBytes
-// is what CloseBody reads off a body before closing it.
+// documents is about 40 KB), MaxErrorBytes an error answer,
+// DefaultMaxFileBytes a downloaded file when the Config sets no limit;
+// maxDrainBytes is what CloseBody reads off a body before closing it.
 const (
-	MaxJSONBytes  = 4 << 20
-	MaxErrorBytes = 64 << 10
-	maxDrainBytes = 64 << 10
+	MaxJSONBytes        = 4 << 20
+	MaxErrorBytes       = 64 << 10
+	DefaultMaxFileBytes = 50 << 20
+	maxDrainBytes       = 64 << 10
 )
 
 // CloseBody reads what is left of a small body, so the connection can be

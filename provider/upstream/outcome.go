@@ -13,6 +13,26 @@ type Outcome struct {
 	Retryable bool
 }
 
+// Final returns the Outcome of a final answer: a result of status and
+// code, not retryable.
+func Final(status bulkverify.Status, code bulkverify.Code) Outcome {
+	return Outcome{Status: status, Code: code}
+}
+
+// The outcomes more than one provider's Classify gives.
+var (
+	// TryAgain is a transient answer: the row is asked again later.
+	TryAgain = Outcome{Transient: true}
+	// TokenInvalid is a refusal of the credentials or token.
+	TokenInvalid = Final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)
+	// InvalidRow is a refusal of the row's values.
+	InvalidRow = Final(bulkverify.StatusFailed, bulkverify.CodeInvalidRow)
+	// Rejected is a refusal that asking again cannot mend.
+	Rejected = Final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected)
+	// DocumentNotFound is an answer that the document is not there.
+	DocumentNotFound = Final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound)
+)
+
 // Result returns the result of row for a final o: NOT_VERIFIED or FAILED
 // with o's code and msg.
 func (o Outcome) Result(row bulkverify.Row, msg string) bulkverify.Result {

@@ -1,6 +1,7 @@
-// Package upstream holds what the provider clients share: Retry-After
-// parsing, reading and closing answers, clipping and redacting upstream
-// text, and the outcome of an error answer.
+// Package upstream holds what the provider clients share: the Endpoint of
+// their Config and the Conn they send requests with, Retry-After parsing,
+// reading and closing answers, clipping and redacting upstream text, the
+// checks every Verify makes first, and the outcome of an error answer.
 package upstream
 
 import (
