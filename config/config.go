@@ -65,7 +65,10 @@ type Config struct {
 	MaxAttempts       int
 	PresignTTL        time.Duration
 	UpstreamTimeout   time.Duration
-	LogLevel          string
+	// UpstreamHedgeAfter is the least wait before a hung idempotent
+	// upstream request gets a second copy; 0 turns hedging off.
+	UpstreamHedgeAfter time.Duration
+	LogLevel           string
 	// CancelCheckInterval is how often a worker checks whether the batches
 	// it runs were cancelled.
 	CancelCheckInterval time.Duration
@@ -122,6 +125,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MaxAttempts:         l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
 		PresignTTL:          l.duration("BV_PRESIGN_TTL", time.Hour),
 		UpstreamTimeout:     l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
+		UpstreamHedgeAfter:  l.durationOrOff("BV_UPSTREAM_HEDGE_AFTER", time.Second),
 		LogLevel:            l.str("BV_LOG_LEVEL", "info"),
 		CancelCheckInterval: l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
 		WebhookAllowHosts:   l.list("BV_WEBHOOK_ALLOW_HOSTS"),
@@ -185,6 +189,8 @@ func (c Config) Dump() []string {
 		"BV_WORKER_CONCURRENCY":        strconv.Itoa(c.WorkerConcurrency),
 		"BV_ROW_CONCURRENCY":           strconv.Itoa(c.RowConcurrency),
 		"BV_MAX_ATTEMPTS":              strconv.Itoa(c.MaxAttempts),
+		"BV_UPSTREAM_TIMEOUT":          c.UpstreamTimeout.String(),
+		"BV_UPSTREAM_HEDGE_AFTER":      c.UpstreamHedgeAfter.String(),
 		"BV_MAX_THROTTLED":             strconv.Itoa(c.MaxThrottled),
 		"BV_MAX_REQUEUES":              strconv.Itoa(c.MaxRequeues),
 		"BV_BATCH_WINDOW":              strconv.Itoa(c.BatchWindow),
@@ -304,6 +310,17 @@ func (l *loader) duration(key string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// durationOrOff reads a duration, or "off" (or 0) for none.
+func (l *loader) durationOrOff(key string, def time.Duration) time.Duration {
+	switch v := l.str(key, ""); v {
+	case "":
+		return def
+	case "off", "0":
+		return 0
+	}
+	return l.duration(key, def)
 }
 
 func (l *loader) url(key string) string {

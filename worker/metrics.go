@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // Metrics are the worker's Prometheus metrics. Labels are provider names,
@@ -13,13 +14,12 @@ type Metrics struct {
 	Attempts        *prometheus.CounterVec
 	BatchesFinished *prometheus.CounterVec
 	Aborts          *prometheus.CounterVec
-	Requests        *prometheus.CounterVec
-	Throttled       *prometheus.CounterVec
-	TokenWait       *prometheus.CounterVec
-	Rate            *prometheus.GaugeVec
 	Retries         *prometheus.CounterVec
 	Backoff         *prometheus.CounterVec
 	Requeues        *prometheus.CounterVec
+	// Upstream are the metrics of the upstream requests and their rate
+	// limits.
+	Upstream *ratelimit.Metrics
 }
 
 // NewMetrics registers the worker metrics with reg.
@@ -34,18 +34,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Attempts:        counter("bulkverify_row_attempts_total", "Upstream verification attempts made for rows, by provider.", "provider"),
 		BatchesFinished: counter("bulkverify_batches_finished_total", "Batches whose output was assembled, by provider and final state (completed, cancelled, failed).", "provider", "state"),
 		Aborts:          counter("bulkverify_batch_aborts_total", "Batches stopped because their share of FAILED rows crossed max_failure_rate, by provider.", "provider"),
-		Requests:        counter("bulkverify_upstream_requests_total", "Upstream HTTP requests, by provider and answer class (2xx, 4xx, 429, 5xx, error).", "provider", "class"),
-		Throttled:       counter("bulkverify_upstream_throttled_total", "Upstream 429 answers, by provider.", "provider"),
-		TokenWait:       counter("bulkverify_ratelimit_wait_seconds_total", "Time requests spent waiting for a global rate-limit token, by provider.", "provider"),
 		Retries:         counter("bulkverify_row_retries_total", "Row-level retries, by provider and reason (throttled, error).", "provider", "reason"),
 		Backoff:         counter("bulkverify_row_backoff_seconds_total", "Time rows spent backing off before a retry, by provider.", "provider"),
 		Requeues:        counter("bulkverify_chunk_requeues_total", "Chunks handed back to the queue because their provider kept throttling, by provider.", "provider"),
-		Rate: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "bulkverify_ratelimit_rate",
-			Help: "The adapted global request rate per provider, requests/s.",
-		}, []string{"provider"}),
+		Upstream:        ratelimit.NewMetrics(reg),
 	}
-	reg.MustRegister(m.Rate)
 	return m
 }
 

@@ -1,6 +1,5 @@
 // Package worker holds the asynq handlers that verify chunks of rows and
-// assemble a batch's output, the retry policy they share, the global rate
-// limiter and the sweeper.
+// assemble a batch's output, the retry policy they share and the sweeper.
 package worker
 
 import (
@@ -20,6 +19,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/ratelimit"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
@@ -214,7 +214,7 @@ func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkv
 	}
 	wctx, release := h.Stops.Watch(ctx, p.BatchID)
 	defer release()
-	return h.verifyRows(WithBatch(wctx, p.BatchID), p, v, rows, reasons)
+	return h.verifyRows(ratelimit.WithBatch(wctx, p.BatchID), p, v, rows, reasons)
 }
 
 // lastAttempt reports whether asynq will not deliver the task again after

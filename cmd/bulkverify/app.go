@@ -26,6 +26,7 @@ import (
 	"github.com/bulkverify/bulkverify/provider/digilocker"
 	"github.com/bulkverify/bulkverify/provider/flexfactor"
 	"github.com/bulkverify/bulkverify/provider/sila"
+	"github.com/bulkverify/bulkverify/ratelimit"
 	"github.com/bulkverify/bulkverify/storage"
 	"github.com/bulkverify/bulkverify/worker"
 )
@@ -42,6 +43,8 @@ type app struct {
 	// serving is set when this process also serves the API, whose
 	// /metrics then covers the worker too.
 	serving bool
+	// limiters are the running rate limiters, stopped by stopLimiters.
+	limiters []*ratelimit.Limiter
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -145,8 +148,8 @@ func (a *app) verifiers(m *worker.Metrics) map[string]bulkverify.Verifier {
 		IdleConnTimeout:     90 * time.Second,
 	}
 	client := func(provider string) *http.Client {
-		lim := worker.NewLimiter(worker.LimiterConfig{Provider: provider, Rate: a.cfg.Rates[provider], Burst: a.cfg.Bursts[provider]}, a.rdb, m)
-		return &http.Client{Timeout: a.cfg.UpstreamTimeout, Transport: &worker.Transport{Base: base, Limiter: lim}}
+		lim := a.startLimiter(ratelimit.Config{Provider: provider, Rate: a.cfg.Rates[provider], Burst: a.cfg.Bursts[provider]}, m.Upstream)
+		return &http.Client{Transport: a.upstreamTransport(base, lim)}
 	}
 	v := map[string]bulkverify.Verifier{}
 	if a.cfg.DigiLockerBaseURL != "" {
@@ -230,6 +233,7 @@ func listenURL(addr net.Addr) string {
 func (a *app) runWorker(ctx context.Context) error {
 	metrics := worker.NewMetrics(a.reg)
 	verifiers := a.verifiers(metrics)
+	defer a.stopLimiters()
 	if len(verifiers) == 0 {
 		return errors.New("no provider is configured: set BV_DIGILOCKER_BASE_URL, BV_SILA_BASE_URL or BV_FLEXFACTOR_BASE_URL (or run `bulkverify dev`)")
 	}
