@@ -10,6 +10,7 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/upstream"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // list asks Deepvue for the issued files of req's transaction. It returns
@@ -52,7 +53,7 @@ func (c *Client) post(ctx context.Context, req Request) (*http.Response, error) 
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+Path, bytes.NewReader(body))
+	hr, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, OpList), http.MethodPost, c.base+Path, bytes.NewReader(body))
 	if err != nil {
 		return nil, &bulkverify.UpstreamError{Provider: Name, Op: OpList, Reason: "bad request URL, check BV_DEEPVUE_BASE_URL", Err: err}
 	}

@@ -10,12 +10,13 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/upstream"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // get sends GET base+path with the bearer token. A transport error comes
 // back as a *bulkverify.UpstreamError.
 func (c *Client) get(ctx context.Context, token, op, path string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	req, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, op), http.MethodGet, c.base+path, nil)
 	if err != nil {
 		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderDigiLocker, Op: op, Reason: "bad request URL, check the DigiLocker base URL", Err: err}
 	}

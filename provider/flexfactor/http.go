@@ -10,6 +10,7 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/upstream"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // refusal is an error answer the adapter has read: what was being done, the
@@ -59,7 +60,7 @@ func (c *Client) refusal(op string, resp *http.Response, errs ...string) *refusa
 // post sends a form to base+path with the client credentials as HTTP Basic
 // auth. A transport error comes back as a *bulkverify.UpstreamError.
 func (c *Client) post(ctx context.Context, op, path string, form url.Values) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, op), http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
 	}
@@ -71,7 +72,7 @@ func (c *Client) post(ctx context.Context, op, path string, form url.Values) (*h
 
 // get sends GET base+path with the bearer token.
 func (c *Client) get(ctx context.Context, token, op, path string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	req, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, op), http.MethodGet, c.base+path, nil)
 	if err != nil {
 		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderFlexFactor, Op: op, Reason: "bad request URL, check the FlexFactor base URL", Err: err}
 	}

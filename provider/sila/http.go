@@ -8,12 +8,13 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/upstream"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // post sends POST base+path with body as JSON and the bearer token. A
 // transport error comes back as a *bulkverify.UpstreamError.
 func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, OpList), http.MethodPost, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, &bulkverify.UpstreamError{Provider: bulkverify.ProviderSila, Op: OpList, Reason: "bad request URL, check BV_SILA_BASE_URL", Err: err}
 	}
