@@ -1,6 +1,7 @@
 package digilocker
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
@@ -51,10 +52,12 @@ type Outcome = upstream.Outcome
 
 // Classify maps an error answer, by HTTP status and error code, to an
 // Outcome. A code from the spec's tables decides (it is trimmed first: the
-// spec's sample sends "partner_service_unresponsive "); otherwise 429 and
-// 5xx are transient and anything else is UPSTREAM_REJECTED.
+// spec's sample sends "partner_service_unresponsive "); a 401 is the token
+// whatever its body says (the spec's only 401 is invalid_token, so a 401
+// whose body was cut off is still one); otherwise 429 and 5xx are
+// transient and anything else is UPSTREAM_REJECTED.
 //
-//	invalid_token                     FAILED/TOKEN_INVALID, not retryable
+//	invalid_token, any 401            FAILED/TOKEN_INVALID, not retryable
 //	insufficient_scope                FAILED/CONSENT_REQUIRED, not retryable
 //	invalid_uri                       NOT_VERIFIED/DOCUMENT_NOT_FOUND
 //	uri_missing, other 4xx            FAILED/UPSTREAM_REJECTED, not retryable
@@ -64,7 +67,7 @@ type Outcome = upstream.Outcome
 func Classify(status int, code string) Outcome {
 	code = strings.TrimSpace(code)
 	switch {
-	case code == "invalid_token":
+	case code == "invalid_token", status == http.StatusUnauthorized:
 		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeTokenInvalid}
 	case code == "insufficient_scope":
 		return Outcome{Status: bulkverify.StatusFailed, Code: bulkverify.CodeConsentRequired}

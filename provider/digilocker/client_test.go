@@ -428,3 +428,34 @@ func TestSecretsStayOutOfMessagesAndErrors(t *testing.T) {
 		check(t, token, bulkverify.Result{}, err)
 	})
 }
+
+// An error answer whose body is cut off on the way: a 401 is still the
+// token (issue 12 saw it reported UPSTREAM_REJECTED); any other status is
+// asked again, since only the whole body says what it meant.
+func TestAnswersCutOff(t *testing.T) {
+	sim := NewSimulator(SimConfig{ClientSecret: testSecret})
+	cut := (&simulation.Faults{TruncateRate: 1}).Wrap(sim)
+	// Only the file answers are cut, so that the list gets through.
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/file/") || strings.HasPrefix(r.Header.Get("Authorization"), "Bearer invalid-") {
+			cut.ServeHTTP(w, r)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	tests := []struct {
+		name  string
+		token string
+		want  outcome
+	}{
+		{"a 401 cut off is TOKEN_INVALID", "invalid-1", outcome{status: bulkverify.StatusFailed, code: bulkverify.CodeTokenInvalid}},
+		{"a 403 cut off is asked again", "noscope-1", outcome{httpCode: 403, reason: "answer cut off", op: OpFile}},
+		{"a 404 cut off is asked again", "gone-1", outcome{httpCode: 404, reason: "answer cut off", op: OpFile}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := verify(t, c, newRow("access_token", tt.token, "doctype", "PANCR"))
+			tt.want.check(t, res, err)
+		})
+	}
+}

@@ -3,6 +3,7 @@ package digilocker
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,12 +48,20 @@ func (c *Client) getJSON(ctx context.Context, row bulkverify.Row, token, op, pat
 
 // errorAnswer reads an error answer and classifies it: a result for a final
 // answer, a *bulkverify.UpstreamError for a transient one. subject, when
-// given, names what op was about in the message.
+// given, names what op was about in the message. An answer whose body was
+// cut off is transient unless its status alone decides (401): asked again,
+// the upstream says in full what it meant.
 func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.Response) (*bulkverify.Result, error) {
 	var e APIError
-	_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // a body that is not the spec's still has a status
+	err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // a body that is not the spec's still has a status
 	e.Description = upstream.Clip(e.Description)
 	o := Classify(resp.StatusCode, e.Code)
+	if cutOff(err) && resp.StatusCode != http.StatusUnauthorized {
+		return nil, &bulkverify.UpstreamError{
+			Provider: bulkverify.ProviderDigiLocker, Op: op, StatusCode: resp.StatusCode,
+			Reason: "answer cut off", Err: err,
+		}
+	}
 	if o.Transient {
 		reason := e.Code
 		if e.Description != "" {
@@ -71,6 +80,15 @@ func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.
 	}
 	r := o.Result(row, outcomeMessage(o, op, resp.StatusCode, e))
 	return &r, nil
+}
+
+// cutOff reports whether decoding a body failed because the body ended
+// early or could not be read, rather than because it is not JSON (a
+// gateway's HTML page) or is empty.
+func cutOff(decodeErr error) bool {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return decodeErr != nil && decodeErr != io.EOF && !errors.As(decodeErr, &syntax) && !errors.As(decodeErr, &typ)
 }
 
 // outcomeMessage says what happened and what to do about it.
