@@ -53,12 +53,15 @@ type Config struct {
 	// second's worth.
 	Bursts map[string]int
 
-	ChunkSize         int
-	BatchWindow       int
-	TenantWeights     map[string]int
-	MaxThrottled      int
-	MaxRequeues       int
-	SweepInterval     time.Duration
+	ChunkSize     int
+	BatchWindow   int
+	TenantWeights map[string]int
+	MaxThrottled  int
+	MaxRequeues   int
+	SweepInterval time.Duration
+	// ShutdownTimeout is how long a worker told to stop lets its chunks
+	// run before it hands them back to the queue.
+	ShutdownTimeout   time.Duration
 	MaxUploadBytes    int64
 	WorkerConcurrency int
 	RowConcurrency    int
@@ -118,7 +121,8 @@ func Load(getenv func(string) string) (Config, error) {
 		TenantWeights:       l.weights("BV_TENANT_WEIGHTS"),
 		MaxThrottled:        l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
 		MaxRequeues:         l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
-		SweepInterval:       l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
+		SweepInterval:       l.duration("BV_SWEEP_INTERVAL", 5*time.Second),
+		ShutdownTimeout:     l.duration("BV_SHUTDOWN_TIMEOUT", 10*time.Second),
 		MaxUploadBytes:      int64(l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20)) << 20,
 		WorkerConcurrency:   l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
 		RowConcurrency:      l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
@@ -195,6 +199,8 @@ func (c Config) Dump() []string {
 		"BV_MAX_REQUEUES":              strconv.Itoa(c.MaxRequeues),
 		"BV_BATCH_WINDOW":              strconv.Itoa(c.BatchWindow),
 		"BV_CANCEL_CHECK_INTERVAL":     c.CancelCheckInterval.String(),
+		"BV_SWEEP_INTERVAL":            c.SweepInterval.String(),
+		"BV_SHUTDOWN_TIMEOUT":          c.ShutdownTimeout.String(),
 		"BV_WEBHOOK_ALLOW_HOSTS":       strings.Join(c.WebhookAllowHosts, ","),
 	}
 	for p, r := range c.Rates {

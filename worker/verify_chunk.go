@@ -85,7 +85,10 @@ type Handlers struct {
 	// limiting; on the last delivery throttled rows fail instead.
 	MaxRequeues int
 	// Stops cuts a chunk's rows in flight when its batch is stopped.
-	Stops   *StopWatch
+	Stops *StopWatch
+	// Leases holds a lease on each chunk while it runs, so that the chunk
+	// is queued again soon if this worker dies.
+	Leases  *Leases
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics *Metrics
@@ -108,6 +111,7 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	defer h.Leases.Hold(ctx, p.BatchID, p.Index)()
 	done, err := h.Batches.ChunkIsDone(ctx, p.BatchID, p.Index)
 	if err != nil {
 		return err

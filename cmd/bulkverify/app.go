@@ -248,10 +248,13 @@ func (a *app) runWorker(ctx context.Context) error {
 		},
 		MaxRequeues: a.cfg.MaxRequeues,
 		Stops:       &worker.StopWatch{Batches: a.batches, Every: a.cfg.CancelCheckInterval, Log: a.log},
+		Leases:      &worker.Leases{Store: a.batches, Every: chunkLeaseEvery, TTL: chunkLeaseTTL, Log: a.log},
 		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
 	h.Stops.Start()
 	defer h.Stops.Shutdown()
+	h.Leases.Start()
+	defer h.Leases.Shutdown()
 	mux := asynq.NewServeMux()
 	h.Register(mux)
 	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
@@ -259,9 +262,11 @@ func (a *app) runWorker(ctx context.Context) error {
 		Queues:          jobs.Queues,
 		IsFailure:       worker.IsFailure,
 		RetryDelayFunc:  worker.RetryDelay,
-		ShutdownTimeout: 30 * time.Second,
-		Logger:          asynqLogger{a.log},
-		LogLevel:        asynq.WarnLevel,
+		ShutdownTimeout: a.cfg.ShutdownTimeout,
+		// Retries are due within a second, not asynq's default five.
+		DelayedTaskCheckInterval: time.Second,
+		Logger:                   asynqLogger{a.log},
+		LogLevel:                 asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			if !worker.IsFailure(err) {
 				a.log.Debug("task handed back", "type", t.Type(), "err", err)
@@ -276,7 +281,7 @@ func (a *app) runWorker(ctx context.Context) error {
 	if err := a.serveMetrics(ctx); err != nil {
 		return err
 	}
-	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log}
+	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now}
 	go sweeper.Run(ctx)
 	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
 	<-ctx.Done()

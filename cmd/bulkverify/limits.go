@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/bulkverify/bulkverify/ratelimit"
 )
@@ -30,3 +31,11 @@ func (a *app) stopLimiters() {
 func (a *app) upstreamTransport(base http.RoundTripper, lim *ratelimit.Limiter) http.RoundTripper {
 	return ratelimit.NewTransport(base, lim, ratelimit.TransportConfig{Timeout: a.cfg.UpstreamTimeout, HedgeAfter: a.cfg.UpstreamHedgeAfter})
 }
+
+// A worker renews the leases of the chunks it runs every chunkLeaseEvery,
+// each for chunkLeaseTTL: a worker that dies is noticed within the TTL,
+// and its chunks are queued again by the next two sweeps (BV_SWEEP_INTERVAL).
+const (
+	chunkLeaseEvery = 2 * time.Second
+	chunkLeaseTTL   = 6 * time.Second
+)
