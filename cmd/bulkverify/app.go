@@ -43,6 +43,9 @@ type app struct {
 	// serving is set when this process also serves the API, whose
 	// /metrics then covers the worker too.
 	serving bool
+	// embeddedRedis is set by dev when it runs miniredis, which needs no
+	// check of its version or eviction policy.
+	embeddedRedis bool
 	// limiters are the running rate limiters, stopped by stopLimiters.
 	limiters []*ratelimit.Limiter
 }
@@ -64,6 +67,15 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 	defer cancel()
 	if err := a.rdb.Ping(pctx).Err(); err != nil {
 		return fmt.Errorf("connect to Redis (%s) at %s: %w (is it running? check BV_REDIS_URL and BV_REDIS_MODE)", a.cfg.RedisMode, addr, err)
+	}
+	if !a.embeddedRedis {
+		warnings, err := checkRedis(pctx, a.rdb)
+		for _, w := range warnings {
+			a.log.Warn(w)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	s3c, err := storage.NewS3Client(ctx, storage.S3Options{
 		Endpoint: a.cfg.S3Endpoint, Region: a.cfg.S3Region, PathStyle: a.cfg.S3PathStyle,
