@@ -51,6 +51,9 @@ func NewTransport(base http.RoundTripper, lim *Limiter, cfg TransportConfig) *Tr
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if err := t.lim.Wait(ctx, batchFrom(ctx)); err != nil {
+		if req.Body != nil {
+			req.Body.Close() // a RoundTripper closes the body, even on error
+		}
 		return nil, err
 	}
 	if t.cfg.HedgeAfter > 0 && hedgeable(req) {
