@@ -204,3 +204,38 @@ func (r *countingRate) report(_ context.Context, ok, throttled int) (State, erro
 	r.throttled.Add(int64(throttled))
 	return State{Rate: 1000, Ceiling: 1000}, nil
 }
+
+func TestHedgeDelayFollowsTheLatency(t *testing.T) {
+	tests := []struct {
+		name           string
+		least, timeout time.Duration
+		latency        time.Duration
+		want           time.Duration
+	}{
+		{"a fast upstream is hedged after the least delay", time.Second, time.Minute, 5 * time.Millisecond, time.Second},
+		{"a slow one after 3× its 95th percentile", time.Second, time.Minute, 2 * time.Second, 6 * time.Second},
+		{"never later than half the timeout", time.Second, 8 * time.Second, 2 * time.Second, 4 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHedger(tt.least, tt.timeout)
+			for range hedgeSamples {
+				h.observe(tt.latency)
+			}
+			if got := h.delayNow(); got != tt.want {
+				t.Errorf("got hedge delay %v, want %v", got, tt.want)
+			}
+		})
+	}
+	h := newHedger(time.Second, time.Minute)
+	hedged := 0
+	for range 1000 {
+		h.delayNow()
+		if h.take() {
+			hedged++
+		}
+	}
+	if hedged > 1000/10+hedgeBurst {
+		t.Errorf("got %d of 1000 requests hedged, want at most a tenth (and the reserve of %d)", hedged, hedgeBurst)
+	}
+}
