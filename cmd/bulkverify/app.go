@@ -275,10 +275,8 @@ func (a *app) runWorker(ctx context.Context) error {
 		IsFailure:       worker.IsFailure,
 		RetryDelayFunc:  worker.RetryDelay,
 		ShutdownTimeout: a.cfg.ShutdownTimeout,
-		// Retries are due within a second, not asynq's default five.
-		DelayedTaskCheckInterval: time.Second,
-		Logger:                   asynqLogger{a.log},
-		LogLevel:                 asynq.WarnLevel,
+		Logger:          asynqLogger{a.log},
+		LogLevel:        asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			if !worker.IsFailure(err) {
 				a.log.Debug("task handed back", "type", t.Type(), "err", err)
@@ -286,6 +284,8 @@ func (a *app) runWorker(ctx context.Context) error {
 			}
 			a.log.Warn("task failed", "type", t.Type(), "err", err)
 		}),
+		// Retries are due within a second, not asynq's default five.
+		DelayedTaskCheckInterval: time.Second,
 	})
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
