@@ -25,12 +25,14 @@ import (
 //     CutMargin, and put the cut on trial. One window is not enough: a
 //     random burst of refusals passes by itself.
 //   - The trial pools the VerdictWindows windows that end Hold after the
-//     cut (those before still answer the old rate). If the excess share
-//     fell to at most Helped of what it was, the 429s were ours: the cut
-//     stays and its rate is the upstream's known limit (Ceiling). If not,
-//     lowering our rate does not stop them: they are background, Base
-//     becomes the share the trial saw and the rate before the cut comes
-//     back at once.
+//     cut (those before still answer the old rate). If the share fell by
+//     Tolerance or more, or its excess over Base to at most Helped of what
+//     it was, the 429s were ours: the cut stays and its rate is the
+//     upstream's known limit (Ceiling); if the share is still over the
+//     tolerance, the first windows undercounted our excess and another cut
+//     follows at once. If not, lowering our rate does not stop them: they
+//     are background, Base becomes the share the trial saw and the rate
+//     before the cut comes back at once.
 //   - Any other window raises the rate towards the configured one: by
 //     FastStep of the configured rate far from the known limit, by SlowStep
 //     of that limit near it (-5%..+20%).
@@ -100,11 +102,32 @@ type State struct {
 	// Base is the background share of 429s, which our rate does not
 	// explain.
 	Base float64 `json:"base"`
-	// Over counts the windows in a row over the tolerance.
-	Over int `json:"over,omitempty"`
+	// Over pools the windows in a row over the tolerance.
+	Over *Tally `json:"over,omitempty"`
 	// Trial is the cut under test, if any.
 	Trial *Trial `json:"trial,omitempty"`
 }
+
+// Tally pools the answers of a few windows.
+type Tally struct {
+	Windows   int   `json:"windows"`
+	OK        int   `json:"ok"`
+	Throttled int   `json:"throttled"`
+	StartMS   int64 `json:"start_ms"`
+}
+
+func (t *Tally) add(w Window) *Tally {
+	if t == nil {
+		t = &Tally{StartMS: w.StartMS}
+	}
+	n := *t
+	n.Windows++
+	n.OK += w.OK
+	n.Throttled += w.Throttled
+	return &n
+}
+
+func (t *Tally) share() float64 { return float64(t.Throttled) / float64(max(1, t.OK+t.Throttled)) }
 
 // Trial is a cut whose effect is not known yet: what it changed, so that
 // it can be undone.
@@ -113,10 +136,8 @@ type Trial struct {
 	Rate    float64 `json:"rate"`
 	Ceiling float64 `json:"ceiling"`
 	Share   float64 `json:"share"` // the 429 share that caused it
-	// The answers of the verdict windows so far.
-	Windows   int `json:"windows,omitempty"`
-	OK        int `json:"ok,omitempty"`
-	Throttled int `json:"throttled,omitempty"`
+	// Verdict pools the windows after the hold.
+	Verdict *Tally `json:"verdict,omitempty"`
 }
 
 // Window is the answers of every worker over one window.
@@ -148,25 +169,20 @@ func (p Params) clamp(s State, configured float64) State {
 // configured requests/s.
 func (p Params) Next(s State, w Window, configured float64) State {
 	s = p.clamp(s, configured)
-	total := w.OK + w.Throttled
-	if total < p.MinSample {
+	if w.OK+w.Throttled < p.MinSample {
 		return s
 	}
-	share := float64(w.Throttled) / float64(total)
 	if s.Trial != nil {
-		return p.judgeTrial(s, w)
+		return p.judgeTrial(s, w, configured)
 	}
-	tolerance := p.Tolerance
-	if s.Rate > s.Ceiling {
-		tolerance = p.ProbeTolerance
-	}
-	if share > s.Base+tolerance {
-		if s.Over++; s.Over >= p.Confirm {
-			return p.cut(s, w, share, configured)
+	share := float64(w.Throttled) / float64(w.OK+w.Throttled)
+	if share > s.Base+p.tolerance(s) {
+		if s.Over = s.Over.add(w); s.Over.Windows >= p.Confirm {
+			return p.cut(s, s.Over, w.EndMS, configured)
 		}
 		return s
 	}
-	s.Over = 0
+	s.Over = nil
 	s.Base += p.BaseWeight * (share - s.Base)
 	if s.Rate < configured {
 		step := p.FastStep * configured
@@ -178,45 +194,59 @@ func (p Params) Next(s State, w Window, configured float64) State {
 	return s
 }
 
+// tolerance is the 429 share above Base that is too much at s's rate.
+func (p Params) tolerance(s State) float64 {
+	if s.Rate > s.Ceiling {
+		return p.ProbeTolerance
+	}
+	return p.Tolerance
+}
+
 // judgeTrial pools w into the trial once the hold is over, and judges the
-// cut when the trial has its windows.
-func (p Params) judgeTrial(s State, w Window) State {
+// cut when the trial has its windows: it helped when the share fell by
+// Tolerance or more, or its excess over Base by at least 1-Helped. A cut
+// that helped but not enough (a share still over the tolerance: the first
+// windows' share undercounted our excess) is followed by another at once.
+func (p Params) judgeTrial(s State, w Window, configured float64) State {
 	t := *s.Trial
 	s.Trial = &t
 	if w.EndMS-t.AtMS < p.Hold.Milliseconds() {
 		return s // these 429s still answer the rate before the cut
 	}
-	t.Windows++
-	t.OK += w.OK
-	t.Throttled += w.Throttled
-	if t.Windows < p.VerdictWindows {
+	if t.Verdict = t.Verdict.add(w); t.Verdict.Windows < p.VerdictWindows {
 		return s
 	}
 	s.Trial = nil
-	share := float64(t.Throttled) / float64(t.OK+t.Throttled)
-	if share-s.Base > p.Helped*(t.Share-s.Base) {
+	share := t.Verdict.share()
+	if t.Share-share < p.Tolerance && share-s.Base > p.Helped*(t.Share-s.Base) {
 		// Lowering our rate did not lower the share: not ours.
 		s.Base = math.Min(share, 0.9)
 		s.Rate, s.Ceiling = t.Rate, t.Ceiling
+		return s
+	}
+	if share > s.Base+p.tolerance(s) {
+		return p.cut(s, t.Verdict, w.EndMS, configured)
 	}
 	return s
 }
 
-// cut lowers the rate to what the upstream accepted of what was sent, its
-// background refusals aside, less the margin, and puts the cut on trial.
-func (p Params) cut(s State, w Window, share, configured float64) State {
+// cut lowers the rate to what the upstream accepted of what was sent over
+// the tally's windows, its background refusals aside, less the margin, and
+// puts the cut on trial.
+func (p Params) cut(s State, tally *Tally, endMS int64, configured float64) State {
+	share := tally.share()
 	sent := s.Rate
-	if secs := float64(w.EndMS-w.StartMS) / 1000; secs >= p.Window.Seconds()/2 {
+	if secs := float64(endMS-tally.StartMS) / 1000; secs >= p.Window.Seconds()/2 {
 		// At a low demand far fewer requests were sent than the rate
 		// allows; the count of a window is rough (workers report every
 		// quarter second), so only a large gap counts.
-		if measured := float64(w.OK+w.Throttled) / secs; measured < 0.7*sent {
+		if measured := float64(tally.OK+tally.Throttled) / secs; measured < 0.7*sent {
 			sent = measured
 		}
 	}
 	floor := configured * p.MinRate
-	s.Over = 0
-	s.Trial = &Trial{AtMS: w.EndMS, Rate: s.Rate, Ceiling: s.Ceiling, Share: share}
+	s.Over = nil
+	s.Trial = &Trial{AtMS: endMS, Rate: s.Rate, Ceiling: s.Ceiling, Share: share}
 	s.Ceiling = math.Max(floor, sent*(1-share)/(1-s.Base))
 	s.Rate = math.Max(floor, s.Ceiling*p.CutMargin)
 	return s
