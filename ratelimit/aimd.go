@@ -114,6 +114,10 @@ type Tally struct {
 	OK        int   `json:"ok"`
 	Throttled int   `json:"throttled"`
 	StartMS   int64 `json:"start_ms"`
+	EndMS     int64 `json:"end_ms"`
+	// LastShare is the 429 share of its last window: the first window of
+	// a change mixes answers to the old state and the new.
+	LastShare float64 `json:"last_share"`
 }
 
 func (t *Tally) add(w Window) *Tally {
@@ -124,10 +128,22 @@ func (t *Tally) add(w Window) *Tally {
 	n.Windows++
 	n.OK += w.OK
 	n.Throttled += w.Throttled
+	n.EndMS = w.EndMS
+	n.LastShare = float64(w.Throttled) / float64(max(1, w.OK+w.Throttled))
 	return &n
 }
 
 func (t *Tally) share() float64 { return float64(t.Throttled) / float64(max(1, t.OK+t.Throttled)) }
+
+// sent returns the requests answered per second over the tally, or 0 when
+// it is too short to tell.
+func (t *Tally) sent() float64 {
+	secs := float64(t.EndMS-t.StartMS) / 1000
+	if secs < 0.5 {
+		return 0
+	}
+	return float64(t.OK+t.Throttled) / secs
+}
 
 // Trial is a cut whose effect is not known yet: what it changed, so that
 // it can be undone.
@@ -136,6 +152,7 @@ type Trial struct {
 	Rate    float64 `json:"rate"`
 	Ceiling float64 `json:"ceiling"`
 	Share   float64 `json:"share"` // the 429 share that caused it
+	Sent    float64 `json:"sent"`  // requests/s answered before it
 	// Verdict pools the windows after the hold.
 	Verdict *Tally `json:"verdict,omitempty"`
 }
@@ -178,7 +195,7 @@ func (p Params) Next(s State, w Window, configured float64) State {
 	share := float64(w.Throttled) / float64(w.OK+w.Throttled)
 	if share > s.Base+p.tolerance(s) {
 		if s.Over = s.Over.add(w); s.Over.Windows >= p.Confirm {
-			return p.cut(s, s.Over, w.EndMS, configured)
+			return p.cut(s, s.Over, configured)
 		}
 		return s
 	}
@@ -203,10 +220,14 @@ func (p Params) tolerance(s State) float64 {
 }
 
 // judgeTrial pools w into the trial once the hold is over, and judges the
-// cut when the trial has its windows: it helped when the share fell by
-// Tolerance or more, or its excess over Base by at least 1-Helped. A cut
-// that helped but not enough (a share still over the tolerance: the first
-// windows' share undercounted our excess) is followed by another at once.
+// cut when the trial has its windows. The 429s were not ours only if the
+// cut did lower what was sent (by half what it meant to at least: rows
+// that wait a Retry-After may send less than the rate allows, and then a
+// cut changes little) and
+// the share fell by less than Tolerance and its excess over Base by less
+// than 1-Helped. Otherwise the cut stays, and a share still over the
+// tolerance (the first windows undercounted our excess) cuts again at
+// once.
 func (p Params) judgeTrial(s State, w Window, configured float64) State {
 	t := *s.Trial
 	s.Trial = &t
@@ -218,35 +239,33 @@ func (p Params) judgeTrial(s State, w Window, configured float64) State {
 	}
 	s.Trial = nil
 	share := t.Verdict.share()
-	if t.Share-share < p.Tolerance && share-s.Base > p.Helped*(t.Share-s.Base) {
+	lowered := t.Sent-t.Verdict.sent() >= 0.5*(t.Sent-s.Rate)
+	if lowered && t.Share-share < p.Tolerance && share-s.Base > p.Helped*(t.Share-s.Base) {
 		// Lowering our rate did not lower the share: not ours.
 		s.Base = math.Min(share, 0.9)
 		s.Rate, s.Ceiling = t.Rate, t.Ceiling
 		return s
 	}
 	if share > s.Base+p.tolerance(s) {
-		return p.cut(s, t.Verdict, w.EndMS, configured)
+		return p.cut(s, t.Verdict, configured)
 	}
 	return s
 }
 
 // cut lowers the rate to what the upstream accepted of what was sent over
-// the tally's windows, its background refusals aside, less the margin, and
-// puts the cut on trial.
-func (p Params) cut(s State, tally *Tally, endMS int64, configured float64) State {
-	share := tally.share()
+// the tally's windows (at its last window's share), its background
+// refusals aside, less the margin, and puts the cut on trial.
+func (p Params) cut(s State, tally *Tally, configured float64) State {
+	share := tally.LastShare
 	sent := s.Rate
-	if secs := float64(endMS-tally.StartMS) / 1000; secs >= p.Window.Seconds()/2 {
-		// At a low demand far fewer requests were sent than the rate
-		// allows; the count of a window is rough (workers report every
-		// quarter second), so only a large gap counts.
-		if measured := float64(tally.OK+tally.Throttled) / secs; measured < 0.7*sent {
-			sent = measured
-		}
+	if measured := tally.sent(); measured > 0 {
+		// Fewer may have been sent than the rate allows (rows waiting a
+		// Retry-After, a low demand).
+		sent = math.Min(sent, measured)
 	}
 	floor := configured * p.MinRate
 	s.Over = nil
-	s.Trial = &Trial{AtMS: endMS, Rate: s.Rate, Ceiling: s.Ceiling, Share: share}
+	s.Trial = &Trial{AtMS: tally.EndMS, Rate: s.Rate, Ceiling: s.Ceiling, Share: share, Sent: sent}
 	s.Ceiling = math.Max(floor, sent*(1-share)/(1-s.Base))
 	s.Rate = math.Max(floor, s.Ceiling*p.CutMargin)
 	return s

@@ -58,37 +58,64 @@ func TestNextCutsOurExcessAndKeepsTheCutThatHelped(t *testing.T) {
 	}
 }
 
+// at sends a window of as many answers as the rate allows, the share
+// throttled of them.
+func (st *stepper) at(throttled float64) State {
+	n := int(math.Round(st.s.Rate))
+	thr := int(math.Round(throttled * float64(n)))
+	return st.window(n-thr, thr)
+}
+
 func TestNextLearnsRefusalsThatOurRateDoesNotExplain(t *testing.T) {
 	st := newStepper(100)
 	for range 5 { // two to cut, one held, two for the verdict
-		st.window(90, 10)
+		st.at(0.1)
 	}
-	if got := st.s; got.Rate != 100 || got.Ceiling != 100 || !near(got.Base, 0.1) || got.Trial != nil {
+	if got := st.s; got.Rate != 100 || got.Ceiling != 100 || math.Abs(got.Base-0.1) > 0.01 || got.Trial != nil {
 		t.Fatalf("after a cut that did not lower the share: got %+v, want rate and limit 100 back and a background share of 0.1", got)
 	}
 	for range 2 {
-		if got := st.window(88, 12); got.Rate != 100 || got.Trial != nil {
+		if got := st.at(0.12); got.Rate != 100 || got.Trial != nil {
 			t.Fatalf("12%% of 429s against a background of 10%%: got rate %.1f, trial %v; want 100, no cut", got.Rate, got.Trial != nil)
 		}
 	}
 	base := st.s.Base
-	st.window(80, 20)
-	got := st.window(80, 20) // 20% > 10% + 5%, twice: ours on top of the background
+	st.at(0.2)
+	got := st.at(0.2) // 20% > 10% + 5%, twice: ours on top of the background
 	if want := 100 * 0.8 / (1 - base) * 0.97; !near(got.Rate, want) || got.Trial == nil {
 		t.Fatalf("20%% against a background of %.3f: got rate %.3f, want %.3f on trial", base, got.Rate, want)
 	}
 	cut := got.Rate
 	for range 3 {
-		got = st.window(90, 10)
+		got = st.at(0.1)
 	}
 	if got.Trial != nil || !near(got.Rate, cut) {
 		t.Errorf("back to the background share after the cut: got %+v, want the cut to %.3f kept", got, cut)
 	}
 	for range 60 {
-		st.window(100, 0)
+		st.at(0)
 	}
 	if got := st.s; got.Base > 0.01 || got.Rate != 100 {
 		t.Errorf("after a minute without 429s: got background %.4f and rate %.1f, want under 0.01 and the configured 100", got.Base, got.Rate)
+	}
+}
+
+// A cut that did not lower what was sent (rows waiting a Retry-After sent
+// less than the rate allowed already) proves nothing: the 429s are not
+// taken for background, and as the share is still too high, it cuts again.
+func TestACutThatSentNoLessProvesNothing(t *testing.T) {
+	st := newStepper(400)
+	for range 2 {
+		st.window(150, 150) // 300 sent, half refused
+	}
+	if st.s.Trial == nil || !near(st.s.Rate, 300*0.5*0.97) {
+		t.Fatalf("got %+v, want a cut to what was accepted of what was sent", st.s)
+	}
+	for range 3 { // still 300 sent: the rows were waiting, not the rate
+		st.window(150, 150)
+	}
+	if st.s.Base != 0 || st.s.Trial == nil || st.s.Rate >= 150 {
+		t.Errorf("got %+v, want no background learned and a second cut on trial", st.s)
 	}
 }
 
