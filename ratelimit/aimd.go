@@ -21,18 +21,19 @@ import (
 //   - Confirm windows in a row whose 429 share exceeds Base by more than
 //     Tolerance (ProbeTolerance once the rate is above the last known
 //     limit, where the first 429s are the answer) cut the rate to what the
-//     upstream accepted of what was sent, the background aside, less
-//     CutMargin, and put the cut on trial. One window is not enough: a
-//     random burst of refusals passes by itself.
+//     upstream accepted of what was really sent, at the last window's
+//     share, the background aside, less CutMargin, and put the cut on
+//     trial. One window is not enough: a random burst of refusals passes
+//     by itself.
 //   - The trial pools the VerdictWindows windows that end Hold after the
-//     cut (those before still answer the old rate). If the share fell by
-//     Tolerance or more, or its excess over Base to at most Helped of what
-//     it was, the 429s were ours: the cut stays and its rate is the
-//     upstream's known limit (Ceiling); if the share is still over the
-//     tolerance, the first windows undercounted our excess and another cut
-//     follows at once. If not, lowering our rate does not stop them: they
-//     are background, Base becomes the share the trial saw and the rate
-//     before the cut comes back at once.
+//     cut (those before still answer the old rate). The 429s were not ours
+//     only if the cut lowered what was sent (by half what it meant to, at
+//     least) and yet the share fell by less than Tolerance and its excess
+//     over Base by less than 1-Helped: they are background, Base becomes
+//     the share the trial saw and the rate before the cut comes back at
+//     once. Otherwise the cut stays and its rate is the upstream's known
+//     limit (Ceiling); if the share is still over the tolerance, the first
+//     windows undercounted our excess and another cut follows at once.
 //   - Any other window raises the rate towards the configured one: by
 //     FastStep of the configured rate far from the known limit, by SlowStep
 //     of that limit near it (-5%..+20%).
