@@ -5,7 +5,7 @@ FUZZTIME ?= 5m
 
 WEB := api/web
 
-.PHONY: fuzz help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go web web-check web-check-if-npm
+.PHONY: fuzz help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go web web-check web-check-if-npm chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -36,6 +36,13 @@ bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker pr
 	@mkdir -p .bench && rm -f .bench/ratelimit.md
 	BV_BENCH_REPORT=$(CURDIR)/.bench/ratelimit.md $(GO) test -tags bench -count=1 -timeout 20m -v -run 'Test' ./bench/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 	@echo; cat .bench/ratelimit.md
+
+chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults on 20,000-row batches, real processes (~25 min)
+	./scripts/ensure-redis.sh
+	./scripts/ensure-minio.sh
+	@mkdir -p .bench && rm -f .bench/chaos.md
+	BV_CHAOS_REPORT=$(CURDIR)/.bench/chaos.md $(GO) test -tags chaos -count=1 -timeout 45m -v -run TestChaos ./chaos/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+	@echo; cat .bench/chaos.md
 
 bench-go: ## Go micro-benchmarks (CSV intake)
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./jobs/

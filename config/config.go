@@ -51,19 +51,25 @@ type Config struct {
 	// of the list Load was given; a provider without a base URL is off.
 	Providers []ProviderConfig
 
-	ChunkSize         int            `env:"BV_CHUNK_SIZE"`
-	BatchWindow       int            `env:"BV_BATCH_WINDOW"`
-	TenantWeights     map[string]int `env:"BV_TENANT_WEIGHTS"`
-	MaxThrottled      int            `env:"BV_MAX_THROTTLED"`
-	MaxRequeues       int            `env:"BV_MAX_REQUEUES"`
-	SweepInterval     time.Duration  `env:"BV_SWEEP_INTERVAL"`
-	MaxUploadMB       int            `env:"BV_MAX_UPLOAD_MB"`
-	WorkerConcurrency int            `env:"BV_WORKER_CONCURRENCY"`
-	RowConcurrency    int            `env:"BV_ROW_CONCURRENCY"`
-	MaxAttempts       int            `env:"BV_MAX_ATTEMPTS"`
-	PresignTTL        time.Duration  `env:"BV_PRESIGN_TTL"`
-	UpstreamTimeout   time.Duration  `env:"BV_UPSTREAM_TIMEOUT"`
-	LogLevel          string         `env:"BV_LOG_LEVEL"`
+	ChunkSize     int            `env:"BV_CHUNK_SIZE"`
+	BatchWindow   int            `env:"BV_BATCH_WINDOW"`
+	TenantWeights map[string]int `env:"BV_TENANT_WEIGHTS"`
+	MaxThrottled  int            `env:"BV_MAX_THROTTLED"`
+	MaxRequeues   int            `env:"BV_MAX_REQUEUES"`
+	SweepInterval time.Duration  `env:"BV_SWEEP_INTERVAL"`
+	// ShutdownTimeout is how long a worker told to stop lets its chunks
+	// run before it hands them back to the queue.
+	ShutdownTimeout time.Duration `env:"BV_SHUTDOWN_TIMEOUT"`
+	// UpstreamHedgeAfter is the least wait before a hung idempotent
+	// upstream request gets a second copy; 0 turns hedging off.
+	UpstreamHedgeAfter time.Duration `env:"BV_UPSTREAM_HEDGE_AFTER"`
+	MaxUploadMB        int           `env:"BV_MAX_UPLOAD_MB"`
+	WorkerConcurrency  int           `env:"BV_WORKER_CONCURRENCY"`
+	RowConcurrency     int           `env:"BV_ROW_CONCURRENCY"`
+	MaxAttempts        int           `env:"BV_MAX_ATTEMPTS"`
+	PresignTTL         time.Duration `env:"BV_PRESIGN_TTL"`
+	UpstreamTimeout    time.Duration `env:"BV_UPSTREAM_TIMEOUT"`
+	LogLevel           string        `env:"BV_LOG_LEVEL"`
 	// LogFormat is text or json.
 	LogFormat string `env:"BV_LOG_FORMAT"`
 	// CancelCheckInterval is how often a worker checks whether the batches
@@ -155,7 +161,9 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		TenantWeights:        l.weights("BV_TENANT_WEIGHTS"),
 		MaxThrottled:         l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
 		MaxRequeues:          l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
-		SweepInterval:        l.duration("BV_SWEEP_INTERVAL", 15*time.Second),
+		SweepInterval:        l.duration("BV_SWEEP_INTERVAL", 5*time.Second),
+		ShutdownTimeout:      l.duration("BV_SHUTDOWN_TIMEOUT", 10*time.Second),
+		UpstreamHedgeAfter:   l.durationOrOff("BV_UPSTREAM_HEDGE_AFTER", time.Second),
 		MaxUploadMB:          l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20),
 		WorkerConcurrency:    l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
 		RowConcurrency:       l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
@@ -523,4 +531,15 @@ func (l *loader) webhookSecrets(key string) map[string]string {
 		m[id] = secret
 	}
 	return m
+}
+
+// durationOrOff reads a duration, or "off" (or 0) for none.
+func (l *loader) durationOrOff(key string, def time.Duration) time.Duration {
+	switch v := l.str(key, ""); v {
+	case "":
+		return def
+	case "off", "0":
+		return 0
+	}
+	return l.duration(key, def)
 }

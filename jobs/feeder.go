@@ -33,9 +33,10 @@ type Feeder struct {
 func ChunkTaskID(batchID string, index int) string { return fmt.Sprintf("chunk:%s:%d", batchID, index) }
 
 // ChunkMaxRetry is how often asynq retries a chunk whose processing failed
-// (a worker crash, S3 or Redis down). Upstream errors are retried per row
-// and never fail the chunk.
-const ChunkMaxRetry = 10
+// (a worker crash, S3 or Redis down); with worker.RetryDelay that is about
+// an hour and a half. Upstream errors are retried per row and never fail
+// the chunk.
+const ChunkMaxRetry = 25
 
 // Release queues the batch's next chunks until its window is full or every
 // chunk is queued, and returns how many it queued. It is safe to call from

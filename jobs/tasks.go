@@ -55,7 +55,7 @@ func EncodeVerifyChunk(p VerifyChunk) []byte {
 // the batch so that however many workers enqueue it, it is queued once.
 func NewFinalizeTask(batchID string) *asynq.Task {
 	b, _ := json.Marshal(Finalize{BatchID: batchID})
-	return asynq.NewTask(TypeFinalize, b, asynq.Queue(QueueFinalize), asynq.TaskID(FinalizeTaskID(batchID)), asynq.MaxRetry(10))
+	return asynq.NewTask(TypeFinalize, b, asynq.Queue(QueueFinalize), asynq.TaskID(FinalizeTaskID(batchID)), asynq.MaxRetry(ChunkMaxRetry))
 }
 
 // FinalizeTaskID is the fixed asynq task ID of a batch's finalizer.

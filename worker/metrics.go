@@ -4,22 +4,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // Metrics are the worker's Prometheus metrics. Labels are provider names,
 // statuses and codes: never a row's data.
 type Metrics struct {
-	Rows             *prometheus.CounterVec
-	Attempts         *prometheus.CounterVec
-	BatchesFinished  *prometheus.CounterVec
-	Aborts           *prometheus.CounterVec
-	Requests         *prometheus.CounterVec
-	Throttled        *prometheus.CounterVec
-	TokenWait        *prometheus.CounterVec
-	Rate             *prometheus.GaugeVec
-	Retries          *prometheus.CounterVec
-	Backoff          *prometheus.CounterVec
-	Requeues         *prometheus.CounterVec
+	Rows            *prometheus.CounterVec
+	Attempts        *prometheus.CounterVec
+	BatchesFinished *prometheus.CounterVec
+	Aborts          *prometheus.CounterVec
+	Retries         *prometheus.CounterVec
+	Backoff         *prometheus.CounterVec
+	Requeues        *prometheus.CounterVec
+	// Upstream are the metrics of the upstream requests and their rate
+	// limits.
+	Upstream         *ratelimit.Metrics
 	ChunkDuration    *prometheus.HistogramVec
 	FinalizeDuration *prometheus.HistogramVec
 	BatchDuration    *prometheus.HistogramVec
@@ -37,16 +37,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Attempts:        counter("bulkverify_row_attempts_total", "Upstream verification attempts made for rows, by provider.", "provider"),
 		BatchesFinished: counter("bulkverify_batches_finished_total", "Batches whose output was assembled, by provider and final state (completed, cancelled, failed).", "provider", "state"),
 		Aborts:          counter("bulkverify_batch_aborts_total", "Batches stopped because their share of FAILED rows crossed max_failure_rate, by provider.", "provider"),
-		Requests:        counter("bulkverify_upstream_requests_total", "Upstream HTTP requests, by provider and answer class (2xx, 4xx, 429, 5xx, error).", "provider", "class"),
-		Throttled:       counter("bulkverify_upstream_throttled_total", "Upstream 429 answers, by provider.", "provider"),
-		TokenWait:       counter("bulkverify_ratelimit_wait_seconds_total", "Time requests spent waiting for a global rate-limit token, by provider.", "provider"),
 		Retries:         counter("bulkverify_row_retries_total", "Row-level retries, by provider and reason (throttled, error).", "provider", "reason"),
 		Backoff:         counter("bulkverify_row_backoff_seconds_total", "Time rows spent backing off before a retry, by provider.", "provider"),
 		Requeues:        counter("bulkverify_chunk_requeues_total", "Chunks handed back to the queue because their provider kept throttling, by provider.", "provider"),
-		Rate: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "bulkverify_ratelimit_rate",
-			Help: "The adapted global request rate per provider, requests/s.",
-		}, []string{"provider"}),
+		Upstream:        ratelimit.NewMetrics(reg),
 	}
 	histogram := func(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
 		h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
@@ -59,7 +53,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		prometheus.ExponentialBuckets(0.01, 2, 16), "provider")
 	m.BatchDuration = histogram("bulkverify_batch_duration_seconds", "Time from upload to finished, by provider and final state.",
 		prometheus.ExponentialBuckets(0.5, 2, 18), "provider", "state")
-	reg.MustRegister(m.Rate)
 	return m
 }
 

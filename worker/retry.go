@@ -73,14 +73,25 @@ func IsFailure(err error) bool {
 	return !errors.As(err, &rle)
 }
 
-// RetryDelay is asynq's Config.RetryDelayFunc: a RateLimitError's delay,
-// else asynq's exponential default.
+// Task retry delays (a worker crash, S3 or Redis down): the first retries
+// come fast, so that a short outage costs seconds, not asynq's default 15
+// to 45 s; then the delay doubles up to taskRetryMax, so that
+// jobs.ChunkMaxRetry retries outlast an outage of about an hour and a half.
+const (
+	taskRetryBase = time.Second
+	taskRetryMax  = 5 * time.Minute
+)
+
+// RetryDelay is asynq's Config.RetryDelayFunc: a RateLimitError's delay;
+// else taskRetryBase doubled for each retry before (n), at most
+// taskRetryMax, less up to a half of jitter.
 func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
 	var rle *RateLimitError
 	if errors.As(err, &rle) {
 		return rle.RetryIn + rand.N(rle.RetryIn/4+time.Millisecond)
 	}
-	return asynq.DefaultRetryDelayFunc(n, err, t)
+	d := min(taskRetryBase<<min(n, 20), taskRetryMax)
+	return d - rand.N(d/2+1)
 }
 
 // rowRun verifies one row with retries.

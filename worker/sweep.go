@@ -3,14 +3,16 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/bulkverify/bulkverify"
-
 	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/storage"
 )
 
 // SweepStore is the batch state the sweeper walks.
@@ -19,7 +21,12 @@ type SweepStore interface {
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
 	Forget(ctx context.Context, id string) error
 	InFlight(ctx context.Context, id string) ([]int, error)
+	LeasedChunks(ctx context.Context, id string, chunks []int) (map[int]bool, error)
+	ClaimRescue(ctx context.Context, id string, chunk int, ttl time.Duration) (bool, error)
+	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
 }
+
+var _ SweepStore = (*storage.Batches)(nil)
 
 // TaskInspector finds and revives archived tasks.
 type TaskInspector interface {
@@ -30,9 +37,12 @@ type TaskInspector interface {
 // Sweeper finishes what a crash interrupted: it releases the next chunks of
 // batches whose window has room (a worker died between completing a chunk
 // and releasing the next) and queues the finalizer of batches whose chunks
-// are all done. It also runs again the tasks of active batches that asynq
-// archived after their last retry (S3 or Redis down for hours), so that
-// no batch stays in progress for ever. Every step is idempotent, so every
+// are all done. It queues again, at once, a chunk that asynq holds as
+// running but whose worker's lease (see Leases) has lapsed on two sweeps in
+// a row: its worker died, and asynq would give it back only a minute or
+// two later. It also runs again the tasks of active batches that asynq
+// archived after their last retry (S3 or Redis down for hours), so that no
+// batch stays in progress for ever. Every step is idempotent, so every
 // worker runs one.
 type Sweeper struct {
 	Batches SweepStore
@@ -41,7 +51,15 @@ type Sweeper struct {
 	Queue   Enqueuer
 	Every   time.Duration
 	Log     *slog.Logger
+	Now     func() time.Time
+
+	// suspects are the running chunks seen without a lease, and when.
+	suspects map[string]time.Time
 }
+
+// rescueClaim is how long the sweeper that queued a chunk again keeps the
+// others from doing it too.
+const rescueClaim = time.Minute
 
 // Run sweeps every s.Every until ctx ends.
 func (s *Sweeper) Run(ctx context.Context) {
@@ -65,6 +83,8 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	seen := map[string]bool{}
+	defer s.forgetSuspects(seen)
 	var errs []error
 	for _, id := range ids {
 		b, err := s.Batches.Get(ctx, id)
@@ -84,22 +104,83 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 			errs = append(errs, jobs.EnqueueFinalize(ctx, s.Queue, id), s.revive(jobs.QueueFinalize, jobs.FinalizeTaskID(id)))
 		default:
 			_, err := s.Feeder.Release(ctx, id)
-			errs = append(errs, err, s.reviveChunks(ctx, id))
+			errs = append(errs, err, s.reviveChunks(ctx, id, seen))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (s *Sweeper) reviveChunks(ctx context.Context, id string) error {
+// reviveChunks runs again the batch's archived chunk tasks and queues
+// again its orphaned ones.
+func (s *Sweeper) reviveChunks(ctx context.Context, id string, seen map[string]bool) error {
 	chunks, err := s.Batches.InFlight(ctx, id)
+	if err != nil {
+		return err
+	}
+	leased, err := s.Batches.LeasedChunks(ctx, id, chunks)
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, c := range chunks {
 		errs = append(errs, s.revive(jobs.QueueChunks, jobs.ChunkTaskID(id, c)))
+		if !leased[c] {
+			errs = append(errs, s.rescue(ctx, id, c, seen))
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// rescue queues again a chunk that asynq holds as running without anyone
+// holding its lease, once it was seen so on the sweep before too (a worker
+// that just took the task may not have written its lease yet). The copy
+// has a task ID of its own; the chunk is idempotent, so when asynq gives
+// the original back it finds the chunk done.
+func (s *Sweeper) rescue(ctx context.Context, id string, chunk int, seen map[string]bool) error {
+	taskID := jobs.ChunkTaskID(id, chunk)
+	info, err := s.Tasks.GetTaskInfo(jobs.QueueChunks, taskID)
+	if err != nil || info.State != asynq.TaskStateActive {
+		return nil // not running: asynq has it in hand (or it is gone)
+	}
+	seen[taskID] = true
+	if _, ok := s.suspects[taskID]; !ok {
+		if s.suspects == nil {
+			s.suspects = map[string]time.Time{}
+		}
+		s.suspects[taskID] = s.now()
+		return nil
+	}
+	if ok, err := s.Batches.ClaimRescue(ctx, id, chunk, rescueClaim); err != nil || !ok {
+		return err
+	}
+	payloads, err := s.Batches.ChunkPayloads(ctx, id)
+	if err != nil {
+		return err
+	}
+	task := asynq.NewTask(jobs.TypeVerifyChunk, payloads[chunk], asynq.Queue(jobs.QueueChunks),
+		asynq.TaskID(taskID+":rescue:"+strconv.FormatInt(s.now().UnixMilli(), 10)), asynq.MaxRetry(jobs.ChunkMaxRetry))
+	if _, err := s.Queue.EnqueueContext(ctx, task); err != nil {
+		return fmt.Errorf("queue chunk %d of batch %s again: %w", chunk, id, err)
+	}
+	s.Log.Warn("chunk left running by a worker whose lease lapsed: queued again", "batch", id, "chunk", chunk, "since", s.now().Sub(s.suspects[taskID]).Round(time.Second))
+	delete(s.suspects, taskID)
+	return nil
+}
+
+func (s *Sweeper) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// forgetSuspects drops the suspects not seen on this sweep.
+func (s *Sweeper) forgetSuspects(seen map[string]bool) {
+	for id := range s.suspects {
+		if !seen[id] {
+			delete(s.suspects, id)
+		}
+	}
 }
 
 // revive runs an archived task again.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,5 +55,76 @@ func TestSweeperRevivesArchivedChunksAndReleasesTheNext(t *testing.T) {
 		if info.State != asynq.TaskStatePending {
 			t.Errorf("chunk %d: got state %v, want pending", c, info.State)
 		}
+	}
+}
+
+// activeTasks is a TaskInspector that sees the named tasks as running.
+type activeTasks struct{ ids map[string]bool }
+
+func (a activeTasks) GetTaskInfo(queue, id string) (*asynq.TaskInfo, error) {
+	if a.ids[id] {
+		return &asynq.TaskInfo{ID: id, Queue: queue, State: asynq.TaskStateActive}, nil
+	}
+	return nil, asynq.ErrTaskNotFound
+}
+
+func (a activeTasks) RunTask(queue, id string) error { return nil }
+
+// A chunk asynq holds as running, whose worker's lease has lapsed on two
+// sweeps in a row, is queued again under a task ID of its own; a chunk
+// whose lease is held is left alone, and so is one seen only once.
+func TestSweeperQueuesAgainAChunkWhoseWorkerDied(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Connect(t, redistest.URL(t))
+	batches := storage.NewBatches(rdb, time.Now, time.Hour)
+	queue := asynq.NewClientFromRedisClient(rdb)
+	insp := asynq.NewInspectorFromRedisClient(rdb)
+	feeder := &jobs.Feeder{Chunks: batches, Queue: queue}
+	payloads := [][]byte{[]byte(`{"c":0}`), []byte(`{"c":1}`)}
+	if err := batches.Create(ctx, bulkverify.Batch{ID: "b1", TotalRows: 2, Chunks: 2, CreatedAt: time.Now()}, 2, payloads); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := feeder.Release(ctx, "b1"); err != nil {
+		t.Fatal(err)
+	}
+	// Both chunks are running; chunk 1's worker renews its lease, chunk
+	// 0's worker died.
+	running := activeTasks{ids: map[string]bool{jobs.ChunkTaskID("b1", 0): true, jobs.ChunkTaskID("b1", 1): true}}
+	if err := batches.RenewChunkLeases(ctx, []storage.ChunkLease{{BatchID: "b1", Chunk: 1, Token: "w2"}}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	s := &Sweeper{Batches: batches, Feeder: feeder, Tasks: running, Queue: queue,
+		Every: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
+	rescued := func() []string {
+		tasks, err := insp.ListPendingTasks(jobs.QueueChunks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, task := range tasks {
+			if strings.Contains(task.ID, ":rescue:") {
+				out = append(out, task.ID+" "+string(task.Payload))
+			}
+		}
+		return out
+	}
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := rescued(); len(got) != 0 {
+		t.Fatalf("after one sweep: got %v queued again, want none: the worker may not have written its lease yet", got)
+	}
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := rescued()
+	if len(got) != 1 || !strings.HasPrefix(got[0], jobs.ChunkTaskID("b1", 0)+":rescue:") || !strings.HasSuffix(got[0], `{"c":0}`) {
+		t.Fatalf("after the second sweep: got %v, want chunk 0 queued again with its payload, and only it", got)
+	}
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := rescued(); len(got) != 1 {
+		t.Errorf("a third sweep: got %d copies queued, want still 1: one rescue per claim", len(got))
 	}
 }

@@ -1,6 +1,5 @@
 // Package worker holds the asynq handlers that verify chunks of rows and
-// assemble a batch's output, the retry policy they share, the global rate
-// limiter and the sweeper.
+// assemble a batch's output, the retry policy they share and the sweeper.
 package worker
 
 import (
@@ -20,6 +19,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/ratelimit"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
@@ -95,7 +95,10 @@ type Handlers struct {
 	// limiting; on the last delivery throttled rows fail instead.
 	MaxRequeues int
 	// Stops cuts a chunk's rows in flight when its batch is stopped.
-	Stops   *StopWatch
+	Stops *StopWatch
+	// Leases holds a lease on each chunk while it runs, so that the chunk
+	// is queued again soon if this worker dies.
+	Leases  *Leases
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics *Metrics
@@ -118,6 +121,7 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	defer h.Leases.Hold(ctx, p.BatchID, p.Index)()
 	done, err := h.Batches.ChunkIsDone(ctx, p.BatchID, p.Index)
 	if err != nil {
 		return err
@@ -226,7 +230,7 @@ func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkv
 	}
 	wctx, release := h.Stops.Watch(ctx, p.BatchID)
 	defer release()
-	return h.verifyRows(WithBatch(wctx, p.BatchID), p, v, rows, reasons)
+	return h.verifyRows(ratelimit.WithBatch(wctx, p.BatchID), p, v, rows, reasons)
 }
 
 // lastAttempt reports whether asynq will not deliver the task again after

@@ -25,6 +25,7 @@ import (
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/provider/providers"
+	"github.com/bulkverify/bulkverify/ratelimit"
 	"github.com/bulkverify/bulkverify/storage"
 	"github.com/bulkverify/bulkverify/worker"
 )
@@ -41,6 +42,11 @@ type app struct {
 	// serving is set when this process also serves the API, whose
 	// /metrics then covers the worker too.
 	serving bool
+	// embeddedRedis is set by dev when it runs miniredis, which needs no
+	// check of its version or eviction policy.
+	embeddedRedis bool
+	// limiters are the running rate limiters, stopped by stopLimiters.
+	limiters []*ratelimit.Limiter
 }
 
 // newLogger logs at level to w, as text or, for log shippers, as one JSON
@@ -66,6 +72,15 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 	defer cancel()
 	if err := a.rdb.Ping(pctx).Err(); err != nil {
 		return fmt.Errorf("connect to Redis (%s) at %s: %w (is it running? check BV_REDIS_URL and BV_REDIS_MODE)", a.cfg.RedisMode, addr, err)
+	}
+	if !a.embeddedRedis {
+		warnings, err := checkRedis(pctx, a.rdb)
+		for _, w := range warnings {
+			a.log.Warn(w)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	s3c, err := storage.NewS3Client(ctx, storage.S3Options{
 		Endpoint: a.cfg.S3Endpoint, Region: a.cfg.S3Region, PathStyle: a.cfg.S3PathStyle,
@@ -164,8 +179,8 @@ func (a *app) verifiers(m *worker.Metrics) (map[string]bulkverify.Verifier, erro
 		if !p.Enabled() {
 			continue
 		}
-		lim := worker.NewLimiter(worker.LimiterConfig{Provider: p.Name, Rate: p.Rate, Burst: p.Burst}, a.rdb, m)
-		hc := &http.Client{Timeout: a.cfg.UpstreamTimeout, Transport: &worker.Transport{Base: base, Limiter: lim}}
+		lim := a.startLimiter(ratelimit.Config{Provider: p.Name, Rate: p.Rate, Burst: p.Burst}, m.Upstream)
+		hc := &http.Client{Transport: a.upstreamTransport(base, lim)}
 		c, err := p.New(p.Settings, hc)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("provider %s: %w", p.Name, err))
@@ -253,6 +268,7 @@ func (a *app) runWorker(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer a.stopLimiters()
 	if len(verifiers) == 0 {
 		var vars []string
 		for _, p := range a.cfg.Providers {
@@ -275,11 +291,14 @@ func (a *app) runWorker(ctx context.Context) error {
 		},
 		MaxRequeues: a.cfg.MaxRequeues,
 		Stops:       &worker.StopWatch{Batches: a.batches, Every: a.cfg.CancelCheckInterval, Log: a.log},
+		Leases:      &worker.Leases{Store: a.batches, Every: chunkLeaseEvery, TTL: chunkLeaseTTL, Log: a.log},
 		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
 	h.Webhooks = a.webhookEmitter(h.Queue)
 	h.Stops.Start()
 	defer h.Stops.Shutdown()
+	h.Leases.Start()
+	defer h.Leases.Shutdown()
 	mux := asynq.NewServeMux()
 	h.Register(mux)
 	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
@@ -288,7 +307,7 @@ func (a *app) runWorker(ctx context.Context) error {
 		Queues:          jobs.Queues,
 		IsFailure:       worker.IsFailure,
 		RetryDelayFunc:  a.retryDelay,
-		ShutdownTimeout: 30 * time.Second,
+		ShutdownTimeout: a.cfg.ShutdownTimeout,
 		Logger:          asynqLogger{a.log},
 		LogLevel:        asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
@@ -298,6 +317,8 @@ func (a *app) runWorker(ctx context.Context) error {
 			}
 			a.log.Warn("task failed", "type", t.Type(), "err", err)
 		}),
+		// Retries are due within a second, not asynq's default five.
+		DelayedTaskCheckInterval: time.Second,
 	})
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -309,7 +330,7 @@ func (a *app) runWorker(ctx context.Context) error {
 		OnExpired: announceExpiry(h.Queue)}
 	reaper.Start()
 	defer reaper.Shutdown()
-	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log}
+	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now}
 	go sweeper.Run(ctx)
 	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
 	<-ctx.Done()

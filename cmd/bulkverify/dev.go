@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/johannesboyne/gofakes3"
@@ -75,7 +76,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)}
+	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat), embeddedRedis: slices.Contains(embedded, "redis")}
 	if err := a.open(ctx, true); err != nil {
 		return err
 	}

@@ -28,6 +28,8 @@ func runSimulate(ctx context.Context, args []string, getenv func(string) string,
 	fs.DurationVar(&f.Latency, "latency", 0, "added to every request")
 	fs.Float64Var(&f.ErrorRate, "error-rate", 0, "share of requests answered 5xx, 0 to 1")
 	fs.Float64Var(&f.TooManyRate, "429-rate", 0, "share of requests answered 429 with Retry-After, 0 to 1")
+	fs.Float64Var(&f.HangRate, "hang-rate", 0, "share of requests never answered (held until the client gives up), 0 to 1")
+	fs.Float64Var(&f.TruncateRate, "truncate-rate", 0, "share of answers cut off halfway through the body, 0 to 1")
 	fs.Float64Var(&f.RateLimit, "rate-limit", 0, "own limit in requests/s per provider; above it, 429 with Retry-After (0 = none)")
 	fs.IntVar(&f.Burst, "burst", 0, "own limit's burst (default: one second's worth)")
 	fs.Int64Var(&f.Seed, "seed", 1, "seed of the injected faults")
@@ -46,8 +48,10 @@ func runSimulate(ctx context.Context, args []string, getenv func(string) string,
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if f.ErrorRate < 0 || f.ErrorRate > 1 || f.TooManyRate < 0 || f.TooManyRate > 1 {
-		return fmt.Errorf("--error-rate and --429-rate are shares from 0 to 1")
+	for _, share := range []float64{f.ErrorRate, f.TooManyRate, f.HangRate, f.TruncateRate} {
+		if share < 0 || share > 1 {
+			return fmt.Errorf("--error-rate, --429-rate, --hang-rate and --truncate-rate are shares from 0 to 1")
+		}
 	}
 	mux := http.NewServeMux()
 	sims := map[string]provider.Simulator{}

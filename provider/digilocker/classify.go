@@ -1,6 +1,7 @@
 package digilocker
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
@@ -64,7 +65,9 @@ type Outcome = upstream.Outcome
 func Classify(status int, code string) Outcome {
 	code = strings.TrimSpace(code)
 	switch {
-	case code == "invalid_token":
+	case code == "invalid_token", status == http.StatusUnauthorized:
+		// The spec's only 401 is invalid_token: a 401 whose body was cut
+		// off is the token too.
 		return upstream.TokenInvalid
 	case code == "insufficient_scope":
 		return upstream.Final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)

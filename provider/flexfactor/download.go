@@ -17,6 +17,7 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/provider/upstream"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // sniffLen is how many leading bytes of a file are kept for its type check:
@@ -42,7 +43,7 @@ func (c *Client) download(ctx context.Context, doc Document) (file, error) {
 	if doc.FileSize > c.maxFile {
 		return file{tooLarge: true, sizeLimit: c.maxFile}, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSpace(doc.DownloadURL), nil)
+	req, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, OpDownload), http.MethodGet, strings.TrimSpace(doc.DownloadURL), nil)
 	if err != nil {
 		return file{}, c.Error(OpDownload, nil, "unusable download link", nil)
 	}

@@ -32,6 +32,13 @@ type Faults struct {
 	ErrorStatus int
 	// TooManyRate is the share of requests, 0 to 1, answered 429.
 	TooManyRate float64
+	// HangRate is the share of requests, 0 to 1, never answered: the
+	// simulator holds them until the client gives up (at most MaxHang).
+	HangRate float64
+	// TruncateRate is the share of requests, 0 to 1, whose answer is cut
+	// off: the status, the headers (with the whole body's Content-Length)
+	// and half the body are sent, then the connection is dropped.
+	TruncateRate float64
 	// RateLimit is the simulator's own limit in requests per second; above
 	// it requests are answered 429 with Retry-After. 0 means no limit.
 	RateLimit float64
@@ -52,15 +59,21 @@ type Faults struct {
 	st *state
 }
 
+// MaxHang bounds how long a request picked by HangRate is held.
+const MaxHang = 10 * time.Minute
+
 // Stats counts the requests a wrapped handler has seen, by the status class
-// of their answers. A request abandoned by its client during Latency is
-// counted in Requests only.
+// of their answers. A request abandoned by its client during Latency, and a
+// hung one, are counted in Requests only (and Hung); a truncated answer is
+// counted by its status (and in Truncated).
 type Stats struct {
 	Requests  int64
 	OK        int64 // 1xx to 3xx
 	Rejected  int64 // 4xx other than 429
 	Throttled int64 // 429
 	Errors    int64 // 5xx
+	Hung      int64 `json:",omitempty"`
+	Truncated int64 `json:",omitempty"`
 }
 
 type state struct {
@@ -68,7 +81,7 @@ type state struct {
 	rng    *rand.Rand
 	bucket *bucket
 
-	requests, ok, rejected, throttled, errors atomic.Int64
+	requests, ok, rejected, throttled, errors, hung, truncated atomic.Int64
 }
 
 // Wrap returns next behind the faults f describes.
@@ -82,8 +95,8 @@ func (f *Faults) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.st.requests.Add(1)
 		rec := &statusRecorder{ResponseWriter: w}
+		defer func() { f.st.count(rec.status) }() // a truncated answer panics
 		f.serve(rec, r, next)
-		f.st.count(rec.status)
 	})
 }
 
@@ -98,6 +111,8 @@ func (f *Faults) Stats() Stats {
 		Rejected:  f.st.rejected.Load(),
 		Throttled: f.st.throttled.Load(),
 		Errors:    f.st.errors.Load(),
+		Hung:      f.st.hung.Load(),
+		Truncated: f.st.truncated.Load(),
 	}
 }
 
@@ -112,7 +127,7 @@ func (f *Faults) serve(w http.ResponseWriter, r *http.Request, next http.Handler
 	if !sleep(r.Context(), f.Latency) {
 		return
 	}
-	if f.ErrorRate > 0 || f.TooManyRate > 0 {
+	if f.ErrorRate > 0 || f.TooManyRate > 0 || f.HangRate > 0 || f.TruncateRate > 0 {
 		u := f.st.draw()
 		switch {
 		case u < f.ErrorRate:
@@ -121,10 +136,54 @@ func (f *Faults) serve(w http.ResponseWriter, r *http.Request, next http.Handler
 		case u < f.ErrorRate+f.TooManyRate:
 			f.tooMany(w, time.Second)
 			return
+		case u < f.ErrorRate+f.TooManyRate+f.HangRate:
+			f.st.hung.Add(1)
+			if bufferBody(w, r) { // so that a client hanging up is noticed
+				sleep(r.Context(), MaxHang)
+			}
+			return
+		case u < f.ErrorRate+f.TooManyRate+f.HangRate+f.TruncateRate:
+			f.st.truncated.Add(1)
+			truncate(w, r, next)
+			return
 		}
 	}
 	next.ServeHTTP(w, r)
 }
+
+// truncate serves r through next into a buffer, then sends the status, the
+// headers and the first half of the body with the whole body's
+// Content-Length, and drops the connection: the client sees an answer that
+// breaks off.
+func truncate(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	buf := &bufferedAnswer{header: http.Header{}}
+	next.ServeHTTP(buf, r)
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(buf.body.Len()))
+	w.WriteHeader(orDefault(buf.status, http.StatusOK))
+	w.Write(buf.body.Bytes()[:buf.body.Len()/2])
+	http.NewResponseController(w).Flush()
+	panic(http.ErrAbortHandler) // net/http drops the connection quietly
+}
+
+// bufferedAnswer is an http.ResponseWriter that keeps the answer.
+type bufferedAnswer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedAnswer) Header() http.Header { return b.header }
+
+func (b *bufferedAnswer) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *bufferedAnswer) Write(p []byte) (int, error) { return b.body.Write(p) }
 
 func (f *Faults) allow() (time.Duration, bool) {
 	if f.st.bucket == nil {
@@ -176,7 +235,6 @@ func (s *state) count(status int) {
 	}
 }
 
-// sleep waits d or until ctx is done, and reports whether d passed.
 // maxBufferedBody bounds the request bodies bufferBody reads.
 const maxBufferedBody = 1 << 20
 
@@ -198,6 +256,7 @@ func bufferBody(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// sleep waits d or until ctx is done, and reports whether d passed.
 func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true

@@ -2,7 +2,9 @@ package simulation
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -252,5 +254,64 @@ func TestLatencyEndsWhenAPOSTClientGivesUp(t *testing.T) {
 	case <-closed:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the server still holds the abandoned request 5 s later")
+	}
+}
+
+// An answer picked for truncation arrives with its status and the whole
+// body's Content-Length, then breaks off: reading it fails.
+func TestTruncatedAnswerBreaksOff(t *testing.T) {
+	f := &Faults{TruncateRate: 1}
+	const body = `{"error":"invalid_token","error_description":"The access token is invalid"}`
+	srv := httptest.NewServer(f.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(body))
+	})))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || resp.ContentLength != int64(len(body)) {
+		t.Errorf("got status %d, Content-Length %d; want 401 and %d", resp.StatusCode, resp.ContentLength, len(body))
+	}
+	got, err := io.ReadAll(resp.Body)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("reading the body: got error %v, want io.ErrUnexpectedEOF", err)
+	}
+	if want := body[:len(body)/2]; string(got) != want {
+		t.Errorf("got body %q, want its first half %q", got, want)
+	}
+	if got, want := f.Stats(), (Stats{Requests: 1, Rejected: 1, Truncated: 1}); got != want {
+		t.Errorf("got stats %+v, want %+v", got, want)
+	}
+}
+
+// A request picked to hang gets no answer until its client gives up, and
+// then frees the server.
+func TestHungRequestIsHeldUntilTheClientGivesUp(t *testing.T) {
+	f := &Faults{HangRate: 1}
+	called := false
+	srv := httptest.NewServer(f.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { called = true })))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("got an answer %d from a hung request", resp.StatusCode)
+	}
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the server still holds the abandoned request 5 s later")
+	}
+	if called {
+		t.Error("got the next handler called, want it skipped")
+	}
+	if got, want := f.Stats(), (Stats{Requests: 1, Hung: 1}); got != want {
+		t.Errorf("got stats %+v, want %+v", got, want)
 	}
 }

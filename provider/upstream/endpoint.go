@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/ratelimit"
 )
 
 // DefaultTimeout bounds every request of a client whose Endpoint has no
@@ -56,7 +57,9 @@ func (e Endpoint) Conn(provider string) Conn {
 // no URL comes back as a *bulkverify.UpstreamError naming the variable
 // that sets it.
 func (c Conn) NewRequest(ctx context.Context, op, method, path string, body io.Reader) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, body)
+	// The operation names the request in the rate limiter's duration
+	// histogram.
+	req, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, op), method, c.Base+path, body)
 	if err != nil {
 		reason := "bad request URL, check BV_" + strings.ToUpper(c.Provider) + "_BASE_URL"
 		return nil, &bulkverify.UpstreamError{Provider: c.Provider, Op: op, Reason: reason, Err: err}

@@ -1,0 +1,260 @@
+//go:build chaos
+
+// Package chaos runs the whole system as separate processes on loopback
+// (redis-server with AOF, MinIO, the simulators, `serve` and three `work`),
+// breaks one part of it while a 20,000-row DigiLocker batch runs at a
+// global limit of 200 requests/s, and checks that every row ends once with
+// the status and code its account calls for. Run it with `make chaos`; it is
+// not part of `make test`.
+package chaos
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// event breaks something once the batch has processed the share at of its
+// rows.
+type event struct {
+	at   float64
+	name string
+	do   func(c *cluster)
+}
+
+type scenario struct {
+	name    string
+	simArgs []string
+	events  []event
+}
+
+// faultMix is the upstream misbehaving at random: 10% 5xx, 2% of requests
+// never answered, 1% of answers cut off.
+var faultMix = []string{"--error-rate", "0.1", "--hang-rate", "0.02", "--truncate-rate", "0.01"}
+
+var scenarios = []scenario{
+	{name: "no fault"},
+	{name: "kill -9 a worker three times", events: []event{
+		{0.2, "kill -9 work-1", func(c *cluster) { c.killWorker(0) }},
+		{0.45, "kill -9 work-2", func(c *cluster) { c.killWorker(1) }},
+		{0.7, "kill -9 work-3", func(c *cluster) { c.killWorker(2) }},
+	}},
+	{name: "redis-server restarted", events: []event{{0.4, "restart redis-server", (*cluster).restartRedis}}},
+	{name: "MinIO down 20 s", events: []event{{0.3, "MinIO down for 20 s", (*cluster).minioDown}}},
+	{name: "SIGTERM to every worker", events: []event{{0.4, "SIGTERM every worker, start them again", (*cluster).restartWorkers}}},
+	{name: "upstream: 10% 5xx, 2% hung, 1% truncated", simArgs: faultMix},
+	{name: "the same + 5% 429 with Retry-After", simArgs: append(append([]string{}, faultMix...), "--429-rate", "0.05")},
+}
+
+// outcome is one line of the table.
+type outcome struct {
+	name     string
+	finished bool
+	percent  float64
+	verdict  verdict
+	took     time.Duration
+	stall    time.Duration
+	upstream map[string]int64
+	err      error
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func TestChaos(t *testing.T) {
+	rows := envInt("BV_CHAOS_ROWS", 20000)
+	deadline := time.Duration(envInt("BV_CHAOS_DEADLINE_S", 300)) * time.Second
+	var results []outcome
+	for i, sc := range scenarios {
+		t.Run(strings.NewReplacer(" ", "_", "%", "pct", ",", "").Replace(sc.name), func(t *testing.T) {
+			o := run(t, sc, rows, deadline, fmt.Sprintf("s%d", i))
+			results = append(results, o)
+			judge(t, o)
+		})
+	}
+	table := render(results, rows)
+	t.Log("\n" + table)
+	if path := os.Getenv("BV_CHAOS_REPORT"); path != "" {
+		os.WriteFile(path, []byte(table), 0o644)
+	}
+	byName := map[string]outcome{}
+	for _, o := range results {
+		byName[o.name] = o
+	}
+	plain, with429 := byName[scenarios[5].name], byName[scenarios[6].name]
+	if plain.finished && with429.finished && with429.took > plain.took*3/2 {
+		t.Errorf("with 5%% 429s the batch took %v, want within 1.5× of the %v it took without", with429.took.Round(time.Second), plain.took.Round(time.Second))
+	}
+}
+
+func judge(t *testing.T, o outcome) {
+	switch {
+	case o.err != nil:
+		t.Errorf("%s: %v", o.name, o.err)
+	case !o.finished:
+		t.Errorf("%s: not finished: %.0f%% after %v", o.name, o.percent, o.took.Round(time.Second))
+	case o.verdict.lost+o.verdict.duplicated+o.verdict.wrong > 0:
+		t.Errorf("%s: %d rows lost, %d duplicated, %d with a wrong code (%s)", o.name, o.verdict.lost, o.verdict.duplicated, o.verdict.wrong, o.verdict.kinds())
+	}
+	if o.stall >= 30*time.Second {
+		t.Errorf("%s: the batch made no progress for %v, want under 30 s", o.name, o.stall.Round(time.Second))
+	}
+}
+
+// run starts a cluster, submits the batch, fires the scenario's events as
+// the batch progresses, and waits for it to finish or for the deadline.
+func run(t *testing.T, sc scenario, rows int, deadline time.Duration, tag string) outcome {
+	o := outcome{name: sc.name}
+	c := startCluster(t, sc.simArgs)
+	api := client{api: c.api}
+	start := time.Now()
+	id, err := api.submit(batchCSV(rows, tag))
+	if err != nil {
+		o.err = err
+		return o
+	}
+	events := make(chan event, len(sc.events))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for ev := range events {
+			t.Logf("%5.1fs  %s", time.Since(start).Seconds(), ev.name)
+			ev.do(c)
+			t.Logf("%5.1fs  %s: done", time.Since(start).Seconds(), ev.name)
+		}
+	})
+	pending := sc.events
+	last, lastAt := 0, start
+	var st map[string]any
+	for {
+		now := time.Now()
+		if s, err := api.status(id); err == nil {
+			st = s
+			p := int(num(st["processed_rows"]))
+			if p > last {
+				o.stall = max(o.stall, now.Sub(lastAt))
+				last, lastAt = p, now
+			}
+			for len(pending) > 0 && float64(p) >= pending[0].at*float64(rows) {
+				events <- pending[0]
+				pending = pending[1:]
+			}
+			if num(st["status"]) == 200 {
+				o.finished = true
+				o.stall = max(o.stall, now.Sub(lastAt))
+				break
+			}
+		}
+		if now.Sub(start) > deadline {
+			o.stall = max(o.stall, now.Sub(lastAt))
+			break
+		}
+		time.Sleep(250 * time.Millisecond) // the status poll's pace
+	}
+	o.took = time.Since(start)
+	o.percent = 100 * float64(last) / float64(rows)
+	close(events)
+	wg.Wait()
+	o.upstream = c.upstreamStats()
+	if !o.finished {
+		return o
+	}
+	if st["state"] != "completed" {
+		o.err = fmt.Errorf("batch ended %v (%v)", st["state"], st["failure_reason"])
+		return o
+	}
+	url, _ := st["batch_output_file_url"].(string)
+	o.verdict, o.err = check(url, rows)
+	if o.verdict.wrong > 0 {
+		t.Logf("wrong codes: %s", o.verdict.kinds())
+	}
+	return o
+}
+
+func num(v any) float64 {
+	f, _ := v.(float64)
+	return f
+}
+
+func (c *cluster) killWorker(i int) {
+	w := c.workers[i]
+	w.kill()
+	w.start("")
+}
+
+func (c *cluster) restartRedis() {
+	if !c.redis.stop(30 * time.Second) {
+		c.t.Log("redis-server did not stop within 30 s of SIGTERM: killed")
+	}
+	c.redis.start("")
+	if !waitFor(30*time.Second, c.redisOK) {
+		c.t.Error("redis-server did not answer within 30 s of its restart")
+	}
+}
+
+func (c *cluster) minioDown() {
+	c.minio.kill()
+	time.Sleep(20 * time.Second) // the outage itself
+	c.minio.start("")
+	if !waitFor(60*time.Second, c.minioOK) {
+		c.t.Error("MinIO was not ready within 60 s of its restart")
+	}
+}
+
+// restartWorkers sends SIGTERM to every worker at once, waits for them to
+// exit (as a deployment would) and starts them again.
+func (c *cluster) restartWorkers() {
+	var wg sync.WaitGroup
+	for _, w := range c.workers {
+		wg.Go(func() {
+			if !w.signal(syscall.SIGTERM, 90*time.Second) {
+				c.t.Errorf("%s did not exit within 90 s of SIGTERM", w.name)
+				w.kill()
+			}
+		})
+	}
+	wg.Wait()
+	for _, w := range c.workers {
+		w.start("")
+	}
+}
+
+func (c *cluster) upstreamStats() map[string]int64 {
+	resp, err := http.Get(c.sim + "/_stats")
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	var s map[string]map[string]int64
+	json.NewDecoder(resp.Body).Decode(&s)
+	return s["digilocker"]
+}
+
+func render(results []outcome, rows int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d-row DigiLocker batches, 3 workers, global limit %d requests/s\n\n", rows, globalRate)
+	b.WriteString("| scenario | finished | lost | duplicated | wrong codes | time | longest stall | upstream requests (5xx, 429, hung, cut off) |\n|---|---|---|---|---|---|---|---|\n")
+	for _, o := range results {
+		u := o.upstream
+		up := fmt.Sprintf("%d (%d, %d, %d, %d)", u["Requests"], u["Errors"], u["Throttled"], u["Hung"], u["Truncated"])
+		switch {
+		case o.err != nil:
+			fmt.Fprintf(&b, "| %s | error: %v | – | – | – | %.0f s | %.0f s | %s |\n", o.name, o.err, o.took.Seconds(), o.stall.Seconds(), up)
+		case !o.finished:
+			fmt.Fprintf(&b, "| %s | **no: %.0f%% after %.0f s** | – | – | – | – | %.0f s | %s |\n", o.name, o.percent, o.took.Seconds(), o.stall.Seconds(), up)
+		default:
+			fmt.Fprintf(&b, "| %s | yes | %d | %d | %d | %.0f s | %.0f s | %s |\n", o.name, o.verdict.lost, o.verdict.duplicated, o.verdict.wrong, o.took.Seconds(), o.stall.Seconds(), up)
+		}
+	}
+	return b.String()
+}

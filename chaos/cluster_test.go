@@ -1,0 +1,163 @@
+//go:build chaos
+
+package chaos
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bulkverify/bulkverify/storage"
+)
+
+// The global limit, the cluster's shape and its credentials.
+const (
+	globalRate  = 200 // BV_DIGILOCKER_RATE, and the simulator's own limit
+	workerCount = 3
+	clientID    = "chaos"
+	apiKey      = "chaos-secret"
+	dlSecret    = "chaos-digilocker-secret"
+	s3User      = "chaosadmin"
+	s3Password  = "chaos-secret-key"
+	bucket      = "bulkverify"
+)
+
+// cluster is one run of the whole system on loopback: redis-server with
+// AOF, MinIO, the simulators, one API and three workers, each a process
+// of its own.
+type cluster struct {
+	t       *testing.T
+	redis   *proc
+	redisOK func() bool
+	minio   *proc
+	minioOK func() bool
+	workers []*proc
+	env     []string
+	api     string
+	sim     string
+}
+
+func binary(t *testing.T) string {
+	bin := os.Getenv("BV_CHAOS_BIN")
+	if bin == "" {
+		bin = "../bin/bulkverify"
+	}
+	abs, _ := filepath.Abs(bin)
+	if _, err := os.Stat(abs); err != nil {
+		t.Fatalf("%s: build it first (make build) or set BV_CHAOS_BIN", abs)
+	}
+	return abs
+}
+
+// minioBinary finds the minio server: BV_CHAOS_MINIO, the PATH, or
+// GOPATH/bin where `make chaos` installs it.
+func minioBinary(t *testing.T) string {
+	if p := os.Getenv("BV_CHAOS_MINIO"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("minio"); err == nil {
+		return p
+	}
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		p := filepath.Join(string(out[:len(out)-1]), "bin", "minio")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("minio is not installed: run `make chaos`, which builds it with go install, or set BV_CHAOS_MINIO")
+	return ""
+}
+
+func startCluster(t *testing.T, simArgs []string) *cluster {
+	c := &cluster{t: t}
+	c.startRedis()
+	c.startMinIO()
+	_, sim := startProc(t, "simulate", binary(t), append([]string{"simulate", "--addr", "127.0.0.1:0",
+		"--rate-limit", strconv.Itoa(globalRate)}, simArgs...),
+		[]string{"BV_DIGILOCKER_CLIENT_SECRET=" + dlSecret}, "simulators: ")
+	c.sim = sim
+	c.env = append(c.env,
+		"BV_HTTP_ADDR=127.0.0.1:0",
+		"BV_METRICS_ADDR=off",
+		"BV_LOG_LEVEL=warn",
+		"BV_CLIENTS="+clientID+":"+apiKey,
+		"BV_DIGILOCKER_BASE_URL="+sim+"/digilocker",
+		"BV_DIGILOCKER_CLIENT_SECRET="+dlSecret,
+		"BV_DIGILOCKER_RATE="+strconv.Itoa(globalRate),
+		// Every row must end with the code its account calls for, though
+		// a quarter of the attempts of a plain row meet an injected fault
+		// in the fault scenarios: 8 attempts make a row that fails them
+		// all (0.24^8 ≈ 1e-5) unlikely in 20,000.
+		"BV_MAX_ATTEMPTS=8",
+	)
+	_, c.api = startProc(t, "serve", binary(t), []string{"serve"}, c.env, "api: ")
+	for i := range workerCount {
+		p, _ := startProc(t, fmt.Sprintf("work-%d", i+1), binary(t), []string{"work"}, c.env, "")
+		c.workers = append(c.workers, p)
+	}
+	return c
+}
+
+// startRedis runs redis-server on a free port with AOF (fsync every
+// second) and noeviction, as production should.
+func (c *cluster) startRedis() {
+	t := c.t
+	port := freePort(t)
+	dir := t.TempDir()
+	c.redis, _ = startProc(t, "redis", "redis-server", []string{
+		"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
+		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+		"--maxmemory-policy", "noeviction", "--protected-mode", "no",
+	}, nil, "")
+	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: -1})
+	t.Cleanup(func() { rdb.Close() })
+	c.redisOK = func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		return rdb.Ping(ctx).Err() == nil
+	}
+	if !waitFor(20*time.Second, c.redisOK) {
+		t.Fatal("redis-server did not answer within 20 s")
+	}
+	c.env = append(c.env, "BV_REDIS_URL="+url)
+}
+
+// startMinIO runs a MinIO server on a free port and creates the bucket.
+func (c *cluster) startMinIO() {
+	t := c.t
+	port := freePort(t)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	c.minio, _ = startProc(t, "minio", minioBinary(t), []string{"server", t.TempDir(),
+		"--address", fmt.Sprintf("127.0.0.1:%d", port), "--console-address", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--quiet"},
+		[]string{"MINIO_ROOT_USER=" + s3User, "MINIO_ROOT_PASSWORD=" + s3Password, "MINIO_BROWSER=off", "MINIO_UPDATE=off"}, "")
+	c.minioOK = func() bool {
+		resp, err := http.Get(endpoint + "/minio/health/ready")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}
+	if !waitFor(60*time.Second, c.minioOK) {
+		t.Fatalf("MinIO was not ready within 60 s; its log is %s", c.minio.logPath)
+	}
+	ctx := context.Background()
+	s3c, err := storage.NewS3Client(ctx, storage.S3Options{Endpoint: endpoint, Region: "us-east-1", PathStyle: true, StaticKey: s3User, StaticSecret: s3Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := storage.NewFiles(s3c, bucket, time.Hour).EnsureBucket(ctx, true); err != nil {
+		t.Fatalf("create bucket: %v", err)
+	}
+	c.env = append(c.env, "BV_S3_ENDPOINT="+endpoint, "BV_S3_BUCKET="+bucket,
+		"BV_S3_ACCESS_KEY_ID="+s3User, "BV_S3_SECRET_ACCESS_KEY="+s3Password)
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bulkverify/bulkverify/internal/redistest"
+)
+
+func TestJudgeRedis(t *testing.T) {
+	tests := []struct {
+		name             string
+		info             map[string]string
+		infoErr          error
+		warning, problem string
+	}{
+		{"Redis 7 with noeviction passes", map[string]string{"redis_version": "7.0.15", "maxmemory_policy": "noeviction", "maxmemory": "0"}, nil, "", ""},
+		{"a policy that evicts once full is refused", map[string]string{"redis_version": "7.2.4", "maxmemory_policy": "allkeys-lru", "maxmemory": "1073741824"}, nil, "", "evicts keys when full"},
+		{"volatile eviction is refused too: the batch state has a TTL", map[string]string{"redis_version": "7.2.4", "maxmemory_policy": "volatile-lru", "maxmemory": "1073741824"}, nil, "", "set maxmemory-policy noeviction"},
+		{"an evicting policy without maxmemory is a warning", map[string]string{"redis_version": "6.2.0", "maxmemory_policy": "allkeys-lru", "maxmemory": "0"}, nil, "once a limit is set", ""},
+		{"Redis 4 is refused", map[string]string{"redis_version": "4.0.14", "maxmemory_policy": "noeviction", "maxmemory": "0"}, nil, "", "needs 5.0 or later"},
+		{"an INFO that cannot be read is a warning", nil, errors.New("ERR unknown command"), "not checked", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, p := judgeRedis("127.0.0.1:6379", tt.info, tt.infoErr)
+			if got := strings.Join(w, "; "); (tt.warning == "") != (got == "") || !strings.Contains(got, tt.warning) {
+				t.Errorf("got warnings %q, want one saying %q", got, tt.warning)
+			}
+			if got := strings.Join(p, "; "); (tt.problem == "") != (got == "") || !strings.Contains(got, tt.problem) {
+				t.Errorf("got problems %q, want one saying %q", got, tt.problem)
+			}
+		})
+	}
+}
+
+// A real server that would evict is refused at start, with what to change.
+func TestCheckRedisRefusesAnEvictingServer(t *testing.T) {
+	ctx := context.Background()
+	opt, _ := redis.ParseURL(redistest.URL(t))
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	if w, err := checkRedis(ctx, rdb); err != nil || len(w) != 0 {
+		t.Fatalf("the test server as started: got warnings %v and %v, want neither", w, err)
+	}
+	old := rdb.ConfigGet(ctx, "maxmemory*").Val()
+	t.Cleanup(func() {
+		rdb.ConfigSet(ctx, "maxmemory-policy", old["maxmemory-policy"])
+		rdb.ConfigSet(ctx, "maxmemory", old["maxmemory"])
+	})
+	rdb.ConfigSet(ctx, "maxmemory", "1gb")
+	rdb.ConfigSet(ctx, "maxmemory-policy", "allkeys-lru")
+	if _, err := checkRedis(ctx, rdb); err == nil || !strings.Contains(err.Error(), "maxmemory-policy noeviction") {
+		t.Errorf("with allkeys-lru and 1gb: got %v, want an error naming maxmemory-policy noeviction", err)
+	}
+}
