@@ -1,7 +1,7 @@
 GO ?= go
 BIN := bin/bulkverify
 
-.PHONY: help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go
+.PHONY: help build run test test-short lint bench bench-all bench-ratelimit deploy-check alerts-check bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,9 +32,16 @@ bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker pr
 	@echo; cat .bench/ratelimit.md
 
 bench-go: ## Go micro-benchmarks (CSV intake)
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./jobs/
+	$(GO) test -run '^$$$$' -bench . -benchtime 20x ./batchcsv/
 
-bench: bench-go bench-ratelimit ## every benchmark
+bench: build ## issue 13's figures beside same-run baselines, one table (real redis-server and MinIO, ~6 min)
+	./scripts/ensure-redis.sh
+	./scripts/ensure-minio.sh
+	@mkdir -p .bench && rm -f .bench/perf.md
+	BV_BENCH_REPORT=$(CURDIR)/.bench/perf.md $(GO) test -tags bench -count=1 -timeout 15m -v -run '^TestPerf$$' ./bench/perf/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+	@echo; cat .bench/perf.md
+
+bench-all: bench bench-go bench-ratelimit ## every benchmark (~11 min)
 
 deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types, KEDA's CRD schemas, hardening), no Docker or cluster needed
 	cd deploy/validate && $(GO) vet ./... && $(GO) test -count=1 ./... && $(GO) run .
