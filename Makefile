@@ -32,7 +32,7 @@ bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker pr
 	@echo; cat .bench/ratelimit.md
 
 bench-go: ## Go micro-benchmarks (CSV intake)
-	$(GO) test -run '^$$$$' -bench . -benchtime 20x ./batchcsv/
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./batchcsv/
 
 bench: build ## issue 13's figures beside same-run baselines, one table (real redis-server and MinIO, ~6 min)
 	./scripts/ensure-redis.sh
