@@ -269,13 +269,14 @@ func (a *app) runWorker(ctx context.Context) error {
 	mux := asynq.NewServeMux()
 	h.Register(mux)
 	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
-		Concurrency:     a.cfg.WorkerConcurrency,
-		Queues:          jobs.Queues,
-		IsFailure:       worker.IsFailure,
-		RetryDelayFunc:  worker.RetryDelay,
-		ShutdownTimeout: 30 * time.Second,
-		Logger:          asynqLogger{a.log},
-		LogLevel:        asynq.WarnLevel,
+		Concurrency:       a.cfg.WorkerConcurrency,
+		TaskCheckInterval: a.cfg.TaskCheckInterval,
+		Queues:            jobs.Queues,
+		IsFailure:         worker.IsFailure,
+		RetryDelayFunc:    worker.RetryDelay,
+		ShutdownTimeout:   30 * time.Second,
+		Logger:            asynqLogger{a.log},
+		LogLevel:          asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			if !worker.IsFailure(err) {
 				a.log.Debug("task handed back", "type", t.Type(), "err", err)
