@@ -1,13 +1,14 @@
 package worker
 
 import (
+	"bufio"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
-	"github.com/gocarina/gocsv"
 	"github.com/hibiken/asynq"
 	"golang.org/x/sync/errgroup"
 
@@ -20,8 +21,9 @@ import (
 // all done (or, for a batch being stopped, whose released chunks are all
 // done) and marks the batch finished: completed, cancelled or failed. Rows
 // of chunks a stop left unreleased end FAILED with the stop's code. It
-// streams one part at a time, so a batch of any size takes the memory of
-// one chunk. Running it again rebuilds the same files.
+// reads up to partsAhead parts at once ahead of the one it writes, so a
+// batch of any size takes the memory of that many chunks. Running it again
+// rebuilds the same files.
 func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	p, err := jobs.DecodeFinalize(t.Payload())
 	if err != nil {
@@ -200,39 +202,42 @@ func (s *partSource) resolve(r bulkverify.Result) (bulkverify.Result, error) {
 
 func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *partSource, out, errs io.Writer) (bulkverify.ChunkCounts, error) {
 	var counts bulkverify.ChunkCounts
-	ow, ew := gocsv.DefaultCSVWriter(out), gocsv.DefaultCSVWriter(errs)
-	if err := gocsv.MarshalCSV([]bulkverify.Result{}, ow); err != nil {
-		return counts, fmt.Errorf("write output header: %w", err)
-	}
-	if err := gocsv.MarshalCSV([]batchcsv.ErrorRow{}, ew); err != nil {
-		return counts, fmt.Errorf("write errors header: %w", err)
-	}
+	obuf, ebuf := bufio.NewWriterSize(out, 256<<10), bufio.NewWriterSize(errs, 64<<10)
+	ow, ew := csv.NewWriter(obuf), csv.NewWriter(ebuf)
+	ow.Write(batchcsv.ResultHeader)
+	ew.Write(batchcsv.ErrorHeader)
+	parts := prefetchParts(ctx, b.Chunks, partsAhead, src.rows)
+	defer parts.close()
 	last := 0
+	rec := make([]string, 0, len(batchcsv.ResultHeader))
 	for i := 0; i < b.Chunks; i++ {
-		results, err := src.rows(ctx, i)
+		results, err := parts.next(ctx)
 		if err != nil {
 			return counts, err
 		}
-		var failed []batchcsv.ErrorRow
-		for j, r := range results {
+		for _, r := range results {
 			if r.RowNumber <= last {
 				return counts, fmt.Errorf("part %d: row %d after row %d", i, r.RowNumber, last)
 			}
 			last = r.RowNumber
-			if results[j], err = src.resolve(r); err != nil {
+			if r, err = src.resolve(r); err != nil {
 				return counts, fmt.Errorf("part %d: %w", i, err)
 			}
-			counts.Add(results[j])
-			if results[j].Status == bulkverify.StatusFailed {
-				failed = append(failed, batchcsv.ToErrorRow(results[j]))
+			counts.Add(r)
+			if err := ow.Write(batchcsv.AppendResult(rec, r)); err != nil {
+				return counts, fmt.Errorf("write output: %w", err)
+			}
+			if r.Status == bulkverify.StatusFailed {
+				if err := ew.Write(batchcsv.AppendErrorRow(rec, r)); err != nil {
+					return counts, fmt.Errorf("write errors: %w", err)
+				}
 			}
 		}
-		if err := gocsv.MarshalCSVWithoutHeaders(results, ow); err != nil {
-			return counts, fmt.Errorf("write output: %w", err)
-		}
-		if err := gocsv.MarshalCSVWithoutHeaders(failed, ew); err != nil {
-			return counts, fmt.Errorf("write errors: %w", err)
-		}
+	}
+	ow.Flush()
+	ew.Flush()
+	if err := errors.Join(ow.Error(), ew.Error(), obuf.Flush(), ebuf.Flush()); err != nil {
+		return counts, fmt.Errorf("write outputs: %w", err)
 	}
 	return counts, nil
 }
