@@ -29,6 +29,7 @@ type Files struct {
 	bucket  string
 	ttl     time.Duration
 	now     func() time.Time
+	urls    presignedURLs
 }
 
 // NewFiles returns a Files over client and bucket; inputs are sealed
@@ -363,8 +364,14 @@ func (f *Files) Delete(ctx context.Context, key string) error {
 }
 
 // PresignGet returns a URL that downloads key, as filename, until the TTL
-// runs out.
+// runs out. A URL is handed out again while at least three quarters of its
+// TTL are left, so that polling a finished batch does not sign two URLs a
+// request; every URL given out stays valid for most of the TTL.
 func (f *Files) PresignGet(ctx context.Context, key, filename string) (string, error) {
+	now := f.now()
+	if u, ok := f.urls.get(key, filename, now, f.ttl/4); ok {
+		return u, nil
+	}
 	req, err := f.presign.PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket:                     &f.bucket,
 		Key:                        &key,
@@ -373,5 +380,6 @@ func (f *Files) PresignGet(ctx context.Context, key, filename string) (string, e
 	if err != nil {
 		return "", fmt.Errorf("presign %s: %w", key, err)
 	}
+	f.urls.put(key, filename, req.URL, now, f.ttl/4)
 	return req.URL, nil
 }
