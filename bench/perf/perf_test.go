@@ -56,7 +56,9 @@ type env struct {
 	proxy                  *delayProxy
 }
 
-func (e env) vars(s3, sim string) map[string]string {
+// vars returns the environment of serve or work (role); the profiler is
+// served where BV_BENCH_PPROF_SERVE or BV_BENCH_PPROF_WORK say.
+func (e env) vars(role, s3, sim string) map[string]string {
 	return map[string]string{
 		"BV_REDIS_URL":                e.redis,
 		"BV_HTTP_ADDR":                "127.0.0.1:0",
@@ -71,7 +73,7 @@ func (e env) vars(s3, sim string) map[string]string {
 		"BV_DIGILOCKER_BASE_URL":      sim,
 		"BV_DIGILOCKER_CLIENT_SECRET": simSecret,
 		"BV_DIGILOCKER_RATE":          "0",
-		"BV_PPROF_ADDR":               os.Getenv("BV_BENCH_PPROF_ADDR"),
+		"BV_PPROF_ADDR":               os.Getenv("BV_BENCH_PPROF_" + strings.ToUpper(role)),
 	}
 }
 
@@ -79,44 +81,61 @@ func TestPerf(t *testing.T) {
 	if f, err := strconv.ParseFloat(os.Getenv("BV_BENCH_SCALE"), 64); err == nil && f > 0 && f < 1 {
 		throughputRows, scaleRows, smallRuns = int(float64(throughputRows)*f), int(float64(scaleRows)*f), max(int(float64(smallRuns)*f), 5)
 	}
+	if n, err := strconv.Atoi(os.Getenv("BV_BENCH_SCALE_ROWS")); err == nil && n > 0 {
+		scaleRows = n
+	}
 	began := time.Now()
 	bin := binary(t)
 	var tab table
+	// The table is printed even when a phase fails: what was measured
+	// stands.
+	defer func() {
+		out := tab.render(machineLine(tab.s3, time.Since(began)))
+		fmt.Println(out)
+		if path := os.Getenv("BV_BENCH_REPORT"); path != "" {
+			os.WriteFile(path, []byte(out), 0o644)
+		}
+	}()
 	e := env{redis: redistest.URL(t)}
 	s3 := startS3(t)
-	e.s3 = s3.url
+	e.s3, tab.s3 = s3.url, s3.kind
 	e.proxy = startDelayProxy(t, s3.url)
 	_, e.sim0 = start(t, "simulate-0ms", bin, []string{"simulate", "--addr", "127.0.0.1:0", "--digilocker-client-secret", simSecret}, nil, "simulators: ")
 	_, e.sim20 = start(t, "simulate-20ms", bin, []string{"simulate", "--addr", "127.0.0.1:0", "--latency", "20ms", "--digilocker-client-secret", simSecret}, nil, "simulators: ")
 	e.sim0 += "/digilocker"
 	e.sim20 += "/digilocker"
-	serve, url := start(t, "serve", bin, []string{"serve"}, e.vars(e.s3, e.sim0), "api: ")
+	serve, url := start(t, "serve", bin, []string{"serve"}, e.vars("serve", e.s3, e.sim0), "api: ")
 	a := newAPI(url)
 	rdb := redistest.Connect(t, e.redis)
 
 	t.Logf("%s: started S3, simulators and serve", time.Since(began).Round(time.Second))
-	lastSmall := smallBatches(t, &tab, bin, e, a)
-	t.Logf("%s: small batches", time.Since(began).Round(time.Second))
-	statusEndpoint(t, &tab, a, lastSmall)
-	t.Logf("%s: status endpoint", time.Since(began).Round(time.Second))
-	throughput(t, &tab, bin, e, a, serve, rdb)
-	t.Logf("%s: throughput", time.Since(began).Round(time.Second))
-	scale(t, &tab, bin, e, a, serve, rdb)
-	t.Logf("%s: scale", time.Since(began).Round(time.Second))
-
-	machine := machineLine(s3.kind, time.Since(began))
-	out := tab.render(machine)
-	fmt.Println(out)
-	if path := os.Getenv("BV_BENCH_REPORT"); path != "" {
-		os.WriteFile(path, []byte(out), 0o644)
+	// BV_BENCH_ONLY=small,status,throughput,scale runs some phases only.
+	only := os.Getenv("BV_BENCH_ONLY")
+	want := func(phase string) bool { return only == "" || slices.Contains(strings.Split(only, ","), phase) }
+	if want("small") || want("status") {
+		lastSmall := smallBatches(t, &tab, bin, e, a)
+		t.Logf("%s: small batches", time.Since(began).Round(time.Second))
+		if want("status") {
+			statusEndpoint(t, &tab, a, lastSmall)
+			t.Logf("%s: status endpoint", time.Since(began).Round(time.Second))
+		}
 	}
+	if want("throughput") {
+		throughput(t, &tab, bin, e, a, serve, rdb)
+		t.Logf("%s: throughput", time.Since(began).Round(time.Second))
+	}
+	if want("scale") {
+		scale(t, &tab, bin, e, a, serve, rdb)
+		t.Logf("%s: scale", time.Since(began).Round(time.Second))
+	}
+
 }
 
 // smallBatches measures 10-row batches against a 20 ms upstream, upload to
 // status 200, and the same 20 calls in a plain loop. It returns the id of
 // the last batch, completed.
 func smallBatches(t *testing.T, tab *table, bin string, e env, a *api) string {
-	w, _ := start(t, "work-20ms", bin, []string{"work"}, e.vars(e.s3, e.sim20), "")
+	w, _ := start(t, "work-20ms", bin, []string{"work"}, e.vars("work", e.s3, e.sim20), "")
 	defer w.stop(t)
 	a.wait(t, a.upload(t, csvFile("warm", 10)), 5*time.Millisecond, time.Minute, nil)
 	var took, pickup []time.Duration
@@ -194,7 +213,7 @@ func medianLoad(rs []loadResult) loadResult {
 // a zero-latency upstream, and the same calls in a plain loop.
 func throughput(t *testing.T, tab *table, bin string, e env, a *api, serve *proc, rdb *redis.Client) {
 	loop := runLoop(t, e.sim0, "loop", throughputRows, workerConcurrency*rowConcurrency)
-	w, _ := start(t, "work-throughput", bin, []string{"work"}, e.vars(e.s3, e.sim0), "")
+	w, _ := start(t, "work-throughput", bin, []string{"work"}, e.vars("work", e.s3, e.sim0), "")
 	defer w.stop(t)
 	time.Sleep(time.Second) // the worker connects and takes the queued batch
 	body := csvFile("tp", throughputRows)
@@ -221,7 +240,7 @@ func throughput(t *testing.T, tab *table, bin string, e env, a *api, serve *proc
 // run (so the whole finalizing phase sees it), and compares the finalizing
 // phase with a local encoding/csv copy of the same output.
 func scale(t *testing.T, tab *table, bin string, e env, a *api, serve *proc, rdb *redis.Client) {
-	w, _ := start(t, "work-scale", bin, []string{"work"}, e.vars(e.proxy.url, e.sim0), "")
+	w, _ := start(t, "work-scale", bin, []string{"work"}, e.vars("work", e.proxy.url, e.sim0), "")
 	defer w.stop(t)
 	body := csvFile("big", scaleRows)
 	idleMem, idleKeys := usedMemory(t, rdb), dbSize(t, rdb)
@@ -366,7 +385,10 @@ func dbSize(t *testing.T, rdb *redis.Client) int64 {
 }
 
 // table is the one table the harness prints.
-type table struct{ rows [][]string }
+type table struct {
+	rows [][]string
+	s3   string
+}
 
 func (tb *table) add(figure, got, baseline, ratio, target string, met bool) {
 	verdict := ""
