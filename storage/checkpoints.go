@@ -64,11 +64,6 @@ func (s *Batches) SavedRows(ctx context.Context, id string, chunk int) (map[int]
 	return out, nil
 }
 
-// DropSavedRows forgets a chunk's saved rows once its part is written.
-func (s *Batches) DropSavedRows(ctx context.Context, id string, chunk int) error {
-	return s.rdb.Del(ctx, rowsKey(id, chunk)).Err()
-}
-
 // Requeues returns how often a chunk was handed back to the queue because
 // its provider throttled.
 func (s *Batches) Requeues(ctx context.Context, id string, chunk int) (int, error) {

@@ -41,7 +41,6 @@ type BatchStore interface {
 type Checkpoints interface {
 	SaveRows(ctx context.Context, id string, chunk int, results map[int][]byte, setTTL bool) error
 	SavedRows(ctx context.Context, id string, chunk int) (map[int][]byte, error)
-	DropSavedRows(ctx context.Context, id string, chunk int) error
 	Requeues(ctx context.Context, id string, chunk int) (int, error)
 	AddRequeue(ctx context.Context, id string, chunk int) error
 }
@@ -286,9 +285,6 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 	}
 	if err != nil {
 		return err
-	}
-	if err := h.Checkpoints.DropSavedRows(ctx, p.BatchID, p.Index); err != nil {
-		h.Log.Warn("drop saved rows; they expire on their own", "batch", p.BatchID, "chunk", p.Index, "err", err)
 	}
 	if done.Aborted {
 		h.Metrics.Aborts.WithLabelValues(p.Provider).Inc()
