@@ -263,6 +263,7 @@ func scale(t *testing.T, tab *table, bin string, e env, a *api, serve *proc, rdb
 	id := a.upload(t, body)
 	intake := time.Since(t0)
 	rss := serve.peakRSS()
+	t.Logf("intake of %d rows: %s, serve peak RSS %.0f MB", scaleRows, intake.Round(time.Millisecond), float64(rss)/1e6)
 	st := a.wait(t, id, 200*time.Millisecond, 15*time.Minute, func(st status) {
 		if st.Chunks > 0 && st.DoneChunks >= st.Chunks-2*workerConcurrency {
 			e.proxy.delay.Store(int64(20 * time.Millisecond))
