@@ -2,6 +2,7 @@ package worker
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -157,11 +158,19 @@ func (h *Handlers) partSource(ctx context.Context, b bulkverify.Batch) (*partSou
 	return src, nil
 }
 
-// rows returns the results of chunk i, in row order.
-func (s *partSource) rows(ctx context.Context, i int) ([]bulkverify.Result, error) {
+// rows returns the results of chunk i, in row order, with the part's
+// bytes when it was read as stored.
+func (s *partSource) rows(ctx context.Context, i int) (chunkRows, error) {
 	if s.batch.Stop == "" || s.done[i] {
 		return s.h.readPart(ctx, s.batch.ID, i)
 	}
+	results, err := s.settled(ctx, i)
+	return chunkRows{rows: results}, err
+}
+
+// settled returns the rows of chunk i, which a stop left undone, settled
+// with the stop's code.
+func (s *partSource) settled(ctx context.Context, i int) ([]bulkverify.Result, error) {
 	raw, ok := s.payloads[i]
 	if !ok {
 		return nil, fmt.Errorf("chunk %d has neither a part nor a plan", i)
@@ -211,27 +220,33 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *pa
 	last := 0
 	rec := make([]string, 0, len(batchcsv.ResultHeader))
 	for i := 0; i < b.Chunks; i++ {
-		results, err := parts.next(ctx)
+		part, err := parts.next(ctx)
 		if err != nil {
 			return counts, err
 		}
-		for _, r := range results {
+		// A part whose rows all stand as stored is copied byte for byte:
+		// EncodePart wrote them as the writer would.
+		verbatim := len(part.raw) > 0 && part.raw[len(part.raw)-1] == '\n'
+		for j, r := range part.rows {
 			if r.RowNumber <= last {
 				return counts, fmt.Errorf("part %d: row %d after row %d", i, r.RowNumber, last)
 			}
 			last = r.RowNumber
-			if r, err = src.resolve(r); err != nil {
+			res, err := src.resolve(r)
+			if err != nil {
 				return counts, fmt.Errorf("part %d: %w", i, err)
 			}
-			counts.Add(r)
-			if err := ow.Write(batchcsv.AppendResult(rec, r)); err != nil {
-				return counts, fmt.Errorf("write output: %w", err)
-			}
-			if r.Status == bulkverify.StatusFailed {
-				if err := ew.Write(batchcsv.AppendErrorRow(rec, r)); err != nil {
+			verbatim = verbatim && res == r
+			part.rows[j] = res
+			counts.Add(res)
+			if res.Status == bulkverify.StatusFailed {
+				if err := ew.Write(batchcsv.AppendErrorRow(rec, res)); err != nil {
 					return counts, fmt.Errorf("write errors: %w", err)
 				}
 			}
+		}
+		if err := writeRows(ow, obuf, part, verbatim, rec); err != nil {
+			return counts, fmt.Errorf("write output: %w", err)
 		}
 	}
 	ow.Flush()
@@ -242,15 +257,45 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *pa
 	return counts, nil
 }
 
-func (h *Handlers) readPart(ctx context.Context, id string, chunk int) ([]bulkverify.Result, error) {
+// writeRows writes a part's rows to the output: its stored bytes when
+// verbatim, else row by row.
+func writeRows(ow *csv.Writer, obuf *bufio.Writer, part chunkRows, verbatim bool, rec []string) error {
+	if verbatim {
+		ow.Flush() // what the csv writer holds goes first
+		if err := ow.Error(); err != nil {
+			return err
+		}
+		_, err := obuf.Write(part.raw)
+		return err
+	}
+	for _, r := range part.rows {
+		if err := ow.Write(batchcsv.AppendResult(rec, r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunkRows are the results of one chunk and, for a part read as stored,
+// its bytes.
+type chunkRows struct {
+	rows []bulkverify.Result
+	raw  []byte
+}
+
+func (h *Handlers) readPart(ctx context.Context, id string, chunk int) (chunkRows, error) {
 	body, err := h.Files.OpenPart(ctx, id, chunk)
 	if err != nil {
-		return nil, err
+		return chunkRows{}, err
 	}
 	defer body.Close()
-	results, err := batchcsv.DecodePart(body)
+	raw, err := io.ReadAll(body)
 	if err != nil {
-		return nil, fmt.Errorf("part %d: %w", chunk, err)
+		return chunkRows{}, fmt.Errorf("read part %d: %w", chunk, err)
 	}
-	return results, nil
+	results, err := batchcsv.DecodePart(bytes.NewReader(raw))
+	if err != nil {
+		return chunkRows{}, fmt.Errorf("part %d: %w", chunk, err)
+	}
+	return chunkRows{rows: results, raw: raw}, nil
 }

@@ -2,8 +2,6 @@ package worker
 
 import (
 	"context"
-
-	"github.com/bulkverify/bulkverify"
 )
 
 // partsAhead bounds the parts the finalizer reads at once ahead of the one
@@ -13,7 +11,7 @@ const partsAhead = 64
 
 // partFetch is one part being read.
 type partFetch struct {
-	rows []bulkverify.Result
+	rows chunkRows
 	err  error
 }
 
@@ -27,7 +25,7 @@ type partPrefetcher struct {
 
 // prefetchParts starts reading parts with fetch. The caller must call
 // close.
-func prefetchParts(ctx context.Context, n, ahead int, fetch func(context.Context, int) ([]bulkverify.Result, error)) *partPrefetcher {
+func prefetchParts(ctx context.Context, n, ahead int, fetch func(context.Context, int) (chunkRows, error)) *partPrefetcher {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &partPrefetcher{queue: make(chan chan partFetch, max(ahead, 1)), cancel: cancel}
 	go func() {
@@ -49,20 +47,20 @@ func prefetchParts(ctx context.Context, n, ahead int, fetch func(context.Context
 }
 
 // next returns the rows of the next chunk.
-func (p *partPrefetcher) next(ctx context.Context) ([]bulkverify.Result, error) {
+func (p *partPrefetcher) next(ctx context.Context) (chunkRows, error) {
 	select {
 	case done, ok := <-p.queue:
 		if !ok {
-			return nil, context.Cause(ctx)
+			return chunkRows{}, context.Cause(ctx)
 		}
 		select {
 		case f := <-done:
 			return f.rows, f.err
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return chunkRows{}, ctx.Err()
 		}
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return chunkRows{}, ctx.Err()
 	}
 }
 

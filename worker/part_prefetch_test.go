@@ -14,24 +14,24 @@ import (
 // ahead+1 reads at once, and a failed read is reported for its chunk.
 func TestPrefetchedPartsComeInOrderWithBoundedReads(t *testing.T) {
 	var inflight, peak atomic.Int32
-	fetch := func(ctx context.Context, i int) ([]bulkverify.Result, error) {
+	fetch := func(ctx context.Context, i int) (chunkRows, error) {
 		n := inflight.Add(1)
 		defer inflight.Add(-1)
 		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 		}
 		time.Sleep(time.Duration((i*7)%5) * time.Millisecond) // finish out of order
 		if i == 40 {
-			return nil, errors.New("part 40 is gone")
+			return chunkRows{}, errors.New("part 40 is gone")
 		}
-		return []bulkverify.Result{{RowNumber: i + 1}}, nil
+		return chunkRows{rows: []bulkverify.Result{{RowNumber: i + 1}}}, nil
 	}
 	ctx := context.Background()
 	p := prefetchParts(ctx, 50, 8, fetch)
 	defer p.close()
 	for i := range 40 {
-		rows, err := p.next(ctx)
-		if err != nil || len(rows) != 1 || rows[0].RowNumber != i+1 {
-			t.Fatalf("chunk %d: got %v, %v; want row %d", i, rows, err, i+1)
+		part, err := p.next(ctx)
+		if err != nil || len(part.rows) != 1 || part.rows[0].RowNumber != i+1 {
+			t.Fatalf("chunk %d: got %v, %v; want row %d", i, part.rows, err, i+1)
 		}
 	}
 	if _, err := p.next(ctx); err == nil || err.Error() != "part 40 is gone" {
