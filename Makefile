@@ -5,7 +5,7 @@ FUZZTIME ?= 5m
 
 WEB := api/web
 
-.PHONY: fuzz help build run test test-short lint bench bench-ratelimit deploy-check alerts-check bench-go web web-check web-check-if-npm chaos
+.PHONY: fuzz help build run test test-short lint bench bench-all bench-ratelimit deploy-check alerts-check bench-go web web-check web-check-if-npm chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -45,9 +45,16 @@ chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults
 	@echo; cat .bench/chaos.md
 
 bench-go: ## Go micro-benchmarks (CSV intake)
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./jobs/
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./batchcsv/
 
-bench: bench-go bench-ratelimit ## every benchmark
+bench: build ## issue 13's figures beside same-run baselines, one table (real redis-server and MinIO; about 6 min on an idle 2-core machine)
+	./scripts/ensure-redis.sh
+	./scripts/ensure-minio.sh
+	@mkdir -p .bench && rm -f .bench/perf.md
+	BV_BENCH_REPORT=$(CURDIR)/.bench/perf.md $(GO) test -tags bench -count=1 -timeout 30m -v -run '^TestPerf$$' ./bench/perf/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+	@echo; cat .bench/perf.md
+
+bench-all: bench bench-go bench-ratelimit ## every benchmark (~11 min)
 
 deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types, KEDA's CRD schemas, hardening), no Docker or cluster needed
 	cd deploy/validate && $(GO) vet ./... && $(GO) test -count=1 ./... && $(GO) run .

@@ -31,9 +31,11 @@ func (s Spec) Validate(row Row) string {
 	if len(empty) > 0 {
 		return fmt.Sprintf("required value missing: %s", strings.Join(empty, ", "))
 	}
-	for _, c := range s.Columns() {
-		if strings.ContainsFunc(row.Get(c), unicode.IsControl) {
-			return fmt.Sprintf("%s contains a control character (a line break or tab inside the cell?): remove it", c)
+	for _, cols := range [][]string{s.Required, s.Optional} {
+		for _, c := range cols {
+			if strings.ContainsFunc(row.Get(c), unicode.IsControl) {
+				return fmt.Sprintf("%s contains a control character (a line break or tab inside the cell?): remove it", c)
+			}
 		}
 	}
 	if s.Check != nil {

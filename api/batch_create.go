@@ -215,7 +215,7 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 	}
 	src = batchcsv.NormalizeNewlines(src)
 	id := newBatchID()
-	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize})
+	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize, SizeHint: form.size})
 	if err == nil {
 		err = form.finish(ctx, s, &opts)
 	}
@@ -309,6 +309,9 @@ type uploadForm struct {
 	file   io.Reader
 	fields map[string]string
 	mr     *multipart.Reader
+	// size is the request's Content-Length, -1 when unknown: about the
+	// file's size.
+	size int64
 }
 
 // maxFieldBytes bounds a multipart option field.
@@ -318,7 +321,7 @@ const maxFieldBytes = 16 << 10
 // multipart field named file or batch_file, collecting option fields on
 // the way.
 func openUpload(r *http.Request) (*uploadForm, error) {
-	f := &uploadForm{fields: map[string]string{}}
+	f := &uploadForm{fields: map[string]string{}, size: r.ContentLength}
 	q := r.URL.Query()
 	for _, name := range optionNames {
 		if q.Has(name) {

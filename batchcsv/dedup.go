@@ -42,6 +42,23 @@ func (d *deduper) resize(n int) {
 	}
 }
 
+// maxReserve bounds the rows reserve sizes the table for (a 32 MiB table)
+// whatever an upload claims its size is; past it the table doubles as
+// rows come.
+const maxReserve = 1_500_000
+
+// reserve grows the table at once to hold about rows distinct rows.
+func (d *deduper) reserve(rows int) {
+	rows = min(rows, maxReserve)
+	n := len(d.slots)
+	for 3*n < 4*rows {
+		n *= 2
+	}
+	if n > len(d.slots) {
+		d.resize(n)
+	}
+}
+
 // insert puts s, or returns the row of the slot that has its digest.
 func (d *deduper) insert(s slot) (int32, bool) {
 	mask := uint64(len(d.slots) - 1)

@@ -2,11 +2,10 @@ package batchcsv
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/gocarina/gocsv"
 
 	"github.com/bulkverify/bulkverify"
 )
@@ -28,12 +27,18 @@ func ToErrorRow(r bulkverify.Result) ErrorRow {
 // EncodePart renders a chunk's results as CSV lines without a header, every
 // text cell escaped against formula injection.
 func EncodePart(results []bulkverify.Result) ([]byte, error) {
-	safe := make([]bulkverify.Result, len(results))
-	for i, r := range results {
-		safe[i] = EscapeResult(r)
-	}
 	var buf bytes.Buffer
-	if err := gocsv.MarshalWithoutHeaders(safe, &buf); err != nil {
+	buf.Grow(256 * len(results))
+	w := csv.NewWriter(&buf)
+	rec := make([]string, 0, len(ResultHeader))
+	for _, r := range results {
+		rec = AppendResult(rec, EscapeResult(r))
+		if err := w.Write(rec); err != nil {
+			return nil, fmt.Errorf("encode part: %w", err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
 		return nil, fmt.Errorf("encode part: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -41,11 +46,18 @@ func EncodePart(results []bulkverify.Result) ([]byte, error) {
 
 // DecodePart reads back what EncodePart wrote.
 func DecodePart(r io.Reader) ([]bulkverify.Result, error) {
+	pr := NewPartReader(r)
 	var out []bulkverify.Result
-	if err := gocsv.UnmarshalWithoutHeaders(r, &out); err != nil {
-		return nil, fmt.Errorf("decode part: %w", err)
+	for {
+		res, err := pr.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("decode part: %w", err)
+		}
+		out = append(out, res)
 	}
-	return out, nil
 }
 
 // EscapeResult defuses every text cell of r against formula injection.

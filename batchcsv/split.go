@@ -70,6 +70,11 @@ type Options struct {
 	Numbers []int
 	// MaxProblems bounds Plan.Problems.
 	MaxProblems int
+	// SizeHint, when above 0, is about how many bytes the input has (an
+	// upload's Content-Length): the duplicate table is sized for the rows
+	// it should hold once a thousand rows show their length, instead of
+	// doubling its way there.
+	SizeHint int64
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -111,7 +116,13 @@ func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
 			return 0
 		}
 	}
+	fields := make(map[string]string, len(plan.Header))
+	cr.ReuseRecord = true // neither rec nor fields outlive the loop
 	for {
+		if plan.TotalRows == sizeSample && opts.SizeHint > 0 {
+			read := base + cr.InputOffset() - start
+			dedup.reserve(int(opts.SizeHint / max(read/sizeSample, 1)))
+		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -128,7 +139,8 @@ func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
 		if opts.Numbers != nil {
 			cur.Numbers = append(cur.Numbers, n)
 		}
-		row, reason := RowFrom(plan.Header, rec, n, spec)
+		clear(fields)
+		row, reason := rowInto(fields, plan.Header, rec, n, spec)
 		if reason != "" {
 			plan.RejectedRows++
 			if len(plan.Problems) < opts.MaxProblems {
@@ -258,7 +270,16 @@ func fileError(err error) error {
 // RowFrom builds the Row numbered n from a record under header and returns
 // why it cannot be verified, or "".
 func RowFrom(header, rec []string, n int, spec bulkverify.Spec) (bulkverify.Row, string) {
-	row := bulkverify.Row{Number: n, Fields: make(map[string]string, len(header))}
+	return rowInto(make(map[string]string, len(header)), header, rec, n, spec)
+}
+
+// sizeSample is how many rows Split reads before it sizes the duplicate
+// table from Options.SizeHint.
+const sizeSample = 1024
+
+// rowInto is RowFrom filling fields, which the row then holds.
+func rowInto(fields map[string]string, header, rec []string, n int, spec bulkverify.Spec) (bulkverify.Row, string) {
+	row := bulkverify.Row{Number: n, Fields: fields}
 	for i, name := range header {
 		if name != "" && i < len(rec) {
 			row.Fields[name] = strings.TrimSpace(rec[i])

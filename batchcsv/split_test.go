@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -264,5 +265,37 @@ func TestMissingColumnMessageIsCapped(t *testing.T) {
 	_, err := Split(strings.NewReader(header), digilockerSpec, Options{ChunkSize: 10})
 	if err == nil || len([]rune(bulkverify.ErrorMessage(err))) > 300 || !strings.Contains(err.Error(), "…") {
 		t.Errorf("got a message of %d characters (%v), want at most 300 with the header cut by …", len(bulkverify.ErrorMessage(err)), err)
+	}
+}
+
+// With the upload's size known, the duplicate table is sized once from
+// the first rows' length, within its bound, and the plan is the same as
+// without it.
+func TestSplitSizesTheDuplicateTableFromTheUploadSize(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("access_token,doctype\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "verified-%07d,PANCR\n", i%4000) // 1000 duplicates
+	}
+	in := b.String()
+	plain, err := Split(strings.NewReader(in), digilockerSpec, Options{ChunkSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hinted, err := Split(strings.NewReader(in), digilockerSpec, Options{ChunkSize: 100, SizeHint: int64(len(in))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain, hinted) || hinted.Duplicates != 1000 {
+		t.Errorf("plans differ with a size hint (duplicates %d and %d, want 1000)", plain.Duplicates, hinted.Duplicates)
+	}
+	d := newDeduper(nil, digilockerSpec)
+	d.reserve(5000)
+	if got := len(d.slots); got != 8192 {
+		t.Errorf("reserve(5000): %d slots, want 8192 (load under 3/4)", got)
+	}
+	d.reserve(1 << 40)
+	if got := len(d.slots); got != 1<<21 {
+		t.Errorf("reserve of a claimed huge file: %d slots, want the bound's 2^21", got)
 	}
 }

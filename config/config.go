@@ -25,7 +25,10 @@ type Config struct {
 	HTTPAddr string `env:"BV_HTTP_ADDR"`
 	// MetricsAddr is where `work` serves /metrics; "off" disables it.
 	MetricsAddr string `env:"BV_METRICS_ADDR"`
-	RedisURL    string `env:"BV_REDIS_URL" secret:"url"`
+	// PprofAddr, when set, is where serve, work and dev serve
+	// net/http/pprof; off by default, never on a public address.
+	PprofAddr string `env:"BV_PPROF_ADDR"`
+	RedisURL  string `env:"BV_REDIS_URL" secret:"url"`
 	// RedisMode is single, cluster or sentinel.
 	RedisMode string `env:"BV_REDIS_MODE"`
 
@@ -75,6 +78,10 @@ type Config struct {
 	// CancelCheckInterval is how often a worker checks whether the batches
 	// it runs were cancelled.
 	CancelCheckInterval time.Duration `env:"BV_CANCEL_CHECK_INTERVAL"`
+	// TaskCheckInterval is how often an idle worker looks for new tasks
+	// (asynq polls; it has no blocking pop): the most a new chunk or
+	// finalizer waits for an idle worker to notice it.
+	TaskCheckInterval time.Duration `env:"BV_TASK_CHECK_INTERVAL"`
 	// WebhookAllowHosts may receive webhooks over http or at private
 	// addresses (tests, private networks).
 	WebhookAllowHosts []string `env:"BV_WEBHOOK_ALLOW_HOSTS"`
@@ -144,6 +151,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 	c := Config{
 		HTTPAddr:             l.str("BV_HTTP_ADDR", ":8080"),
 		MetricsAddr:          l.str("BV_METRICS_ADDR", ":9091"),
+		PprofAddr:            l.str("BV_PPROF_ADDR", ""),
 		RedisURL:             l.str("BV_REDIS_URL", ""),
 		RedisMode:            l.str("BV_REDIS_MODE", "single"),
 		S3Endpoint:           l.str("BV_S3_ENDPOINT", ""),
@@ -173,6 +181,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		LogLevel:             l.str("BV_LOG_LEVEL", "info"),
 		LogFormat:            l.str("BV_LOG_FORMAT", "text"),
 		CancelCheckInterval:  l.duration("BV_CANCEL_CHECK_INTERVAL", time.Second),
+		TaskCheckInterval:    l.duration("BV_TASK_CHECK_INTERVAL", 25*time.Millisecond),
 		WebhookAllowHosts:    l.list("BV_WEBHOOK_ALLOW_HOSTS"),
 		DataKey:              l.str("BV_DATA_KEY", ""),
 		DataKeyPrevious:      l.str("BV_DATA_KEY_PREVIOUS", ""),

@@ -31,11 +31,15 @@ type Batches struct {
 	rdb       redis.UniversalClient
 	now       func() time.Time
 	retention time.Duration
+	// dataKeys and started spare each chunk of a batch two round trips.
+	dataKeys *recent[string]
+	started  *recent[bool]
 }
 
 // NewBatches returns a Batches over rdb. State expires after retention.
 func NewBatches(rdb redis.UniversalClient, now func() time.Time, retention time.Duration) *Batches {
-	return &Batches{rdb: rdb, now: now, retention: retention}
+	return &Batches{rdb: rdb, now: now, retention: retention,
+		dataKeys: newRecent[string](4096, time.Minute), started: newRecent[bool](4096, time.Hour)}
 }
 
 // The hash tag keeps a batch's keys in one Redis Cluster slot.
@@ -352,6 +356,9 @@ func (s *Batches) DoneChunks(ctx context.Context, id string) (map[int]bool, erro
 
 // DataKey returns the wrapped data key of batch id's input.
 func (s *Batches) DataKey(ctx context.Context, id string) (string, error) {
+	if k, ok := s.dataKeys.get(id, s.now()); ok {
+		return k, nil // a batch's data key never changes; it is only deleted with its files
+	}
 	k, err := s.rdb.HGet(ctx, batchKey(id), "data_key").Result()
 	if errors.Is(err, redis.Nil) {
 		return "", fmt.Errorf("data key of batch %s: %w", id, ErrBatchNotFound)
@@ -359,6 +366,7 @@ func (s *Batches) DataKey(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("data key of batch %s: %w", id, err)
 	}
+	s.dataKeys.put(id, k, s.now())
 	return k, nil
 }
 
@@ -400,6 +408,9 @@ func (s *Batches) Stops(ctx context.Context, ids []string) (map[string]bulkverif
 
 // MarkStarted moves a queued batch to processing; later calls do nothing.
 func (s *Batches) MarkStarted(ctx context.Context, id string) error {
+	if _, ok := s.started.get(id, s.now()); ok {
+		return nil // a batch never goes back to queued
+	}
 	moved, err := startScript.Run(ctx, s.rdb, []string{batchKey(id)}, s.now().UnixMilli(),
 		string(bulkverify.StateQueued), string(bulkverify.StateProcessing)).Int()
 	if err != nil {
@@ -408,6 +419,7 @@ func (s *Batches) MarkStarted(ctx context.Context, id string) error {
 	if moved == 1 {
 		s.moved(ctx, bulkverify.StateQueued, bulkverify.StateProcessing)
 	}
+	s.started.put(id, true, s.now())
 	return nil
 }
 
@@ -454,12 +466,13 @@ func codeArgs(codes map[bulkverify.Code]int) []any {
 }
 
 // CompleteChunk records chunk of batch id as done and adds its counts, once
-// however often it is called for the same chunk.
+// however often it is called for the same chunk, and drops the chunk's
+// saved rows in the same step.
 func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (ChunkDone, error) {
 	args := []any{chunk, c.Rows, c.Verified, c.NotVerified, c.Failed, s.retentionSeconds(), s.now().UnixMilli(),
 		string(bulkverify.StateFinalizing), finishedStates(), string(bulkverify.StopAborted)}
 	args = append(args, codeArgs(c.Codes)...)
-	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id)}, args...).Int64Slice()
+	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id), rowsKey(id, chunk)}, args...).Int64Slice()
 	if err != nil {
 		return ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, err)
 	}

@@ -201,3 +201,26 @@ func TestCancelIsRefusedOnceFinalizing(t *testing.T) {
 		t.Errorf("cancel of an unknown batch: got %v, want ErrBatchNotFound", err)
 	}
 }
+
+// A completed chunk's saved rows go with its completion: Redis holds the
+// checkpoints of the chunks in flight only.
+func TestCompleteChunkDropsItsSavedRows(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 4, Chunks: 2, CreatedAt: time.Now()}, 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	for chunk := range 2 {
+		if err := s.SaveRows(ctx, "b1", chunk, map[int][]byte{2*chunk + 1: []byte(`{}`)}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.CompleteChunk(ctx, "b1", 0, bulkverify.ChunkCounts{Rows: 2}); err != nil {
+		t.Fatal(err)
+	}
+	for chunk, want := range []int{0, 1} {
+		if rows, _ := s.SavedRows(ctx, "b1", chunk); len(rows) != want {
+			t.Errorf("chunk %d: %d saved rows, want %d", chunk, len(rows), want)
+		}
+	}
+}

@@ -22,16 +22,27 @@ func rowsKey(id string, chunk int) string {
 }
 func requeuesKey(id string) string { return KeyPrefix + "batch:{" + id + "}:requeues" }
 
-// SaveRow saves the encoded result of row of a chunk.
-func (s *Batches) SaveRow(ctx context.Context, id string, chunk, row int, result []byte) error {
+// SaveRows saves the encoded results of some rows of a chunk, by row
+// number, in one round trip. setTTL sets the key's expiry too: the first
+// save of a delivery passes it, the later ones need not.
+func (s *Batches) SaveRows(ctx context.Context, id string, chunk int, results map[int][]byte, setTTL bool) error {
+	if len(results) == 0 {
+		return nil
+	}
 	key := rowsKey(id, chunk)
+	fields := make([]any, 0, 2*len(results))
+	for row, b := range results {
+		fields = append(fields, row, b)
+	}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, key, row, result)
-		p.Expire(ctx, key, checkpointTTL)
+		p.HSet(ctx, key, fields...)
+		if setTTL {
+			p.Expire(ctx, key, checkpointTTL)
+		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("save row %d of batch %s: %w", row, id, err)
+		return fmt.Errorf("save %d rows of chunk %d of batch %s: %w", len(results), chunk, id, err)
 	}
 	return nil
 }
@@ -51,11 +62,6 @@ func (s *Batches) SavedRows(ctx context.Context, id string, chunk int) (map[int]
 		out[n] = []byte(v)
 	}
 	return out, nil
-}
-
-// DropSavedRows forgets a chunk's saved rows once its part is written.
-func (s *Batches) DropSavedRows(ctx context.Context, id string, chunk int) error {
-	return s.rdb.Del(ctx, rowsKey(id, chunk)).Err()
 }
 
 // Requeues returns how often a chunk was handed back to the queue because

@@ -1,6 +1,7 @@
 -- Record one chunk of a batch as done, once however often it is delivered.
 -- KEYS[1] batch hash, KEYS[2] set of done chunk indexes, KEYS[3] set of
--- chunks in flight, KEYS[4] list of progress samples
+-- chunks in flight, KEYS[4] list of progress samples, KEYS[5] the chunk's
+-- saved rows (dropped: its part holds them now)
 -- ARGV[1] chunk index, ARGV[2..5] rows, verified, not_verified, failed,
 -- ARGV[6] retention in seconds, ARGV[7] now (unix ms),
 -- ARGV[8] state finalizing, ARGV[9] the finished states joined by ",",
@@ -16,6 +17,7 @@ local state, chunks, stop, mfr = h[1], tonumber(h[2]), h[3], tonumber(h[4])
 local finished = string.find(',' .. ARGV[9] .. ',', ',' .. state .. ',', 1, true) ~= nil
 local first = redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[5])
 redis.call('EXPIRE', KEYS[2], ARGV[6])
 local aborted = 0
 if first == 1 and not finished then

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkverify/bulkverify/envelope"
 )
@@ -27,6 +29,7 @@ type Files struct {
 	bucket  string
 	ttl     time.Duration
 	now     func() time.Time
+	urls    presignedURLs
 }
 
 // NewFiles returns a Files over client and bucket; inputs are sealed
@@ -120,7 +123,7 @@ func (f *Files) OpenPart(ctx context.Context, id string, chunk int) (io.ReadClos
 
 // PutOutput streams a batch's output.csv.
 func (f *Files) PutOutput(ctx context.Context, id string, r io.Reader) error {
-	return f.Upload(ctx, outputKey(id), r, csvType)
+	return f.upload(ctx, outputKey(id), r, csvType, outputUploads)
 }
 
 // PutErrors streams a batch's errors.csv.
@@ -223,21 +226,31 @@ var partBuffers = sync.Pool{New: func() any { b := make([]byte, PartSize); retur
 // aborted at once, on a context of its own so that a cancelled request
 // does not leave it behind.
 func (f *Files) Upload(ctx context.Context, key string, r io.Reader, contentType string) error {
+	return f.upload(ctx, key, r, contentType, 1)
+}
+
+// outputUploads is how many parts of an output are uploaded at once while
+// the finalizer writes the next: it holds that many buffers and one more.
+const outputUploads = 3
+
+// upload is Upload with up to parallel parts in flight while r is read.
+func (f *Files) upload(ctx context.Context, key string, r io.Reader, contentType string, parallel int) error {
 	bufp := partBuffers.Get().(*[]byte)
-	defer partBuffers.Put(bufp)
-	buf := *bufp
-	n, err := io.ReadFull(r, buf)
+	n, err := io.ReadFull(r, *bufp)
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return f.put(ctx, key, buf[:n], contentType)
+		defer partBuffers.Put(bufp)
+		return f.put(ctx, key, (*bufp)[:n], contentType)
 	}
 	if err != nil {
+		partBuffers.Put(bufp)
 		return fmt.Errorf("upload %s: %w", key, err)
 	}
 	up, err := f.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &f.bucket, Key: &key, ContentType: &contentType})
 	if err != nil {
+		partBuffers.Put(bufp)
 		return fmt.Errorf("upload %s: %w", key, err)
 	}
-	if err := f.uploadParts(ctx, key, up.UploadId, r, buf, n); err != nil {
+	if err := f.uploadParts(ctx, key, up.UploadId, r, bufp, n, parallel); err != nil {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		if _, aerr := f.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: &f.bucket, Key: &key, UploadId: up.UploadId}); aerr != nil {
@@ -248,27 +261,56 @@ func (f *Files) Upload(ctx context.Context, key string, r io.Reader, contentType
 	return nil
 }
 
-// uploadParts uploads buf[:n], then the rest of r part by part, and
-// completes the upload.
-func (f *Files) uploadParts(ctx context.Context, key string, uploadID *string, r io.Reader, buf []byte, n int) error {
+// uploadParts uploads (*bufp)[:n], then the rest of r part by part, up to
+// parallel at once, and completes the upload. It returns every buffer to
+// the pool.
+func (f *Files) uploadParts(ctx context.Context, key string, uploadID *string, r io.Reader, bufp *[]byte, n, parallel int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(parallel, 1))
+	var mu sync.Mutex
 	var parts []types.CompletedPart
 	for num := int32(1); ; num++ {
-		out, err := f.client.UploadPart(ctx, &s3.UploadPartInput{
-			Bucket: &f.bucket, Key: &key, UploadId: uploadID, PartNumber: aws.Int32(num),
-			Body: bytes.NewReader(buf[:n]), ContentLength: aws.Int64(int64(n)),
-		})
-		if err != nil {
-			return fmt.Errorf("part %d: %w", num, err)
+		body, size := bufp, n
+		send := func() error {
+			defer partBuffers.Put(body)
+			out, err := f.client.UploadPart(gctx, &s3.UploadPartInput{
+				Bucket: &f.bucket, Key: &key, UploadId: uploadID, PartNumber: aws.Int32(num),
+				Body: bytes.NewReader((*body)[:size]), ContentLength: aws.Int64(int64(size)),
+			})
+			if err != nil {
+				return fmt.Errorf("part %d: %w", num, err)
+			}
+			mu.Lock()
+			parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(num)})
+			mu.Unlock()
+			return nil
 		}
-		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(num)})
-		n, err = io.ReadFull(r, buf)
+		if parallel <= 1 {
+			if err := send(); err != nil {
+				return err
+			}
+		} else {
+			g.Go(send) // waits while parallel parts are in flight
+		}
+		if gctx.Err() != nil {
+			break
+		}
+		bufp = partBuffers.Get().(*[]byte)
+		var err error
+		n, err = io.ReadFull(r, *bufp)
 		if err == io.EOF {
+			partBuffers.Put(bufp)
 			break
 		}
 		if err != nil && err != io.ErrUnexpectedEOF {
-			return err
+			partBuffers.Put(bufp)
+			return errors.Join(err, g.Wait())
 		}
 	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	slices.SortFunc(parts, func(a, b types.CompletedPart) int { return int(*a.PartNumber - *b.PartNumber) })
 	_, err := f.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: &f.bucket, Key: &key, UploadId: uploadID, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
 	})
@@ -322,8 +364,14 @@ func (f *Files) Delete(ctx context.Context, key string) error {
 }
 
 // PresignGet returns a URL that downloads key, as filename, until the TTL
-// runs out.
+// runs out. A URL is handed out again while at least three quarters of its
+// TTL are left, so that polling a finished batch does not sign two URLs a
+// request; every URL given out stays valid for most of the TTL.
 func (f *Files) PresignGet(ctx context.Context, key, filename string) (string, error) {
+	now := f.now()
+	if u, ok := f.urls.get(key, filename, now, f.ttl/4); ok {
+		return u, nil
+	}
 	req, err := f.presign.PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket:                     &f.bucket,
 		Key:                        &key,
@@ -332,5 +380,6 @@ func (f *Files) PresignGet(ctx context.Context, key, filename string) (string, e
 	if err != nil {
 		return "", fmt.Errorf("presign %s: %w", key, err)
 	}
+	f.urls.put(key, filename, req.URL, now, f.ttl/4)
 	return req.URL, nil
 }

@@ -85,6 +85,7 @@ func (s *Batches) MarkExpired(ctx context.Context, id string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("expire batch %s: %w", id, err)
 	}
+	s.dataKeys.forget(id)
 	if err := s.rdb.ZRem(ctx, finishedKey, id).Err(); err != nil {
 		return false, fmt.Errorf("expire batch %s: %w", id, err)
 	}
@@ -120,6 +121,7 @@ func (s *Batches) Erase(ctx context.Context, b bulkverify.Batch) error {
 	if !bulkverify.State(prev).Ended() {
 		return bulkverify.Errorf(bulkverify.EBatchNotFinished, "batch %s is %s: cancel it first, then delete it once it is cancelled", b.ID, prev)
 	}
+	s.dataKeys.forget(b.ID)
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.ZRem(ctx, finishedKey, b.ID)
 		p.ZRem(ctx, tenantKey(b.Tenant), b.ID)

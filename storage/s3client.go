@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -36,6 +37,12 @@ func NewS3Client(ctx context.Context, o S3Options) (*s3.Client, error) {
 	}
 	if o.HTTPClient != nil {
 		opts = append(opts, awsconfig.WithHTTPClient(o.HTTPClient))
+	} else {
+		// The SDK keeps 10 idle connections per host: the finalizer reads
+		// dozens of parts at once and would open new ones all the time.
+		opts = append(opts, awsconfig.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 128
+		})))
 	}
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {

@@ -1,13 +1,15 @@
 package worker
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
-	"github.com/gocarina/gocsv"
 	"github.com/hibiken/asynq"
 	"golang.org/x/sync/errgroup"
 
@@ -20,8 +22,9 @@ import (
 // all done (or, for a batch being stopped, whose released chunks are all
 // done) and marks the batch finished: completed, cancelled or failed. Rows
 // of chunks a stop left unreleased end FAILED with the stop's code. It
-// streams one part at a time, so a batch of any size takes the memory of
-// one chunk. Running it again rebuilds the same files.
+// reads up to partsAhead parts at once ahead of the one it writes, so a
+// batch of any size takes the memory of that many chunks. Running it again
+// rebuilds the same files.
 func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	p, err := jobs.DecodeFinalize(t.Payload())
 	if err != nil {
@@ -166,11 +169,19 @@ func (h *Handlers) partSource(ctx context.Context, b bulkverify.Batch) (*partSou
 	return src, nil
 }
 
-// rows returns the results of chunk i, in row order.
-func (s *partSource) rows(ctx context.Context, i int) ([]bulkverify.Result, error) {
+// rows returns the results of chunk i, in row order, with the part's
+// bytes when it was read as stored.
+func (s *partSource) rows(ctx context.Context, i int) (chunkRows, error) {
 	if s.batch.Stop == "" || s.done[i] {
 		return s.h.readPart(ctx, s.batch.ID, i)
 	}
+	results, err := s.settled(ctx, i)
+	return chunkRows{rows: results}, err
+}
+
+// settled returns the rows of chunk i, which a stop left undone, settled
+// with the stop's code.
+func (s *partSource) settled(ctx context.Context, i int) ([]bulkverify.Result, error) {
 	raw, ok := s.payloads[i]
 	if !ok {
 		return nil, fmt.Errorf("chunk %d has neither a part nor a plan", i)
@@ -211,52 +222,91 @@ func (s *partSource) resolve(r bulkverify.Result) (bulkverify.Result, error) {
 
 func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *partSource, out, errs io.Writer) (bulkverify.ChunkCounts, error) {
 	var counts bulkverify.ChunkCounts
-	ow, ew := gocsv.DefaultCSVWriter(out), gocsv.DefaultCSVWriter(errs)
-	if err := gocsv.MarshalCSV([]bulkverify.Result{}, ow); err != nil {
-		return counts, fmt.Errorf("write output header: %w", err)
-	}
-	if err := gocsv.MarshalCSV([]batchcsv.ErrorRow{}, ew); err != nil {
-		return counts, fmt.Errorf("write errors header: %w", err)
-	}
+	obuf, ebuf := bufio.NewWriterSize(out, 256<<10), bufio.NewWriterSize(errs, 64<<10)
+	ow, ew := csv.NewWriter(obuf), csv.NewWriter(ebuf)
+	ow.Write(batchcsv.ResultHeader)
+	ew.Write(batchcsv.ErrorHeader)
+	parts := prefetchParts(ctx, b.Chunks, partsAhead, src.rows)
+	defer parts.close()
 	last := 0
+	rec := make([]string, 0, len(batchcsv.ResultHeader))
 	for i := 0; i < b.Chunks; i++ {
-		results, err := src.rows(ctx, i)
+		part, err := parts.next(ctx)
 		if err != nil {
 			return counts, err
 		}
-		var failed []batchcsv.ErrorRow
-		for j, r := range results {
+		// A part whose rows all stand as stored is copied byte for byte:
+		// EncodePart wrote them as the writer would.
+		verbatim := len(part.raw) > 0 && part.raw[len(part.raw)-1] == '\n'
+		for j, r := range part.rows {
 			if r.RowNumber <= last {
 				return counts, fmt.Errorf("part %d: row %d after row %d", i, r.RowNumber, last)
 			}
 			last = r.RowNumber
-			if results[j], err = src.resolve(r); err != nil {
+			res, err := src.resolve(r)
+			if err != nil {
 				return counts, fmt.Errorf("part %d: %w", i, err)
 			}
-			counts.Add(results[j])
-			if results[j].Status == bulkverify.StatusFailed {
-				failed = append(failed, batchcsv.ToErrorRow(results[j]))
+			verbatim = verbatim && res == r
+			part.rows[j] = res
+			counts.Add(res)
+			if res.Status == bulkverify.StatusFailed {
+				if err := ew.Write(batchcsv.AppendErrorRow(rec, res)); err != nil {
+					return counts, fmt.Errorf("write errors: %w", err)
+				}
 			}
 		}
-		if err := gocsv.MarshalCSVWithoutHeaders(results, ow); err != nil {
+		if err := writeRows(ow, obuf, part, verbatim, rec); err != nil {
 			return counts, fmt.Errorf("write output: %w", err)
 		}
-		if err := gocsv.MarshalCSVWithoutHeaders(failed, ew); err != nil {
-			return counts, fmt.Errorf("write errors: %w", err)
-		}
+	}
+	ow.Flush()
+	ew.Flush()
+	if err := errors.Join(ow.Error(), ew.Error(), obuf.Flush(), ebuf.Flush()); err != nil {
+		return counts, fmt.Errorf("write outputs: %w", err)
 	}
 	return counts, nil
 }
 
-func (h *Handlers) readPart(ctx context.Context, id string, chunk int) ([]bulkverify.Result, error) {
+// writeRows writes a part's rows to the output: its stored bytes when
+// verbatim, else row by row.
+func writeRows(ow *csv.Writer, obuf *bufio.Writer, part chunkRows, verbatim bool, rec []string) error {
+	if verbatim {
+		ow.Flush() // what the csv writer holds goes first
+		if err := ow.Error(); err != nil {
+			return err
+		}
+		_, err := obuf.Write(part.raw)
+		return err
+	}
+	for _, r := range part.rows {
+		if err := ow.Write(batchcsv.AppendResult(rec, r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunkRows are the results of one chunk and, for a part read as stored,
+// its bytes.
+type chunkRows struct {
+	rows []bulkverify.Result
+	raw  []byte
+}
+
+func (h *Handlers) readPart(ctx context.Context, id string, chunk int) (chunkRows, error) {
 	body, err := h.Files.OpenPart(ctx, id, chunk)
 	if err != nil {
-		return nil, err
+		return chunkRows{}, err
 	}
 	defer body.Close()
-	results, err := batchcsv.DecodePart(body)
+	raw, err := io.ReadAll(body)
 	if err != nil {
-		return nil, fmt.Errorf("part %d: %w", chunk, err)
+		return chunkRows{}, fmt.Errorf("read part %d: %w", chunk, err)
 	}
-	return results, nil
+	results, err := batchcsv.DecodePart(bytes.NewReader(raw))
+	if err != nil {
+		return chunkRows{}, fmt.Errorf("part %d: %w", chunk, err)
+	}
+	return chunkRows{rows: results, raw: raw}, nil
 }

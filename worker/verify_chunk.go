@@ -39,9 +39,8 @@ type BatchStore interface {
 
 // Checkpoints saves a chunk's finished rows and counts its hand-backs.
 type Checkpoints interface {
-	SaveRow(ctx context.Context, id string, chunk, row int, result []byte) error
+	SaveRows(ctx context.Context, id string, chunk int, results map[int][]byte, setTTL bool) error
 	SavedRows(ctx context.Context, id string, chunk int) (map[int][]byte, error)
-	DropSavedRows(ctx context.Context, id string, chunk int) error
 	Requeues(ctx context.Context, id string, chunk int) (int, error)
 	AddRequeue(ctx context.Context, id string, chunk int) error
 }
@@ -94,6 +93,9 @@ type Handlers struct {
 	// MaxRequeues bounds how often a chunk is handed back for rate
 	// limiting; on the last delivery throttled rows fail instead.
 	MaxRequeues int
+	// CheckpointEvery is how often a running chunk saves its finished
+	// rows (0: every 250ms); see checkpointSaver.
+	CheckpointEvery time.Duration
 	// Stops cuts a chunk's rows in flight when its batch is stopped.
 	Stops *StopWatch
 	// Leases holds a lease on each chunk while it runs, so that the chunk
@@ -295,9 +297,6 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 	if err != nil {
 		return err
 	}
-	if err := h.Checkpoints.DropSavedRows(ctx, p.BatchID, p.Index); err != nil {
-		chunkLog(h.Log, p).Warn("drop saved rows; they expire on their own", "err", err)
-	}
 	if done.Aborted {
 		h.Metrics.Aborts.WithLabelValues(p.Provider).Inc()
 		chunkLog(h.Log, p).Warn("batch crossed its max_failure_rate: stopping it")
@@ -354,6 +353,7 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 	results := make([]bulkverify.Result, len(rows))
 	var mu sync.Mutex
 	var throttled *RateLimitError
+	saver := startCheckpoints(ctx, h.Checkpoints, p.BatchID, p.Index, h.CheckpointEvery)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(h.RowConcurrency, 1))
 	for i, row := range rows {
@@ -383,11 +383,19 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 			}
 			results[i] = res
 			h.Metrics.observeRow(p.Provider, res)
-			b, _ := json.Marshal(res)
-			return h.Checkpoints.SaveRow(gctx, p.BatchID, p.Index, row.Number, b)
+			saver.add(res)
+			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	// A chunk that will be delivered again keeps its finished rows, even
+	// when its batch was just stopped (ctx cancelled).
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if serr := saver.close(sctx, err != nil || throttled != nil); serr != nil && err == nil {
+		err = serr
+	}
+	if err != nil {
 		return nil, fmt.Errorf("chunk %d of batch %s: %w", p.Index, p.BatchID, err)
 	}
 	if throttled != nil {

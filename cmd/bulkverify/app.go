@@ -118,6 +118,7 @@ func openRedis(mode, u string) (redis.UniversalClient, string, error) {
 		if err != nil {
 			return nil, "", bad
 		}
+		opt.Protocol = protocolOf(u)
 		return redis.NewClusterClient(opt), strings.Join(opt.Addrs, ","), nil
 	case "sentinel":
 		opt, err := redis.ParseFailoverURL(u)
@@ -127,14 +128,27 @@ func openRedis(mode, u string) (redis.UniversalClient, string, error) {
 		if opt.MasterName == "" {
 			return nil, "", errors.New("BV_REDIS_MODE=sentinel needs the master's name in BV_REDIS_URL: ...?master_name=mymaster")
 		}
+		opt.Protocol = protocolOf(u)
 		return redis.NewFailoverClient(opt), strings.Join(opt.SentinelAddrs, ","), nil
 	default:
 		opt, err := redis.ParseURL(u)
 		if err != nil {
 			return nil, "", bad
 		}
+		opt.Protocol = protocolOf(u)
 		return redis.NewClient(opt), opt.Addr, nil
 	}
+}
+
+// protocolOf returns the Redis protocol the URL asks for (?protocol=3), else
+// RESP2: nothing here uses RESP3's push messages, and with RESP3 go-redis
+// looks for them before every command, a read system call that cost the
+// status route 6% of its CPU.
+func protocolOf(u string) int {
+	if strings.Contains(u, "protocol=3") {
+		return 3
+	}
+	return 2
 }
 
 func (a *app) close() {
@@ -303,13 +317,14 @@ func (a *app) runWorker(ctx context.Context) error {
 	h.Register(mux)
 	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
 	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
-		Concurrency:     a.cfg.WorkerConcurrency,
-		Queues:          jobs.Queues,
-		IsFailure:       worker.IsFailure,
-		RetryDelayFunc:  a.retryDelay,
-		ShutdownTimeout: a.cfg.ShutdownTimeout,
-		Logger:          asynqLogger{a.log},
-		LogLevel:        asynq.WarnLevel,
+		Concurrency:       a.cfg.WorkerConcurrency,
+		TaskCheckInterval: a.cfg.TaskCheckInterval,
+		Queues:            jobs.Queues,
+		IsFailure:         worker.IsFailure,
+		RetryDelayFunc:    a.retryDelay,
+		ShutdownTimeout:   a.cfg.ShutdownTimeout,
+		Logger:            asynqLogger{a.log},
+		LogLevel:          asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			if !worker.IsFailure(err) {
 				a.log.Debug("task handed back", "type", t.Type(), "err", err)

@@ -39,6 +39,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer a.close()
+	if err := a.servePprof(ctx); err != nil {
+		return err
+	}
 	return a.serveAPI(ctx, a.cfg.HTTPAddr, stdout)
 }
 
@@ -51,12 +54,18 @@ func runWork(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer a.close()
+	if err := a.servePprof(ctx); err != nil {
+		return err
+	}
 	return a.runWorker(ctx)
 }
 
 // serveAndWork runs the API and a worker together until ctx ends.
 func (a *app) serveAndWork(ctx context.Context, stdout io.Writer) error {
 	a.serving = true
+	if err := a.servePprof(ctx); err != nil {
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.serveAPI(gctx, a.cfg.HTTPAddr, stdout) })
 	g.Go(func() error { return a.runWorker(gctx) })

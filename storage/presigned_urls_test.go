@@ -1,0 +1,36 @@
+package storage
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// A finished batch's URLs are signed once and handed out again while at
+// least three quarters of their TTL are left, then signed anew.
+func TestPresignedURLsAreReusedWhileFresh(t *testing.T) {
+	client, err := NewS3Client(context.Background(), S3Options{Endpoint: "http://127.0.0.1:1", Region: "us-east-1", PathStyle: true, StaticKey: "k", StaticSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFiles(client, "bucket", nil, 16*time.Minute)
+	now := time.Now()
+	f.now = func() time.Time { return now }
+	ctx := context.Background()
+	first, err := f.PresignOutput(ctx, "b1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(3*time.Minute + 59*time.Second)
+	if again, _ := f.PresignOutput(ctx, "b1"); again != first {
+		t.Errorf("after 3m59s of a 16m TTL got a new URL, want the first again")
+	}
+	if other, _ := f.PresignErrors(ctx, "b1"); other == first {
+		t.Errorf("the errors file got the output's URL")
+	}
+	now = now.Add(time.Second)
+	time.Sleep(1100 * time.Millisecond) // the SDK signs with the wall clock, to the second
+	if later, _ := f.PresignOutput(ctx, "b1"); later == first {
+		t.Errorf("after a quarter of the TTL got the same URL, want a fresh one")
+	}
+}
