@@ -2,6 +2,7 @@ package batchcsv
 
 import (
 	"hash/maphash"
+	"math/bits"
 
 	"github.com/bulkverify/bulkverify"
 )
@@ -11,7 +12,7 @@ import (
 // hashes under random seeds, so no file can be built to collide; the odds
 // of a chance collision among a million rows are below 1e-17) and the
 // number of the row that first had it, in an open-addressing table of 16
-// bytes a slot: a map would take about three times that, and intake holds
+// bytes a slot, at most four fifths full: a map would take about three times that, and intake holds
 // one table per upload.
 type deduper struct {
 	cols   []string
@@ -42,27 +43,29 @@ func (d *deduper) resize(n int) {
 	}
 }
 
-// maxReserve bounds the rows reserve sizes the table for (a 32 MiB table)
+// maxReserve bounds the rows reserve sizes the table for (a 30 MB table)
 // whatever an upload claims its size is; past it the table doubles as
 // rows come.
 const maxReserve = 1_500_000
 
-// reserve grows the table at once to hold about rows distinct rows.
+// reserve grows the table at once to hold rows distinct rows and a tenth
+// more, below the load at which it doubles: a table sized for the rows it
+// will hold, not the next power of two (20 MB for a million rows, not 32).
 func (d *deduper) reserve(rows int) {
 	rows = min(rows, maxReserve)
-	n := len(d.slots)
-	for 3*n < 4*rows {
-		n *= 2
-	}
+	n := (rows + rows/10) * 5 / 4
 	if n > len(d.slots) {
 		d.resize(n)
 	}
 }
 
-// insert puts s, or returns the row of the slot that has its digest.
+// insert puts s, or returns the row of the slot that has its digest. The
+// table may have any size: a digest's home slot is its high bits scaled to
+// it (Lemire's reduction), then linear probing.
 func (d *deduper) insert(s slot) (int32, bool) {
-	mask := uint64(len(d.slots) - 1)
-	for i := s.h1 & mask; ; i = (i + 1) & mask {
+	n := uint64(len(d.slots))
+	i, _ := bits.Mul64(s.h1, n)
+	for {
 		switch cur := &d.slots[i]; {
 		case cur.first == 0:
 			*cur = s
@@ -70,6 +73,9 @@ func (d *deduper) insert(s slot) (int32, bool) {
 			return s.first, false
 		case cur.h1 == s.h1 && cur.h2 == s.h2:
 			return cur.first, true
+		}
+		if i++; i == n {
+			i = 0
 		}
 	}
 }
@@ -89,7 +95,7 @@ func (d *deduper) seen(row bulkverify.Row) (int, bool) {
 			h.WriteByte(0)
 		}
 	}
-	if 4*(d.n+1) > 3*len(d.slots) {
+	if 5*(d.n+1) > 4*len(d.slots) {
 		d.resize(2 * len(d.slots))
 	}
 	first, dup := d.insert(slot{h1: h1.Sum64(), h2: uint32(h2.Sum64()), first: int32(row.Number)})

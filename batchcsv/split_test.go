@@ -291,11 +291,11 @@ func TestSplitSizesTheDuplicateTableFromTheUploadSize(t *testing.T) {
 	}
 	d := newDeduper(nil, digilockerSpec)
 	d.reserve(5000)
-	if got := len(d.slots); got != 8192 {
-		t.Errorf("reserve(5000): %d slots, want 8192 (load under 3/4)", got)
+	if got := len(d.slots); got != 6875 {
+		t.Errorf("reserve(5000): %d slots, want 6875 (5,500 rows at load 4/5)", got)
 	}
 	d.reserve(1 << 40)
-	if got := len(d.slots); got != 1<<21 {
-		t.Errorf("reserve of a claimed huge file: %d slots, want the bound's 2^21", got)
+	if got := len(d.slots); got != 2_062_500 {
+		t.Errorf("reserve of a claimed huge file: %d slots, want the bound's 2,062,500", got)
 	}
 }

@@ -39,9 +39,9 @@ func NewS3Client(ctx context.Context, o S3Options) (*s3.Client, error) {
 		opts = append(opts, awsconfig.WithHTTPClient(o.HTTPClient))
 	} else {
 		// The SDK keeps 10 idle connections per host: the finalizer reads
-		// dozens of parts at once and would open new ones all the time.
+		// up to 192 parts at once and would open new ones all the time.
 		opts = append(opts, awsconfig.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-			tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 128
+			tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 256
 		})))
 	}
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
