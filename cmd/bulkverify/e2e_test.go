@@ -40,15 +40,18 @@ func startProgram(t *testing.T, args []string, env map[string]string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
+	done := make(chan struct{})
+	var runErr error // set before done is closed
 	go func() {
-		done <- run(ctx, args, func(k string) string { return env[k] }, pw)
+		runErr = run(ctx, args, func(k string) string { return env[k] }, pw)
 		pw.Close()
+		close(done)
 	}()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("bulkverify %s exited with %v", args[0], err)
+		<-done
+		if runErr != nil {
+			t.Errorf("bulkverify %s exited with %v", args[0], runErr)
 		}
 	})
 	urls := make(chan string, 1)
@@ -66,8 +69,8 @@ func startProgram(t *testing.T, args []string, env map[string]string) string {
 	select {
 	case u := <-urls:
 		return u
-	case err := <-done:
-		t.Fatalf("bulkverify %s exited before serving: %v", args[0], err)
+	case <-done:
+		t.Fatalf("bulkverify %s exited before serving: %v", args[0], runErr)
 	case <-time.After(30 * time.Second):
 		t.Fatalf("bulkverify %s printed no API URL within 30s", args[0])
 	}

@@ -43,14 +43,21 @@ func TestCheckRedisRefusesAnEvictingServer(t *testing.T) {
 	ctx := context.Background()
 	opt, _ := redis.ParseURL(redistest.URL(t))
 	rdb := redis.NewClient(opt)
-	defer rdb.Close()
+	t.Cleanup(func() { rdb.Close() }) // after the restore below: cleanups run last first
 	if w, err := checkRedis(ctx, rdb); err != nil || len(w) != 0 {
 		t.Fatalf("the test server as started: got warnings %v and %v, want neither", w, err)
 	}
-	old := rdb.ConfigGet(ctx, "maxmemory*").Val()
+	old, err := rdb.ConfigGet(ctx, "maxmemory*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		rdb.ConfigSet(ctx, "maxmemory-policy", old["maxmemory-policy"])
-		rdb.ConfigSet(ctx, "maxmemory", old["maxmemory"])
+		// The other tests share this server: they must find it as it was.
+		for _, k := range []string{"maxmemory-policy", "maxmemory"} {
+			if err := rdb.ConfigSet(ctx, k, old[k]).Err(); err != nil {
+				t.Errorf("restore %s of the shared test server: %v", k, err)
+			}
+		}
 	})
 	rdb.ConfigSet(ctx, "maxmemory", "1gb")
 	rdb.ConfigSet(ctx, "maxmemory-policy", "allkeys-lru")
