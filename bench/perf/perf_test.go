@@ -218,7 +218,7 @@ func throughput(t *testing.T, tab *table, bin string, e env, a *api, serve *proc
 	loop1 := runLoop(t, e.sim0, "loop", throughputRows, workerConcurrency*rowConcurrency)
 	w, _ := start(t, "work-throughput", bin, []string{"work"}, e.vars("work", e.s3, e.sim0), "")
 	defer w.stop(t)
-	time.Sleep(time.Second) // the worker connects and takes the queued batch
+	waitQueuesIdle(t, e.redis, time.Minute) // the worker takes the batch the status phase left queued
 	body := csvFile("tp", throughputRows)
 	cmds0 := commandsProcessed(t, rdb)
 	cpu0 := serve.cpu() + w.cpu()
@@ -280,7 +280,7 @@ func scale(t *testing.T, tab *table, bin string, e env, a *api, serve *proc, rdb
 	close(stop)
 	wg.Wait()
 	finalizing := st.CompletedAt.Sub(*st.FinalizingAt)
-	time.Sleep(2 * time.Second) // asynq acknowledges the last tasks
+	waitQueuesIdle(t, e.redis, time.Minute) // asynq acknowledges the last tasks
 	afterMem, keysLeft := usedMemory(t, rdb), dbSize(t, rdb)-idleKeys
 
 	csvRate := medianOf(3, func() time.Duration { return readCSV(t, body) })
