@@ -156,23 +156,38 @@ func (s *Batches) CountByState(ctx context.Context) (map[bulkverify.State]int, e
 	return out, nil
 }
 
-// getCmds are the pipelined reads of one batch.
-type getCmds struct {
-	id      string
-	hash    *redis.MapStringStringCmd
-	done    *redis.IntCmd
-	partial *redis.Cmd
-	pace    *redis.StringSliceCmd
-}
+// getScript reads one batch in one call: its hash, its done chunks and,
+// while it runs, the saved rows of its chunks in flight (so that progress
+// moves row by row, not chunk by chunk) and its pace samples. A batch that
+// has ended (ARGV[2..]) skips the last two: they no longer change. The
+// rows keys share the batch's hash tag, so they live in the same cluster
+// slot.
+var getScript = redis.NewScript(`
+local h = redis.call('HGETALL', KEYS[1])
+if #h == 0 then return {} end
+local state
+for i = 1, #h, 2 do
+  if h[i] == 'state' then state = h[i + 1] break end
+end
+local done = redis.call('SCARD', KEYS[2])
+for i = 2, #ARGV do
+  if state == ARGV[i] then return {h, done, 0, {}} end
+end
+local n = 0
+for _, c in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  n = n + redis.call('HLEN', ARGV[1] .. c)
+end
+return {h, done, n, redis.call('LRANGE', KEYS[4], 0, -1)}`)
 
-func (s *Batches) queueGet(ctx context.Context, p redis.Pipeliner, id string) *getCmds {
-	return &getCmds{
-		id:      id,
-		hash:    p.HGetAll(ctx, batchKey(id)),
-		done:    p.SCard(ctx, doneKey(id)),
-		partial: inflightRowsScript.Eval(ctx, p, []string{inflightKey(id)}, KeyPrefix+"batch:{"+id+"}:rows:"),
-		pace:    p.LRange(ctx, paceKey(id), 0, -1),
+// getArgs are getScript's arguments for batch id.
+func getArgs(id string) (keys []string, args []any) {
+	args = []any{KeyPrefix + "batch:{" + id + "}:rows:"}
+	for _, st := range bulkverify.States {
+		if st.Ended() {
+			args = append(args, string(st))
+		}
 	}
+	return []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id)}, args
 }
 
 // Get returns the batch with id, or ErrBatchNotFound.
@@ -192,30 +207,69 @@ func (s *Batches) GetMany(ctx context.Context, ids []string) ([]bulkverify.Batch
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	cmds := make([]*getCmds, len(ids))
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, id := range ids {
-			cmds[i] = s.queueGet(ctx, p, id)
+	replies := make([]*redis.Cmd, len(ids))
+	if len(ids) == 1 {
+		keys, args := getArgs(ids[0])
+		replies[0] = getScript.Run(ctx, s.rdb, keys, args...) // loads the script when Redis lacks it
+	} else {
+		read := func() error {
+			_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for i, id := range ids {
+					keys, args := getArgs(id)
+					replies[i] = getScript.EvalSha(ctx, p, keys, args...)
+				}
+				return nil
+			})
+			return err
 		}
-		return nil
-	})
-	if err != nil && err != redis.Nil {
-		return nil, fmt.Errorf("get batches: %w", err)
+		err := read()
+		if redis.HasErrorPrefix(err, "NOSCRIPT") { // Redis restarted or its scripts were flushed
+			if err = getScript.Load(ctx, s.rdb).Err(); err == nil {
+				err = read()
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("get batches: %w", err)
+		}
 	}
 	now := s.now()
 	out := make([]bulkverify.Batch, 0, len(ids))
-	for _, c := range cmds {
-		if b, ok := s.decode(c, now); ok {
+	for i, c := range replies {
+		reply, err := c.Slice()
+		if err != nil {
+			return nil, fmt.Errorf("get batch %s: %w", ids[i], err)
+		}
+		if b, ok := s.decode(ids[i], reply, now); ok {
 			out = append(out, b)
 		}
 	}
 	return out, nil
 }
 
-func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
-	h := c.hash.Val()
-	if len(h) == 0 {
+// decode makes a batch of getScript's reply: {hash fields and values,
+// done chunks, saved rows of chunks in flight, pace samples}, or {} when
+// the batch does not exist.
+func (s *Batches) decode(id string, reply []any, now time.Time) (bulkverify.Batch, bool) {
+	if len(reply) != 4 {
 		return bulkverify.Batch{}, false
+	}
+	flat, _ := reply[0].([]any)
+	h := make(map[string]string, len(flat)/2)
+	for i := 0; i+1 < len(flat); i += 2 {
+		k, _ := flat[i].(string)
+		v, _ := flat[i+1].(string)
+		h[k] = v
+	}
+	doneChunks, _ := reply[1].(int64)
+	inFlight, _ := reply[2].(int64)
+	var samples []string
+	if list, ok := reply[3].([]any); ok {
+		samples = make([]string, 0, len(list))
+		for _, v := range list {
+			if smp, ok := v.(string); ok {
+				samples = append(samples, smp)
+			}
+		}
 	}
 	n := func(k string) int { v, _ := strconv.Atoi(h[k]); return v }
 	t := func(k string) time.Time {
@@ -225,9 +279,8 @@ func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
 		}
 		return time.UnixMilli(ms).UTC()
 	}
-	inFlight, _ := c.partial.Int()
 	b := bulkverify.Batch{
-		ID:            c.id,
+		ID:            id,
 		Tenant:        h["tenant"],
 		Provider:      h["provider"],
 		State:         bulkverify.State(h["state"]),
@@ -236,8 +289,8 @@ func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
 		RejectedRows:  n("rejected_rows"),
 		Duplicates:    n("duplicates"),
 		Chunks:        n("chunks"),
-		DoneChunks:    int(c.done.Val()),
-		ProcessedRows: min(n("processed_rows")+inFlight, n("total_rows")),
+		DoneChunks:    int(doneChunks),
+		ProcessedRows: min(n("processed_rows")+int(inFlight), n("total_rows")),
 		Verified:      n("verified"),
 		NotVerified:   n("not_verified"),
 		Failed:        n("failed"),
@@ -271,7 +324,7 @@ func (s *Batches) decode(c *getCmds, now time.Time) (bulkverify.Batch, bool) {
 	if f := b.FinishedAt(); !f.IsZero() {
 		b.ExpiresAt = f.Add(s.retention)
 	}
-	b.RowsPerSecond, b.RateKnown = pace(b, c.pace.Val(), now)
+	b.RowsPerSecond, b.RateKnown = pace(b, samples, now)
 	return b, true
 }
 
@@ -312,16 +365,6 @@ func pace(b bulkverify.Batch, samples []string, now time.Time) (float64, bool) {
 }
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
-
-// inflightRowsScript counts the saved rows of the chunks in flight, so that
-// progress moves row by row, not chunk by chunk. The rows keys share the
-// batch's hash tag, so they live in the same cluster slot.
-var inflightRowsScript = redis.NewScript(`
-local n = 0
-for _, c in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  n = n + redis.call('HLEN', ARGV[1] .. c)
-end
-return n`)
 
 var startScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'state') == ARGV[2] then

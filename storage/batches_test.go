@@ -224,3 +224,41 @@ func TestCompleteChunkDropsItsSavedRows(t *testing.T) {
 		}
 	}
 }
+
+// Progress counts the saved rows of the chunks in flight, and the reads
+// survive Redis losing its scripts (a restart, SCRIPT FLUSH).
+func TestGetCountsRowsInFlightAndSurvivesAScriptFlush(t *testing.T) {
+	ctx := context.Background()
+	s := newBatches(t)
+	for _, id := range []string{"b1", "b2"} {
+		if err := s.Create(ctx, bulkverify.Batch{ID: id, Tenant: "t", Provider: "digilocker", TotalRows: 4, Chunks: 2, CreatedAt: time.Now()}, 2, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for chunk := range 2 {
+		if err := s.ChunkReleased(ctx, "b1", chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SaveRows(ctx, "b1", 1, map[int][]byte{3: []byte(`{}`), 4: []byte(`{}`)}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CompleteChunk(ctx, "b1", 0, bulkverify.ChunkCounts{Rows: 2}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Get(ctx, "b1")
+	if err != nil || b.ProcessedRows != 4 || b.DoneChunks != 1 {
+		t.Fatalf("got %d rows, %d chunks done, %v; want 4 (2 done, 2 saved in flight), 1", b.ProcessedRows, b.DoneChunks, err)
+	}
+	for _, flush := range []bool{false, true} {
+		if flush {
+			if err := s.rdb.ScriptFlush(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bs, err := s.GetMany(ctx, []string{"b2", "nope", "b1"})
+		if err != nil || len(bs) != 2 || bs[0].ID != "b2" || bs[1].ID != "b1" || bs[1].ProcessedRows != 4 || bs[0].ProcessedRows != 0 {
+			t.Errorf("flushed %v: got %+v, %v; want b2 with 0 rows and b1 with 4", flush, bs, err)
+		}
+	}
+}
