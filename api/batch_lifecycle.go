@@ -181,6 +181,7 @@ func (s *Server) handleBatchDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.ended.forget(b.ID)
 	s.Log.Info("batch erased", "request_id", b.ID, "tenant", b.Tenant)
 	s.writeOK(w, http.StatusOK, "batch erased", batchErased{RequestID: b.ID, Erased: true})
 }

@@ -13,10 +13,15 @@ import (
 type BatchStatus = batchstatus.Data
 
 func (s *Server) handleBatchStatus(w http.ResponseWriter, r *http.Request) {
-	b, err := s.tenantBatch(r.Context(), r.URL.Query().Get("request_id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	id := r.URL.Query().Get("request_id")
+	b, ok := s.ended.get(id, s.Now())
+	if !ok || b.Tenant != tenantFrom(r.Context()) {
+		var err error
+		if b, err = s.tenantBatch(r.Context(), id); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.ended.put(b, s.Now())
 	}
 	st, err := s.status(r.Context(), b, true)
 	if err != nil {

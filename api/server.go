@@ -72,6 +72,7 @@ type Server struct {
 	// MaxConcurrentUploads bounds the uploads read at once; 0 is no bound.
 	MaxConcurrentUploads int
 	uploadSlots          chan struct{}
+	ended                endedBatches
 	// Monitoring is the queue UI served at /monitoring/ to Operators.
 	Monitoring http.Handler
 	Operators  []string
