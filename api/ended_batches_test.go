@@ -31,7 +31,7 @@ func TestEndedBatchesKeepOnlyEndedOnesForAShortWhile(t *testing.T) {
 		t.Error("a forgotten (deleted) batch was served")
 	}
 	for i := range maxEnded + 10 {
-		c.put(bulkverify.Batch{ID: string(rune('a' + i%26)) + time.Duration(i).String(), State: bulkverify.StateFailed}, now)
+		c.put(bulkverify.Batch{ID: string(rune('a'+i%26)) + time.Duration(i).String(), State: bulkverify.StateFailed}, now)
 	}
 	if n := len(c.m); n > maxEnded {
 		t.Errorf("%d batches kept, want at most %d", n, maxEnded)
