@@ -215,7 +215,7 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 	}
 	src = batchcsv.NormalizeNewlines(src)
 	id := newBatchID()
-	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize, SizeHint: form.size})
+	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize, SizeHint: form.size, MaxChunks: s.MaxChunks})
 	if err == nil {
 		err = form.finish(ctx, s, &opts)
 	}

@@ -62,6 +62,9 @@ type Server struct {
 	JWTSecret []byte
 	JWTTTL    time.Duration
 	ChunkSize int
+	// MaxChunks bounds the chunks of an upload whose length is known
+	// (see batchcsv.Options.MaxChunks).
+	MaxChunks int
 	// BatchWindow is how many chunks of one batch may be queued at once;
 	// TenantWeights multiplies it per client_id.
 	BatchWindow    int

@@ -75,6 +75,12 @@ type Options struct {
 	// it should hold once a thousand rows show their length, instead of
 	// doubling its way there.
 	SizeHint int64
+	// MaxChunks, when above 0 and SizeHint is known, bounds how many
+	// chunks the input is cut into: once a thousand rows show their
+	// length, chunks grow past ChunkSize rows if the rows to come need
+	// it. Fewer, larger chunks of a big batch mean fewer parts to write
+	// and for the finalizer to read (each an S3 request).
+	MaxChunks int
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -121,7 +127,11 @@ func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
 	for {
 		if plan.TotalRows == sizeSample && opts.SizeHint > 0 {
 			read := base + cr.InputOffset() - start
-			dedup.reserve(int(opts.SizeHint / max(read/sizeSample, 1)))
+			rows := int(opts.SizeHint / max(read/sizeSample, 1))
+			dedup.reserve(rows)
+			if opts.MaxChunks > 0 {
+				chunkSize = max(chunkSize, (rows+opts.MaxChunks-1)/opts.MaxChunks)
+			}
 		}
 		rec, err := cr.Read()
 		if err == io.EOF {

@@ -299,3 +299,45 @@ func TestSplitSizesTheDuplicateTableFromTheUploadSize(t *testing.T) {
 		t.Errorf("reserve of a claimed huge file: %d slots, want the bound's 2,062,500", got)
 	}
 }
+
+// A big upload whose length is known is cut into at most about MaxChunks
+// chunks, contiguous and covering every row; without its length, into
+// ChunkSize rows.
+func TestSplitGrowsChunksToMaxChunks(t *testing.T) {
+	var buf bytes.Buffer
+	buf.WriteString("reference_id,access_token,doctype\n")
+	const rows = 300_000
+	for i := range rows {
+		fmt.Fprintf(&buf, "ref-%d,verified-%07d,PANCR\n", i, i)
+	}
+	data := buf.Bytes()
+	for _, tt := range []struct {
+		name      string
+		opts      Options
+		maxChunks int
+	}{
+		{"length known", Options{ChunkSize: 100, SizeHint: int64(len(data)), MaxChunks: 1000}, 1000 + 10},
+		{"length unknown", Options{ChunkSize: 100, MaxChunks: 1000}, rows / 100},
+		{"under the cap", Options{ChunkSize: 100, SizeHint: int64(len(data)), MaxChunks: 5000}, rows / 100},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, err := Split(bytes.NewReader(data), digilockerSpec, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(plan.Chunks); n > tt.maxChunks || n < tt.maxChunks/2 {
+				t.Errorf("%d chunks, want about %d and no more", n, tt.maxChunks)
+			}
+			next, first := plan.Chunks[0].Offset, 1
+			for i, c := range plan.Chunks {
+				if c.Index != i || c.Offset != next || c.FirstRow != first {
+					t.Fatalf("chunk %d: index %d, offset %d, first row %d; want %d, %d, %d", i, c.Index, c.Offset, c.FirstRow, i, next, first)
+				}
+				next, first = c.Offset+c.Length, first+c.Rows
+			}
+			if first-1 != rows || next != int64(len(data)) {
+				t.Errorf("chunks cover %d rows up to byte %d, want %d rows up to %d", first-1, next, rows, len(data))
+			}
+		})
+	}
+}

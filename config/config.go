@@ -55,6 +55,7 @@ type Config struct {
 	Providers []ProviderConfig
 
 	ChunkSize     int            `env:"BV_CHUNK_SIZE"`
+	MaxChunks     int            `env:"BV_MAX_CHUNKS"`
 	BatchWindow   int            `env:"BV_BATCH_WINDOW"`
 	TenantWeights map[string]int `env:"BV_TENANT_WEIGHTS"`
 	MaxThrottled  int            `env:"BV_MAX_THROTTLED"`
@@ -165,6 +166,7 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		JWTSecret:            l.str("BV_JWT_SECRET", ""),
 		JWTTTL:               l.duration("BV_JWT_TTL", time.Hour),
 		ChunkSize:            l.integer("BV_CHUNK_SIZE", 100, 1, 100000),
+		MaxChunks:            l.integer("BV_MAX_CHUNKS", 2000, 1, 1000000),
 		BatchWindow:          l.integer("BV_BATCH_WINDOW", 16, 1, 100000),
 		TenantWeights:        l.weights("BV_TENANT_WEIGHTS"),
 		MaxThrottled:         l.integer("BV_MAX_THROTTLED", 5, 1, 1000),

@@ -223,7 +223,7 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 	srv := &api.Server{
 		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Queue: asynq.NewClientFromRedisClient(a.rdb),
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
-		ChunkSize: a.cfg.ChunkSize, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
+		ChunkSize: a.cfg.ChunkSize, MaxChunks: a.cfg.MaxChunks, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
 		UploadIdleTimeout: a.cfg.UploadIdleTimeout, MaxConcurrentUploads: a.cfg.MaxConcurrentUploads,
 		APIRate:     a.cfg.APIRate,
 		Monitoring:  asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: sharedRedis{a.rdb}, ReadOnly: true}),
