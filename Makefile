@@ -47,7 +47,7 @@ chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults
 bench-go: ## Go micro-benchmarks (CSV intake)
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./batchcsv/
 
-bench: build ## issue 13's figures beside same-run baselines, one table (real redis-server and MinIO; about 6 min on an idle 2-core machine)
+bench: build ## issue 13's figures beside same-run baselines, one table (real redis-server and MinIO; about 7 min on an idle 2-core machine)
 	./scripts/ensure-redis.sh
 	./scripts/ensure-minio.sh
 	@mkdir -p .bench && rm -f .bench/perf.md
