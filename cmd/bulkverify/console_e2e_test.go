@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -358,6 +359,9 @@ func TestWebConsoleInABrowser(t *testing.T) {
 			b.waitFor("only the completed sample", `[...document.querySelectorAll("#batches tr")].map(tr => tr.dataset.requestId).join() === `+strconv.Quote(sampleID), 10*time.Second)
 			b.screenshot("list-filtered")
 			b.setValue("filter-state", "")
+			// The list redraws with both rows, moving the sample's: wait for
+			// it, or the next click may land on the row as it is moved.
+			b.waitFor("both batches listed again", `[...document.querySelectorAll("#batches tr")].map(tr => tr.dataset.requestId).sort().join() === `+strconv.Quote(strings.Join(slices.Sorted(slices.Values([]string{sampleID, movingID})), ",")), 10*time.Second)
 			// Its work is shown: let it not slow the rest down.
 			if code, env := apiDo(t, http.MethodPost, api+"/v1/verification/batch/"+movingID+"/cancel", nil, ""); code != http.StatusAccepted {
 				t.Errorf("cancel the moving batch: got HTTP %d %s", code, env.Message)
