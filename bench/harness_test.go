@@ -131,7 +131,7 @@ func startCluster(t *testing.T, cc clusterConfig) cluster {
 	if err := storage.NewFiles(client, "bulkverify", nil, time.Hour).EnsureBucket(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
-	simBase := startProc(t, "simulate", append([]string{"simulate", "--addr", "127.0.0.1:0", "--digilocker-secret", "bench-secret"}, cc.simArgs...), nil, "simulators: ")
+	simBase := startProc(t, "simulate", append([]string{"simulate", "--addr", "127.0.0.1:0", "--digilocker-client-secret", "bench-secret"}, cc.simArgs...), nil, "simulators: ")
 	env := map[string]string{
 		"BV_REDIS_URL":                redistest.URL(t),
 		"BV_HTTP_ADDR":                "127.0.0.1:0",
