@@ -30,6 +30,7 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags bench,chaos ./... # the benchmarks and the chaos suite build too
 
 bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker processes on a real redis-server (~4 min)
 	./scripts/ensure-redis.sh

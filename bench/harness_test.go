@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -138,6 +139,7 @@ func startCluster(t *testing.T, cc clusterConfig) cluster {
 		"BV_LOG_LEVEL":                "warn",
 		"BV_METRICS_ADDR":             "127.0.0.1:0",
 		"BV_CLIENTS":                  "bench:bench-secret",
+		"BV_DATA_KEY":                 base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
 		"BV_S3_ENDPOINT":              s3.URL,
 		"BV_S3_ACCESS_KEY_ID":         "bench",
 		"BV_S3_SECRET_ACCESS_KEY":     "bench",

@@ -3,7 +3,9 @@
 package chaos
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"os"
@@ -89,6 +91,7 @@ func startCluster(t *testing.T, simArgs []string) *cluster {
 		"BV_METRICS_ADDR=off",
 		"BV_LOG_LEVEL=warn",
 		"BV_CLIENTS="+clientID+":"+apiKey,
+		"BV_DATA_KEY="+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
 		"BV_DIGILOCKER_BASE_URL="+sim+"/digilocker",
 		"BV_DIGILOCKER_CLIENT_SECRET="+dlSecret,
 		"BV_DIGILOCKER_RATE="+strconv.Itoa(globalRate),
@@ -155,7 +158,7 @@ func (c *cluster) startMinIO() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.NewFiles(s3c, bucket, time.Hour).EnsureBucket(ctx, true); err != nil {
+	if err := storage.NewFiles(s3c, bucket, nil, time.Hour).EnsureBucket(ctx, true); err != nil {
 		t.Fatalf("create bucket: %v", err)
 	}
 	c.env = append(c.env, "BV_S3_ENDPOINT="+endpoint, "BV_S3_BUCKET="+bucket,
