@@ -34,8 +34,7 @@ type Leases struct {
 
 	mu   sync.Mutex
 	held map[*storage.ChunkLease]struct{}
-	stop context.CancelFunc
-	done chan struct{}
+	loop periodic
 }
 
 // Hold takes a lease on a chunk and returns its release.
@@ -68,31 +67,12 @@ func (l *Leases) Hold(ctx context.Context, batchID string, chunk int) (release f
 }
 
 // Start renews the leases until Shutdown.
-func (l *Leases) Start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	l.stop, l.done = cancel, make(chan struct{})
-	go func() {
-		defer close(l.done)
-		t := time.NewTicker(l.Every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := l.Renew(ctx); err != nil && ctx.Err() == nil {
-					l.Log.Warn("renew chunk leases", "err", err)
-				}
-			}
-		}
-	}()
-}
+func (l *Leases) Start() { l.loop.start(l.Every, l.Log, "renew chunk leases", l.Renew) }
 
 // Shutdown stops renewing and waits for the renewer to return.
 func (l *Leases) Shutdown() {
-	if l != nil && l.stop != nil {
-		l.stop()
-		<-l.done
+	if l != nil {
+		l.loop.shutdown()
 	}
 }
 

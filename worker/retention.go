@@ -36,38 +36,14 @@ type Reaper struct {
 	Every     time.Duration
 	Log       *slog.Logger
 
-	stop context.CancelFunc
-	done chan struct{}
+	loop periodic
 }
 
 // Start reaps every r.Every until Shutdown.
-func (r *Reaper) Start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	r.stop, r.done = cancel, make(chan struct{})
-	go func() {
-		defer close(r.done)
-		t := time.NewTicker(r.Every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := r.Reap(ctx); err != nil && ctx.Err() == nil {
-					r.Log.Warn("retention sweep", "err", err)
-				}
-			}
-		}
-	}()
-}
+func (r *Reaper) Start() { r.loop.start(r.Every, r.Log, "retention sweep", r.Reap) }
 
 // Shutdown stops reaping and waits for a sweep in progress.
-func (r *Reaper) Shutdown() {
-	if r.stop != nil {
-		r.stop()
-		<-r.done
-	}
-}
+func (r *Reaper) Shutdown() { r.loop.shutdown() }
 
 // Reap expires the batches due, 100 at a time until none is left, and
 // aborts stale uploads.

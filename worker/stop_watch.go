@@ -33,8 +33,7 @@ type StopWatch struct {
 
 	mu      sync.Mutex
 	watched map[string]map[*watch]struct{}
-	stop    context.CancelFunc
-	done    chan struct{}
+	loop    periodic
 }
 
 type watch struct{ cancel context.CancelCauseFunc }
@@ -68,33 +67,10 @@ func (w *StopWatch) Watch(ctx context.Context, id string) (context.Context, func
 }
 
 // Start polls until Shutdown.
-func (w *StopWatch) Start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	w.stop, w.done = cancel, make(chan struct{})
-	go func() {
-		defer close(w.done)
-		t := time.NewTicker(w.Every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := w.Check(ctx); err != nil && ctx.Err() == nil {
-					w.Log.Warn("check batches for cancels", "err", err)
-				}
-			}
-		}
-	}()
-}
+func (w *StopWatch) Start() { w.loop.start(w.Every, w.Log, "check batches for cancels", w.Check) }
 
 // Shutdown stops polling and waits for the poller to return.
-func (w *StopWatch) Shutdown() {
-	if w.stop != nil {
-		w.stop()
-		<-w.done
-	}
-}
+func (w *StopWatch) Shutdown() { w.loop.shutdown() }
 
 // Check reads the stop flags of the watched batches once and cuts the
 // chunks of those being stopped.

@@ -62,20 +62,7 @@ type Sweeper struct {
 const rescueClaim = time.Minute
 
 // Run sweeps every s.Every until ctx ends.
-func (s *Sweeper) Run(ctx context.Context) {
-	t := time.NewTicker(s.Every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
-				s.Log.Warn("sweep", "err", err)
-			}
-		}
-	}
-}
+func (s *Sweeper) Run(ctx context.Context) { runEvery(ctx, s.Every, s.Log, "sweep", s.Sweep) }
 
 // Sweep walks the active batches once.
 func (s *Sweeper) Sweep(ctx context.Context) error {
