@@ -28,6 +28,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/bulkverify/bulkverify/internal/proctest"
 	"github.com/bulkverify/bulkverify/internal/redistest"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 	"github.com/bulkverify/bulkverify/storage"
@@ -35,27 +36,12 @@ import (
 
 func TestMain(m *testing.M) { redistest.Main(m) }
 
-func binary(t *testing.T) string {
-	bin := os.Getenv("BV_BENCH_BIN")
-	if bin == "" {
-		bin = "../bin/bulkverify"
-	}
-	abs, err := filepath.Abs(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(abs); err != nil {
-		t.Fatalf("%s: build it first (make build) or set BV_BENCH_BIN", abs)
-	}
-	return abs
-}
-
 // startProc runs the binary with args and env until the test ends. When
 // prefix is not empty it waits for a stdout line starting with it and
 // returns the rest of that line.
 func startProc(t *testing.T, name string, args []string, env map[string]string, prefix string) string {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
+	cmd := exec.Command(proctest.Binary(t, "BV_BENCH_BIN", "../bin/bulkverify"), args...)
 	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)

@@ -8,15 +8,13 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bulkverify/bulkverify/internal/proctest"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
@@ -47,42 +45,21 @@ type cluster struct {
 	sim     string
 }
 
-func binary(t *testing.T) string {
-	bin := os.Getenv("BV_CHAOS_BIN")
-	if bin == "" {
-		bin = "../bin/bulkverify"
-	}
-	abs, _ := filepath.Abs(bin)
-	if _, err := os.Stat(abs); err != nil {
-		t.Fatalf("%s: build it first (make build) or set BV_CHAOS_BIN", abs)
-	}
-	return abs
-}
-
 // minioBinary finds the minio server: BV_CHAOS_MINIO, the PATH, or
 // GOPATH/bin where `make chaos` installs it.
 func minioBinary(t *testing.T) string {
-	if p := os.Getenv("BV_CHAOS_MINIO"); p != "" {
-		return p
+	p := proctest.MinIO("BV_CHAOS_MINIO")
+	if p == "" {
+		t.Fatal("minio is not installed: run `make chaos`, which builds it with go install, or set BV_CHAOS_MINIO")
 	}
-	if p, err := exec.LookPath("minio"); err == nil {
-		return p
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(string(out[:len(out)-1]), "bin", "minio")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("minio is not installed: run `make chaos`, which builds it with go install, or set BV_CHAOS_MINIO")
-	return ""
+	return p
 }
 
 func startCluster(t *testing.T, simArgs []string) *cluster {
 	c := &cluster{t: t}
 	c.startRedis()
 	c.startMinIO()
-	_, sim := startProc(t, "simulate", binary(t), append([]string{"simulate", "--addr", "127.0.0.1:0",
+	_, sim := startProc(t, "simulate", proctest.Binary(t, "BV_CHAOS_BIN", "../bin/bulkverify"), append([]string{"simulate", "--addr", "127.0.0.1:0",
 		"--rate-limit", strconv.Itoa(globalRate)}, simArgs...),
 		[]string{"BV_DIGILOCKER_CLIENT_SECRET=" + dlSecret}, "simulators: ")
 	c.sim = sim
@@ -101,9 +78,9 @@ func startCluster(t *testing.T, simArgs []string) *cluster {
 		// all (0.24^8 ≈ 1e-5) unlikely in 20,000.
 		"BV_MAX_ATTEMPTS=8",
 	)
-	_, c.api = startProc(t, "serve", binary(t), []string{"serve"}, c.env, "api: ")
+	_, c.api = startProc(t, "serve", proctest.Binary(t, "BV_CHAOS_BIN", "../bin/bulkverify"), []string{"serve"}, c.env, "api: ")
 	for i := range workerCount {
-		p, _ := startProc(t, fmt.Sprintf("work-%d", i+1), binary(t), []string{"work"}, c.env, "")
+		p, _ := startProc(t, fmt.Sprintf("work-%d", i+1), proctest.Binary(t, "BV_CHAOS_BIN", "../bin/bulkverify"), []string{"work"}, c.env, "")
 		c.workers = append(c.workers, p)
 	}
 	return c
@@ -113,7 +90,7 @@ func startCluster(t *testing.T, simArgs []string) *cluster {
 // second) and noeviction, as production should.
 func (c *cluster) startRedis() {
 	t := c.t
-	port := freePort(t)
+	port := proctest.FreePort(t)
 	dir := t.TempDir()
 	c.redis, _ = startProc(t, "redis", "redis-server", []string{
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
@@ -137,10 +114,10 @@ func (c *cluster) startRedis() {
 // startMinIO runs a MinIO server on a free port and creates the bucket.
 func (c *cluster) startMinIO() {
 	t := c.t
-	port := freePort(t)
+	port := proctest.FreePort(t)
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
 	c.minio, _ = startProc(t, "minio", minioBinary(t), []string{"server", t.TempDir(),
-		"--address", fmt.Sprintf("127.0.0.1:%d", port), "--console-address", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--quiet"},
+		"--address", fmt.Sprintf("127.0.0.1:%d", port), "--console-address", fmt.Sprintf("127.0.0.1:%d", proctest.FreePort(t)), "--quiet"},
 		[]string{"MINIO_ROOT_USER=" + s3User, "MINIO_ROOT_PASSWORD=" + s3Password, "MINIO_BROWSER=off", "MINIO_UPDATE=off"}, "")
 	c.minioOK = func() bool {
 		resp, err := http.Get(endpoint + "/minio/health/ready")

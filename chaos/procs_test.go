@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,16 +138,6 @@ func (p *proc) stop(within time.Duration) (graceful bool) {
 	}
 	p.kill()
 	return false
-}
-
-// freePort returns a loopback port nobody listens on (for a moment).
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // waitFor polls ok every 100 ms until it holds or within passes.

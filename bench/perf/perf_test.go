@@ -26,6 +26,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bulkverify/bulkverify/internal/proctest"
 	"github.com/bulkverify/bulkverify/internal/redistest"
 )
 
@@ -85,7 +86,7 @@ func TestPerf(t *testing.T) {
 		scaleRows = n
 	}
 	began := time.Now()
-	bin := binary(t)
+	bin := proctest.Binary(t, "BV_BENCH_BIN", "../../bin/bulkverify")
 	var tab table
 	// The table is printed even when a phase fails: what was measured
 	// stands.

@@ -16,21 +16,6 @@ import (
 )
 
 // binary returns the path of bin/bulkverify (or BV_BENCH_BIN).
-func binary(t *testing.T) string {
-	bin := os.Getenv("BV_BENCH_BIN")
-	if bin == "" {
-		bin = "../../bin/bulkverify"
-	}
-	abs, err := filepath.Abs(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(abs); err != nil {
-		t.Fatalf("%s: build it first (make build) or set BV_BENCH_BIN", abs)
-	}
-	return abs
-}
-
 // proc is a process the harness started.
 type proc struct {
 	name string

@@ -4,14 +4,10 @@ package perf
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -20,6 +16,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/bulkverify/bulkverify/internal/proctest"
 	"github.com/bulkverify/bulkverify/storage"
 )
 
@@ -35,31 +32,12 @@ type s3Server struct {
 	kind string
 }
 
-// minioPath finds a MinIO server binary: BV_BENCH_MINIO, minio on PATH, or
-// $GOPATH/bin/minio (where scripts/ensure-minio.sh installs it).
-func minioPath() string {
-	if p := os.Getenv("BV_BENCH_MINIO"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("minio"); err == nil {
-		return p
-	}
-	out, err := exec.Command("go", "env", "GOPATH").Output()
-	if err == nil {
-		p := filepath.Join(string(out[:len(out)-1]), "bin", "minio")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // startS3 starts MinIO on a free port, or, without MinIO, the embedded
 // gofakes3 served over HTTP in this process.
 func startS3(t *testing.T) s3Server {
 	var s s3Server
-	if bin := minioPath(); bin != "" {
-		port, console := freePort(t), freePort(t)
+	if bin := proctest.MinIO("BV_BENCH_MINIO"); bin != "" {
+		port, console := proctest.FreePort(t), proctest.FreePort(t)
 		addr := "127.0.0.1:" + strconv.Itoa(port)
 		start(t, "minio", bin, []string{"server", t.TempDir(), "--address", addr, "--console-address", "127.0.0.1:" + strconv.Itoa(console), "--quiet"},
 			map[string]string{"MINIO_ROOT_USER": s3Key, "MINIO_ROOT_PASSWORD": s3Secret, "MINIO_BROWSER": "off"}, "")
@@ -113,13 +91,4 @@ func startDelayProxy(t *testing.T, target string) *delayProxy {
 	t.Cleanup(srv.Close)
 	p.url = srv.URL
 	return p
-}
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
