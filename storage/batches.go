@@ -179,14 +179,19 @@ for _, c in ipairs(redis.call('SMEMBERS', KEYS[3])) do
 end
 return {h, done, n, redis.call('LRANGE', KEYS[4], 0, -1)}`)
 
-// getArgs are getScript's arguments for batch id.
-func getArgs(id string) (keys []string, args []any) {
-	args = []any{KeyPrefix + "batch:{" + id + "}:rows:"}
+// endedStates are the states getScript skips in-flight rows and pace in.
+var endedStates = func() (out []any) {
 	for _, st := range bulkverify.States {
 		if st.Ended() {
-			args = append(args, string(st))
+			out = append(out, string(st))
 		}
 	}
+	return out
+}()
+
+// getArgs are getScript's arguments for batch id.
+func getArgs(id string) (keys []string, args []any) {
+	args = append([]any{KeyPrefix + "batch:{" + id + "}:rows:"}, endedStates...)
 	return []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id)}, args
 }
 
@@ -208,29 +213,24 @@ func (s *Batches) GetMany(ctx context.Context, ids []string) ([]bulkverify.Batch
 		return nil, nil
 	}
 	replies := make([]*redis.Cmd, len(ids))
-	if len(ids) == 1 {
-		keys, args := getArgs(ids[0])
-		replies[0] = getScript.Run(ctx, s.rdb, keys, args...) // loads the script when Redis lacks it
-	} else {
-		read := func() error {
-			_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-				for i, id := range ids {
-					keys, args := getArgs(id)
-					replies[i] = getScript.EvalSha(ctx, p, keys, args...)
-				}
-				return nil
-			})
-			return err
-		}
-		err := read()
-		if redis.HasErrorPrefix(err, "NOSCRIPT") { // Redis restarted or its scripts were flushed
-			if err = getScript.Load(ctx, s.rdb).Err(); err == nil {
-				err = read()
+	read := func() error {
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, id := range ids {
+				keys, args := getArgs(id)
+				replies[i] = getScript.EvalSha(ctx, p, keys, args...)
 			}
+			return nil
+		})
+		return err
+	}
+	err := read()
+	if redis.HasErrorPrefix(err, "NOSCRIPT") { // the first read, or Redis restarted or flushed its scripts
+		if err = getScript.Load(ctx, s.rdb).Err(); err == nil {
+			err = read()
 		}
-		if err != nil {
-			return nil, fmt.Errorf("get batches: %w", err)
-		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get batches: %w", err)
 	}
 	now := s.now()
 	out := make([]bulkverify.Batch, 0, len(ids))
