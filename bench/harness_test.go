@@ -6,7 +6,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -17,11 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -41,59 +36,8 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 // returns the rest of that line.
 func startProc(t *testing.T, name string, args []string, env map[string]string, prefix string) string {
 	t.Helper()
-	cmd := exec.Command(proctest.Binary(t, "BV_BENCH_BIN", "../bin/bulkverify"), args...)
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	logPath := filepath.Join(t.TempDir(), name+".log")
-	logf, _ := os.Create(logPath)
-	cmd.Stderr = logf
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(40 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		logf.Close()
-		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			if len(b) > 4000 {
-				b = b[len(b)-4000:]
-			}
-			t.Logf("%s log tail:\n%s", name, b)
-		}
-	})
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if prefix != "" && strings.HasPrefix(sc.Text(), prefix) {
-				select {
-				case found <- strings.TrimPrefix(sc.Text(), prefix):
-				default:
-				}
-			}
-		}
-	}()
-	if prefix == "" {
-		return ""
-	}
-	select {
-	case s := <-found:
-		return s
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s printed no %q line within 30s", name, prefix)
-	}
-	return ""
+	_, line := proctest.Start(t, name, proctest.Binary(t, "BV_BENCH_BIN", "../bin/bulkverify"), args, env, prefix)
+	return line
 }
 
 // cluster is one run of the system: a Redis, an S3, the simulators, an API

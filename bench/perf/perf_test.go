@@ -101,11 +101,11 @@ func TestPerf(t *testing.T) {
 	s3 := startS3(t)
 	e.s3, tab.s3 = s3.url, s3.kind
 	e.proxy = startDelayProxy(t, s3.url)
-	_, e.sim0 = start(t, "simulate-0ms", bin, []string{"simulate", "--addr", "127.0.0.1:0", "--digilocker-client-secret", simSecret}, nil, "simulators: ")
-	_, e.sim20 = start(t, "simulate-20ms", bin, []string{"simulate", "--addr", "127.0.0.1:0", "--latency", "20ms", "--digilocker-client-secret", simSecret}, nil, "simulators: ")
+	_, e.sim0 = proctest.Start(t, "simulate-0ms", bin, []string{"simulate", "--addr", "127.0.0.1:0", "--digilocker-client-secret", simSecret}, nil, "simulators: ")
+	_, e.sim20 = proctest.Start(t, "simulate-20ms", bin, []string{"simulate", "--addr", "127.0.0.1:0", "--latency", "20ms", "--digilocker-client-secret", simSecret}, nil, "simulators: ")
 	e.sim0 += "/digilocker"
 	e.sim20 += "/digilocker"
-	serve, url := start(t, "serve", bin, []string{"serve"}, e.vars("serve", e.s3, e.sim0), "api: ")
+	serve, url := proctest.Start(t, "serve", bin, []string{"serve"}, e.vars("serve", e.s3, e.sim0), "api: ")
 	a := newAPI(url)
 	rdb := redistest.Connect(t, e.redis)
 
@@ -136,8 +136,8 @@ func TestPerf(t *testing.T) {
 // status 200, and the same 20 calls in a plain loop. It returns the id of
 // the last batch, completed.
 func smallBatches(t *testing.T, tab *table, bin string, e env, a *api) string {
-	w, _ := start(t, "work-20ms", bin, []string{"work"}, e.vars("work", e.s3, e.sim20), "")
-	defer w.stop(t)
+	w, _ := proctest.Start(t, "work-20ms", bin, []string{"work"}, e.vars("work", e.s3, e.sim20), "")
+	defer w.Stop(t)
 	a.wait(t, a.upload(t, csvFile("warm", 10)), 5*time.Millisecond, time.Minute, nil)
 	var took, pickup []time.Duration
 	var last string
@@ -185,7 +185,7 @@ func statusEndpoint(t *testing.T, tab *table, a *api, completed string) {
 	queued := a.upload(t, csvFile("queued", 10))
 	path := t.TempDir() + "/body.json"
 	os.WriteFile(path, body, 0o644)
-	_, minimal := start(t, "minimal", os.Args[0], []string{"-test.run=^$"}, map[string]string{"BV_PERF_MODE": "minimal", "BV_PERF_BODY": path}, "minimal: ")
+	_, minimal := proctest.Start(t, "minimal", os.Args[0], []string{"-test.run=^$"}, map[string]string{"BV_PERF_MODE": "minimal", "BV_PERF_BODY": path}, "minimal: ")
 	const conns, d, rounds = 50, 2 * time.Second, 3
 	var mins, dones, progs []loadResult
 	for range rounds {
@@ -212,22 +212,22 @@ func medianLoad(rs []loadResult) loadResult {
 
 // throughput runs a big batch through one worker with no rate limit against
 // a zero-latency upstream, and the same calls in a plain loop.
-func throughput(t *testing.T, tab *table, bin string, e env, a *api, serve *proc, rdb *redis.Client) {
+func throughput(t *testing.T, tab *table, bin string, e env, a *api, serve *proctest.Proc, rdb *redis.Client) {
 	// The loop runs before and after the batch and counts as their mean,
 	// so that a machine whose load changes during the run (other jobs on
 	// the same cores) favours neither side.
 	loop1 := runLoop(t, e.sim0, "loop", throughputRows, workerConcurrency*rowConcurrency)
-	w, _ := start(t, "work-throughput", bin, []string{"work"}, e.vars("work", e.s3, e.sim0), "")
-	defer w.stop(t)
+	w, _ := proctest.Start(t, "work-throughput", bin, []string{"work"}, e.vars("work", e.s3, e.sim0), "")
+	defer w.Stop(t)
 	waitQueuesIdle(t, e.redis, time.Minute) // the worker takes the batch the status phase left queued
 	body := csvFile("tp", throughputRows)
 	cmds0 := commandsProcessed(t, rdb)
-	cpu0 := serve.cpu() + w.cpu()
+	cpu0 := serve.CPU() + w.CPU()
 	t0 := time.Now()
 	id := a.upload(t, body)
 	a.wait(t, id, 250*time.Millisecond, 10*time.Minute, nil)
 	elapsed := time.Since(t0)
-	cpu := serve.cpu() + w.cpu() - cpu0
+	cpu := serve.CPU() + w.CPU() - cpu0
 	cmds := commandsProcessed(t, rdb) - cmds0
 	loop2 := runLoop(t, e.sim0, "loop2", throughputRows, workerConcurrency*rowConcurrency)
 	loop := loopResult{elapsed: (loop1.elapsed + loop2.elapsed) / 2, cpu: (loop1.cpu + loop2.cpu) / 2}
@@ -246,9 +246,9 @@ func throughput(t *testing.T, tab *table, bin string, e env, a *api, serve *proc
 // injects 20 ms into every S3 request of the worker once its last chunks
 // run (so the whole finalizing phase sees it), and compares the finalizing
 // phase with a local encoding/csv copy of the same output.
-func scale(t *testing.T, tab *table, bin string, e env, a *api, serve *proc, rdb *redis.Client) {
-	w, _ := start(t, "work-scale", bin, []string{"work"}, e.vars("work", e.proxy.url, e.sim0), "")
-	defer w.stop(t)
+func scale(t *testing.T, tab *table, bin string, e env, a *api, serve *proctest.Proc, rdb *redis.Client) {
+	w, _ := proctest.Start(t, "work-scale", bin, []string{"work"}, e.vars("work", e.proxy.url, e.sim0), "")
+	defer w.Stop(t)
 	body := csvFile("big", scaleRows)
 	idleMem, idleKeys := usedMemory(t, rdb), dbSize(t, rdb)
 	var peak int64
@@ -269,7 +269,7 @@ func scale(t *testing.T, tab *table, bin string, e env, a *api, serve *proc, rdb
 	t0 := time.Now()
 	id := a.upload(t, body)
 	intake := time.Since(t0)
-	rss := serve.peakRSS()
+	rss := serve.PeakRSS()
 	t.Logf("intake of %d rows: %s, serve peak RSS %.0f MB", scaleRows, intake.Round(time.Millisecond), float64(rss)/1e6)
 	st := a.wait(t, id, 200*time.Millisecond, 15*time.Minute, func(st status) {
 		if st.Chunks > 0 && st.DoneChunks >= st.Chunks-2*workerConcurrency && e.proxy.delay.Load() == 0 {

@@ -39,7 +39,7 @@ func startS3(t *testing.T) s3Server {
 	if bin := proctest.MinIO("BV_BENCH_MINIO"); bin != "" {
 		port, console := proctest.FreePort(t), proctest.FreePort(t)
 		addr := "127.0.0.1:" + strconv.Itoa(port)
-		start(t, "minio", bin, []string{"server", t.TempDir(), "--address", addr, "--console-address", "127.0.0.1:" + strconv.Itoa(console), "--quiet"},
+		proctest.Start(t, "minio", bin, []string{"server", t.TempDir(), "--address", addr, "--console-address", "127.0.0.1:" + strconv.Itoa(console), "--quiet"},
 			map[string]string{"MINIO_ROOT_USER": s3Key, "MINIO_ROOT_PASSWORD": s3Secret, "MINIO_BROWSER": "off"}, "")
 		s = s3Server{url: "http://" + addr, kind: "MinIO (separate process, local disk)"}
 	} else {

@@ -216,22 +216,14 @@ func (b *browserTab) dropFile(name, content string) {
 	})()`, c, n))
 }
 
-// slowSilaBatch is n Sila rows that each take one upstream request.
-func slowSilaBatch(n int) string {
+// numberedCSV is header and n rows made by line from the row's number
+// (line takes it twice); rows of the simulators' verified accounts each
+// take one upstream request.
+func numberedCSV(header, line string, n int) string {
 	var b strings.Builder
-	b.WriteString("reference_id,user_handle,doc_types\n")
+	b.WriteString(header + "\n")
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "SL-%04d,complete-%04d,id_passport\n", i, i)
-	}
-	return b.String()
-}
-
-// slowDeepvueBatch is n Deepvue rows that each take one upstream request.
-func slowDeepvueBatch(n int) string {
-	var b strings.Builder
-	b.WriteString("reference_id,initial_deepvue_transaction_id,doctype,consent\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "DV-%04d,verified-%04d,PANCR,Y\n", i, i)
+		fmt.Fprintf(&b, line+"\n", i, i)
 	}
 	return b.String()
 }
@@ -318,7 +310,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 			b.t = t
 			// First a slow batch, so that the list shows one moving.
 			slow := filepath.Join(t.TempDir(), "deepvue-slow.csv")
-			os.WriteFile(slow, []byte(slowDeepvueBatch(200)), 0o644)
+			os.WriteFile(slow, []byte(numberedCSV("reference_id,initial_deepvue_transaction_id,doctype,consent", "DV-%04d,verified-%04d,PANCR,Y", 200)), 0o644)
 			b.setValue("provider", "deepvue")
 			b.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{slow}),
 				chromedp.Click(chromedp.ID("upload")))
@@ -451,7 +443,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 		{"cancels a running batch from the keyboard", func(t *testing.T) {
 			b.t = t
 			slow := filepath.Join(t.TempDir(), "sila-slow.csv")
-			os.WriteFile(slow, []byte(slowSilaBatch(100)), 0o644)
+			os.WriteFile(slow, []byte(numberedCSV("reference_id,user_handle,doc_types", "SL-%04d,complete-%04d,id_passport", 100)), 0o644)
 			b.do(chromedp.Click(chromedp.ID("back")))
 			b.waitFor("the list", `document.getElementById("upload-form")`, 10*time.Second)
 			b.setValue("provider", "sila")

@@ -1,6 +1,4 @@
-//go:build bench
-
-package perf
+package proctest
 
 import (
 	"bufio"
@@ -15,24 +13,24 @@ import (
 	"time"
 )
 
-// binary returns the path of bin/bulkverify (or BV_BENCH_BIN).
-// proc is a process the harness started.
-type proc struct {
+// Proc is a process a test started.
+type Proc struct {
 	name string
 	cmd  *exec.Cmd
 	log  string
 }
 
-// start runs path with args and env. When prefix is not empty it waits
+// Start runs path with args and env until the test ends (or Stop); its
+// stderr goes to a log file whose tail is shown when the test fails. When prefix is not empty it waits
 // for a stdout line starting with it and returns the rest of that line.
-func start(t *testing.T, name, path string, args []string, env map[string]string, prefix string) (*proc, string) {
+func Start(t testing.TB, name, path string, args []string, env map[string]string, prefix string) (*Proc, string) {
 	t.Helper()
 	cmd := exec.Command(path, args...)
 	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	p := &proc{name: name, cmd: cmd, log: filepath.Join(t.TempDir(), name+".log")}
+	p := &Proc{name: name, cmd: cmd, log: filepath.Join(t.TempDir(), name+".log")}
 	logf, err := os.Create(p.log)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +40,7 @@ func start(t *testing.T, name, path string, args []string, env map[string]string
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.stop(t); logf.Close() })
+	t.Cleanup(func() { p.Stop(t); logf.Close() })
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -62,14 +60,14 @@ func start(t *testing.T, name, path string, args []string, env map[string]string
 	case s := <-found:
 		return p, s
 	case <-time.After(60 * time.Second):
-		t.Fatalf("%s printed no %q line within 60s; log tail:\n%s", name, prefix, p.tail())
+		t.Fatalf("%s printed no %q line within 60s; log tail:\n%s", name, prefix, p.Tail())
 	}
 	return p, ""
 }
 
-// stop ends the process with SIGTERM (SIGKILL after 40 s); it may be called
+// Stop ends the process with SIGTERM (SIGKILL after 40 s); it may be called
 // more than once.
-func (p *proc) stop(t *testing.T) {
+func (p *Proc) Stop(t testing.TB) {
 	if p.cmd.ProcessState != nil {
 		return
 	}
@@ -83,11 +81,12 @@ func (p *proc) stop(t *testing.T) {
 		<-done
 	}
 	if t.Failed() {
-		t.Logf("%s log tail:\n%s", p.name, p.tail())
+		t.Logf("%s log tail:\n%s", p.name, p.Tail())
 	}
 }
 
-func (p *proc) tail() string {
+// Tail is the end of the process's log.
+func (p *Proc) Tail() string {
 	b, _ := os.ReadFile(p.log)
 	if len(b) > 4000 {
 		b = b[len(b)-4000:]
@@ -95,8 +94,8 @@ func (p *proc) tail() string {
 	return string(b)
 }
 
-// cpu returns the CPU time (user + system) the process has used so far.
-func (p *proc) cpu() time.Duration {
+// CPU returns the CPU time (user + system) the process has used so far.
+func (p *Proc) CPU() time.Duration {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
 	if err != nil {
 		return 0
@@ -108,8 +107,8 @@ func (p *proc) cpu() time.Duration {
 	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
 }
 
-// peakRSS returns the process's peak resident set (VmHWM) in bytes.
-func (p *proc) peakRSS() int64 {
+// PeakRSS returns the process's peak resident set (VmHWM) in bytes.
+func (p *Proc) PeakRSS() int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
 	if err != nil {
 		return 0
