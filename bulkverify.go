@@ -56,6 +56,23 @@ type Result struct {
 	MIME         string `csv:"mime"`
 	Attempts     int    `csv:"attempts"`
 	VerifiedAt   string `csv:"verified_at"`
+
+	// The claim columns: how each claimed field compared with the
+	// document, and where the compared values came from.
+	DocumentNumberMatch Match  `csv:"document_number_match"`
+	NameMatch           Match  `csv:"name_match"`
+	NameScore           string `csv:"name_score"` // 0–100, empty unless a name was compared
+	DOBMatch            Match  `csv:"dob_match"`
+	GenderMatch         Match  `csv:"gender_match"`
+	DocumentValidUntil  string `csv:"document_valid_until"` // YYYY-MM-DD, empty when unknown or never
+	ClaimsSource        string `csv:"claims_source"`
+	TokenRefreshed      bool   `csv:"token_refreshed"`
+
+	// Deepvue rows keep the consent they were verified under (seed 000
+	// asks the caller to keep it) and Deepvue's transaction_id.
+	Consent       string `csv:"consent"`
+	Purpose       string `csv:"purpose"`
+	TransactionID string `csv:"transaction_id"`
 }
 
 // Verifier checks rows against one upstream provider.
@@ -74,20 +91,22 @@ type VerifierFunc func(ctx context.Context, row Row) (Result, error)
 // Verify calls f.
 func (f VerifierFunc) Verify(ctx context.Context, row Row) (Result, error) { return f(ctx, row) }
 
-// Verified returns a VERIFIED result for row.
+// Verified returns a VERIFIED result for row. Like NotVerified and Failed,
+// it marks each field row claims UNAVAILABLE and the others NOT_CLAIMED
+// until a comparison says otherwise.
 func Verified(row Row, message string) Result {
-	return Result{RowNumber: row.Number, ReferenceID: row.ReferenceID(), Status: StatusVerified, Code: CodeOK, Message: message}
+	return unchecked(row, Result{RowNumber: row.Number, ReferenceID: row.ReferenceID(), Status: StatusVerified, Code: CodeOK, Message: message})
 }
 
 // NotVerified returns a NOT_VERIFIED result for row with code.
 func NotVerified(row Row, code Code, message string) Result {
-	return Result{RowNumber: row.Number, ReferenceID: row.ReferenceID(), Status: StatusNotVerified, Code: code, Message: message}
+	return unchecked(row, Result{RowNumber: row.Number, ReferenceID: row.ReferenceID(), Status: StatusNotVerified, Code: code, Message: message})
 }
 
 // Failed returns a FAILED result for row with code; retryable says whether
 // submitting the row again may succeed.
 func Failed(row Row, code Code, message string, retryable bool) Result {
-	return Result{RowNumber: row.Number, ReferenceID: row.ReferenceID(), Status: StatusFailed, Code: code, Message: message, Retryable: retryable}
+	return unchecked(row, Result{RowNumber: row.Number, ReferenceID: row.ReferenceID(), Status: StatusFailed, Code: code, Message: message, Retryable: retryable})
 }
 
 // UpstreamError is a transient upstream failure: the request may succeed if

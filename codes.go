@@ -20,4 +20,29 @@ const (
 	CodeApplicationNotFound  Code = "APPLICATION_NOT_FOUND"
 	CodeUntrustedDownloadURL Code = "UNTRUSTED_DOWNLOAD_URL"
 	CodeSessionExpired       Code = "SESSION_EXPIRED"
+
+	// The codes of claims checked against the document, in the order in
+	// which they are chosen when several checks fail (see ClaimCodes).
+	CodeDocumentRevoked        Code = "DOCUMENT_REVOKED"
+	CodeDocumentExpired        Code = "DOCUMENT_EXPIRED"
+	CodeDocumentNumberMismatch Code = "DOCUMENT_NUMBER_MISMATCH"
+	CodeGenderMismatch         Code = "GENDER_MISMATCH"
+	CodeClaimUnverifiable      Code = "CLAIM_UNVERIFIABLE"
+	CodeAadhaarNotLinked       Code = "AADHAAR_NOT_LINKED"
+	CodeAadhaarNotAvailable    Code = "AADHAAR_NOT_AVAILABLE"
 )
+
+// MismatchCode returns the code of a mismatched claim column.
+func MismatchCode(column string) Code {
+	switch column {
+	case ClaimDocumentNumber:
+		return CodeDocumentNumberMismatch
+	case ClaimName:
+		return CodeNameMismatch
+	case ClaimDOB:
+		return CodeDOBMismatch
+	case ClaimGender:
+		return CodeGenderMismatch
+	}
+	return CodeClaimUnverifiable
+}

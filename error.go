@@ -8,14 +8,16 @@ import (
 // Error codes for errors a user can act on. The HTTP API sends them as
 // sub_code; anything else is an internal error.
 const (
-	EInvalidProvider  = "INVALID_PROVIDER"
-	EMissingColumn    = "MISSING_COLUMN"
-	EInvalidFile      = "INVALID_FILE"
-	EEmptyFile        = "EMPTY_FILE"
-	EFileTooLarge     = "FILE_TOO_LARGE"
-	EInvalidRequestID = "INVALID_REQUEST_ID"
-	EInvalidRequest   = "INVALID_REQUEST"
-	EConflict         = "CONFLICT"
+	EInvalidProvider = "INVALID_PROVIDER"
+	EMissingColumn   = "MISSING_COLUMN"
+	// EUnsupportedColumn: a claim column the provider cannot check.
+	EUnsupportedColumn = "UNSUPPORTED_COLUMN"
+	EInvalidFile       = "INVALID_FILE"
+	EEmptyFile         = "EMPTY_FILE"
+	EFileTooLarge      = "FILE_TOO_LARGE"
+	EInvalidRequestID  = "INVALID_REQUEST_ID"
+	EInvalidRequest    = "INVALID_REQUEST"
+	EConflict          = "CONFLICT"
 	// EIdempotencyKeyReused: the Idempotency-Key was used with another file.
 	EIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
 	// EBatchFinished: the batch is finished and cannot be cancelled.

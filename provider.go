@@ -2,9 +2,9 @@ package bulkverify
 
 import (
 	"fmt"
-	"unicode"
-
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // Spec describes a provider's input columns and how a row is validated
@@ -13,6 +13,20 @@ type Spec struct {
 	Name     string
 	Required []string
 	Optional []string
+	// Claims are the claim columns (ClaimColumns) the provider checks
+	// against the document; each is an optional column too.
+	Claims []string
+	// MayBeEmpty are required columns whose empty value the provider
+	// judges, not the intake: the header must have them, but a row that
+	// leaves one empty passes Validate and gets the provider's verdict
+	// (Deepvue's empty consent is FAILED/CONSENT_REQUIRED, not INVALID_ROW).
+	MayBeEmpty []string
+	// Canonical, when set, returns the form of a column's value that
+	// decides what the upstream is asked and how its answer is judged
+	// (Deepvue's consent "y" is "Y"). Two rows whose upstream columns have
+	// the same canonical values are duplicates, verified once. Nil means
+	// every value is its own canonical form.
+	Canonical func(column, value string) string
 	// Check returns why row cannot be verified, or "". A reason names its
 	// column first (as in "dob \"1970\" is not a date"), which is how
 	// Problem finds the column.
@@ -20,15 +34,10 @@ type Spec struct {
 }
 
 // Validate returns why row cannot be verified, or "": every required column
-// must have a value, then the provider's own checks apply.
+// but those of MayBeEmpty must have a value, then the provider's own checks
+// apply.
 func (s Spec) Validate(row Row) string {
-	var empty []string
-	for _, c := range s.Required {
-		if row.Get(c) == "" {
-			empty = append(empty, c)
-		}
-	}
-	if len(empty) > 0 {
+	if empty := s.missing(row); len(empty) > 0 {
 		return fmt.Sprintf("required value missing: %s", strings.Join(empty, ", "))
 	}
 	for _, cols := range [][]string{s.Required, s.Optional} {
@@ -52,10 +61,8 @@ func (s Spec) Problem(row Row) (column, reason string) {
 	if reason == "" {
 		return "", ""
 	}
-	for _, c := range s.Required {
-		if row.Get(c) == "" {
-			return c, reason
-		}
+	if empty := s.missing(row); len(empty) > 0 {
+		return empty[0], reason
 	}
 	first, _, _ := strings.Cut(reason, " ")
 	for _, c := range s.Columns() {
@@ -66,14 +73,35 @@ func (s Spec) Problem(row Row) (column, reason string) {
 	return "", reason
 }
 
-// Columns returns the required then the optional columns.
+// missing returns the required columns row leaves empty, but those of
+// MayBeEmpty.
+func (s Spec) missing(row Row) []string {
+	var empty []string
+	for _, c := range s.Required {
+		if row.Get(c) == "" && !slices.Contains(s.MayBeEmpty, c) {
+			empty = append(empty, c)
+		}
+	}
+	return empty
+}
+
+// CanonicalValue returns the canonical form of column's value: what
+// Canonical makes of it, or value itself when Canonical is nil.
+func (s Spec) CanonicalValue(column, value string) string {
+	if s.Canonical == nil {
+		return value
+	}
+	return s.Canonical(column, value)
+}
+
+// Columns returns the required, the optional, then the claim columns.
 func (s Spec) Columns() []string {
-	return append(append([]string{}, s.Required...), s.Optional...)
+	return append(append(append([]string{}, s.Required...), s.Optional...), s.Claims...)
 }
 
 // UpstreamColumns returns the columns whose values reach the upstream:
-// every column but reference_id. Two rows equal in all of them are
-// duplicates, verified once.
+// every column but reference_id. Two rows equal in all of them, by
+// CanonicalValue, are duplicates, verified once.
 func (s Spec) UpstreamColumns() []string {
 	var out []string
 	for _, c := range s.Columns() {
