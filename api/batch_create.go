@@ -32,6 +32,9 @@ type batchAccepted struct {
 	Duplicates   int              `json:"duplicates"`
 	Chunks       int              `json:"chunks"`
 	ParentID     string           `json:"parent_request_id,omitempty"`
+	// IgnoredColumns are the file's columns the provider does not read
+	// (absent from the answer to a replayed Idempotency-Key).
+	IgnoredColumns []string `json:"ignored_columns,omitempty"`
 }
 
 // dryRunReport is the data of a dry run's 200 answer.
@@ -42,6 +45,8 @@ type dryRunReport struct {
 	RejectedRows int                   `json:"rejected_rows"`
 	Duplicates   int                   `json:"duplicates"`
 	Problems     []batchcsv.RowProblem `json:"problems"`
+	// IgnoredColumns are the file's columns the provider does not read.
+	IgnoredColumns []string `json:"ignored_columns"`
 }
 
 // maxDryRunProblems bounds the row problems a dry run lists.
@@ -127,13 +132,15 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{}, err
 	}
 	if opts.DryRun {
-		plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems})
+		plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec,
+			batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems, ClaimCheckers: s.claimCheckers()})
 		if err != nil {
 			return uploadResult{}, s.uploadError(err)
 		}
 		return uploadResult{dryRun: &dryRunReport{
 			DryRun: true, Provider: spec.Name, TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows,
 			Duplicates: plan.Duplicates, Problems: append([]batchcsv.RowProblem{}, plan.Problems...),
+			IgnoredColumns: append([]string{}, plan.Ignored...),
 		}}, nil
 	}
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
@@ -223,10 +230,24 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 		s.deleteInput(ctx, id)
 		return batchAccepted{}, s.uploadError(err)
 	}
-	return s.create(ctx, bulkverify.Batch{
+	acc, err := s.create(ctx, bulkverify.Batch{
 		ID: id, Tenant: tenant, Provider: spec.Name, Metadata: opts.Metadata, CallbackURL: opts.CallbackURL,
 		MaxFailureRate: opts.MaxFailureRate, DataKey: dataKey,
 	}, plan)
+	acc.IgnoredColumns = plan.Ignored
+	return acc, err
+}
+
+// claimCheckers names, for each claim column, the providers of this
+// service that check it, for the message that refuses it elsewhere.
+func (s *Server) claimCheckers() map[string][]string {
+	out := map[string][]string{}
+	for _, name := range s.providerNames() {
+		for _, c := range s.Specs[name].Claims {
+			out[c] = append(out[c], name)
+		}
+	}
+	return out
 }
 
 func newBatchID() string { return strings.ReplaceAll(uuid.NewString(), "-", "") }
@@ -271,6 +292,7 @@ func (s *Server) storeAndSplit(ctx context.Context, id string, src io.Reader, sp
 		pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
 		uploaded <- err
 	}()
+	opts.ClaimCheckers = s.claimCheckers()
 	plan, err := batchcsv.Split(io.TeeReader(src, pw), spec, opts)
 	if err == nil {
 		_, err = io.Copy(pw, src) // whatever follows the last record

@@ -45,6 +45,7 @@ func (s *Server) writeOK(w http.ResponseWriter, status int, message string, data
 var errorStatus = map[string]int{
 	bulkverify.EInvalidProvider:      http.StatusBadRequest,
 	bulkverify.EMissingColumn:        http.StatusBadRequest,
+	bulkverify.EUnsupportedColumn:    http.StatusBadRequest,
 	bulkverify.EInvalidFile:          http.StatusBadRequest,
 	bulkverify.EEmptyFile:            http.StatusBadRequest,
 	bulkverify.EInvalidRequest:       http.StatusBadRequest,

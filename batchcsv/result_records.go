@@ -18,7 +18,14 @@ import (
 
 // ResultHeader is the header of output.csv.
 var ResultHeader = []string{"row_number", "reference_id", "status", "code", "message", "retryable",
-	"document_type", "document_id", "issuer", "sha256", "size", "mime", "attempts", "verified_at"}
+	"document_type", "document_id", "issuer", "sha256", "size", "mime", "attempts", "verified_at",
+	"document_number_match", "name_match", "name_score", "dob_match", "gender_match", "document_valid_until",
+	"claims_source", "token_refreshed", "consent", "purpose", "transaction_id"}
+
+// legacyResultCells is how many cells a part written before the claim
+// columns has: such a part, left by an older worker during an upgrade,
+// still reads, its claim columns NOT_CLAIMED.
+const legacyResultCells = 14
 
 // ErrorHeader is the header of errors.csv.
 var ErrorHeader = []string{"row_number", "reference_id", "code", "message", "retryable"}
@@ -27,7 +34,9 @@ var ErrorHeader = []string{"row_number", "reference_id", "code", "message", "ret
 func AppendResult(rec []string, r bulkverify.Result) []string {
 	return append(rec[:0], strconv.Itoa(r.RowNumber), r.ReferenceID, string(r.Status), string(r.Code), r.Message,
 		strconv.FormatBool(r.Retryable), r.DocumentType, r.DocumentID, r.Issuer, r.SHA256, r.Size, r.MIME,
-		strconv.Itoa(r.Attempts), r.VerifiedAt)
+		strconv.Itoa(r.Attempts), r.VerifiedAt,
+		string(r.DocumentNumberMatch), string(r.NameMatch), r.NameScore, string(r.DOBMatch), string(r.GenderMatch), r.DocumentValidUntil,
+		r.ClaimsSource, strconv.FormatBool(r.TokenRefreshed), r.Consent, r.Purpose, r.TransactionID)
 }
 
 // AppendErrorRow appends the errors.csv cells of a FAILED result to
@@ -38,7 +47,7 @@ func AppendErrorRow(rec []string, r bulkverify.Result) []string {
 
 // ParseResult reads back the cells AppendResult wrote.
 func ParseResult(rec []string) (bulkverify.Result, error) {
-	if len(rec) != len(ResultHeader) {
+	if len(rec) != len(ResultHeader) && len(rec) != legacyResultCells {
 		return bulkverify.Result{}, fmt.Errorf("%d cells, want %d", len(rec), len(ResultHeader))
 	}
 	row, err := strconv.Atoi(rec[0])
@@ -55,11 +64,25 @@ func ParseResult(rec []string) (bulkverify.Result, error) {
 			return bulkverify.Result{}, fmt.Errorf("row %d: attempts %q: %w", row, rec[12], err)
 		}
 	}
-	return bulkverify.Result{
+	r := bulkverify.Result{
 		RowNumber: row, ReferenceID: rec[1], Status: bulkverify.Status(rec[2]), Code: bulkverify.Code(rec[3]), Message: rec[4],
 		Retryable: retryable, DocumentType: rec[6], DocumentID: rec[7], Issuer: rec[8], SHA256: rec[9], Size: rec[10], MIME: rec[11],
 		Attempts: attempts, VerifiedAt: rec[13],
-	}, nil
+		DocumentNumberMatch: bulkverify.MatchNotClaimed, NameMatch: bulkverify.MatchNotClaimed,
+		DOBMatch: bulkverify.MatchNotClaimed, GenderMatch: bulkverify.MatchNotClaimed,
+	}
+	if len(rec) == legacyResultCells {
+		return r, nil
+	}
+	refreshed, err := parseBool(rec[21])
+	if err != nil {
+		return bulkverify.Result{}, fmt.Errorf("row %d: token_refreshed %q: %w", row, rec[21], err)
+	}
+	r.DocumentNumberMatch, r.NameMatch, r.NameScore = bulkverify.Match(rec[14]), bulkverify.Match(rec[15]), rec[16]
+	r.DOBMatch, r.GenderMatch, r.DocumentValidUntil = bulkverify.Match(rec[17]), bulkverify.Match(rec[18]), rec[19]
+	r.ClaimsSource, r.TokenRefreshed = rec[20], refreshed
+	r.Consent, r.Purpose, r.TransactionID = rec[22], rec[23], rec[24]
+	return r, nil
 }
 
 // parseBool reads a bool as gocsv does: yes/no, empty for false, or
@@ -83,7 +106,7 @@ type PartReader struct {
 func NewPartReader(r io.Reader) *PartReader {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
-	cr.FieldsPerRecord = len(ResultHeader)
+	cr.FieldsPerRecord = -1 // ParseResult checks the count: a legacy part has fewer
 	return &PartReader{r: cr}
 }
 

@@ -70,6 +70,9 @@ func EscapeResult(r bulkverify.Result) bulkverify.Result {
 	r.SHA256 = escapeCell(r.SHA256)
 	r.Size = escapeCell(r.Size)
 	r.MIME = escapeCell(r.MIME)
+	r.Consent = escapeCell(r.Consent)
+	r.Purpose = escapeCell(r.Purpose)
+	r.TransactionID = escapeCell(r.TransactionID)
 	return r
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -51,7 +52,10 @@ type RowProblem struct {
 // Plan is the result of splitting an input file.
 type Plan struct {
 	// Header is the input's header, lower-cased and trimmed.
-	Header       []string
+	Header []string
+	// Ignored are the header's columns the provider does not read, in
+	// file order.
+	Ignored      []string
 	Chunks       []Chunk
 	TotalRows    int
 	RejectedRows int
@@ -81,6 +85,10 @@ type Options struct {
 	// it. Fewer, larger chunks of a big batch mean fewer parts to write
 	// and for the finalizer to read (each an S3 request).
 	MaxChunks int
+	// ClaimCheckers names, for each claim column, the providers that check
+	// it: a file with a claim column its provider does not check is
+	// refused with a message that names them.
+	ClaimCheckers map[string][]string
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -110,6 +118,10 @@ func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
 	if err := checkHeader(header, plan.Header, spec); err != nil {
 		return Plan{}, err
 	}
+	if err := checkClaims(plan.Header, spec, opts.ClaimCheckers); err != nil {
+		return Plan{}, err
+	}
+	plan.Ignored = ignoredColumns(plan.Header, spec)
 	start := base + cr.InputOffset()
 	cur := Chunk{Offset: start, FirstRow: 1}
 	dedup := newDeduper(plan.Header, spec)
@@ -230,6 +242,37 @@ func checkHeader(raw, header []string, spec bulkverify.Spec) error {
 			quoteList(missing), spec.Name, strings.Join(spec.Required, ", "), excerpt(strings.Join(header, ","), 120))
 	}
 	return nil
+}
+
+// checkClaims refuses a claim column that spec does not check: a claim is
+// never silently dropped.
+func checkClaims(header []string, spec bulkverify.Spec, checkers map[string][]string) error {
+	for i, name := range header {
+		if !slices.Contains(bulkverify.ClaimColumns, name) || slices.Contains(spec.Claims, name) {
+			continue
+		}
+		by := "no provider of this service"
+		if names := checkers[name]; len(names) > 0 {
+			by = "only " + strings.Join(names, ", ")
+		}
+		return bulkverify.Errorf(bulkverify.EUnsupportedColumn,
+			"line 1, column %d: provider %s cannot check the claim column %q (it is checked by %s): remove the column, or upload the file to a provider that checks it",
+			i+1, spec.Name, name, by)
+	}
+	return nil
+}
+
+// ignoredColumns returns the header's named columns that spec does not
+// read, each once.
+func ignoredColumns(header []string, spec bulkverify.Spec) []string {
+	known := spec.Columns()
+	var out []string
+	for _, name := range header {
+		if name != "" && !slices.Contains(known, name) && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // excerpt cuts s to at most n runes, marking the cut with ….
