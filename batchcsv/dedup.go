@@ -16,6 +16,7 @@ import (
 // one table per upload.
 type deduper struct {
 	cols   []string
+	spec   bulkverify.Spec // its CanonicalValue is what the upstream gets
 	s1, s2 maphash.Seed
 	slots  []slot
 	n      int
@@ -29,7 +30,7 @@ type slot struct {
 }
 
 func newDeduper(header []string, spec bulkverify.Spec) *deduper {
-	d := &deduper{cols: spec.UpstreamColumns(), s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
+	d := &deduper{cols: spec.UpstreamColumns(), spec: spec, s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
 	d.resize(1024)
 	return d
 }
@@ -89,7 +90,7 @@ func (d *deduper) seen(row bulkverify.Row) (int, bool) {
 	// maphash.Hash per seed cost twice as much.
 	key := d.key[:0]
 	for _, c := range d.cols {
-		key = append(key, row.Get(c)...)
+		key = append(key, d.spec.CanonicalValue(c, row.Get(c))...)
 		key = append(key, 0)
 	}
 	d.key = key

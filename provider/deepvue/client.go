@@ -55,44 +55,100 @@ func New(cfg Config) *Client {
 }
 
 // Verify lists the issued documents of the row's DigiLocker session and
-// checks that one has the row's doctype. It returns
+// checks that one has the row's doctype and, when the row gives a
+// document_number, that the document id part of its uri is that number.
+// It returns
 //   - VERIFIED/OK, with the document's doctype, uri, issuer, size and mime
 //     as evidence and its name and date in the message;
-//   - NOT_VERIFIED/DOCUMENT_NOT_FOUND;
-//   - FAILED with CONSENT_REQUIRED (consent other than Y: Deepvue is not
-//     called), INVALID_ROW, SESSION_EXPIRED, TOKEN_INVALID or
-//     UPSTREAM_REJECTED, none retryable;
+//   - NOT_VERIFIED with DOCUMENT_NOT_FOUND, DOCUMENT_NUMBER_MISMATCH or
+//     CLAIM_UNVERIFIABLE (the uri has no document id part);
+//   - FAILED with CONSENT_REQUIRED (consent other than Y, or empty:
+//     Deepvue is not called), INVALID_ROW, SESSION_EXPIRED, TOKEN_INVALID
+//     or UPSTREAM_REJECTED, none retryable;
 //   - or a *bulkverify.UpstreamError for an answer Classify calls transient
 //     (429, 5xx, "Failed at bank", ...) or no answer at all.
 //
-// The API key never appears in a message or error.
+// Every result carries the row's consent, the purpose sent for it (or
+// that would have been) and Deepvue's transaction_id of the answer it
+// rests on, if any. Rows of one DigiLocker session that ask the same thing
+// (another doctype, another claim) share one request per chunk when ctx
+// carries a bulkverify.Memo. The API key never appears in a result or
+// error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	return upstream.Verify(Spec, row, []string{c.key.Value}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
+	res, err := upstream.Verify(Spec, row, []string{c.key.Value}, func() (bulkverify.Result, error) { return c.verify(ctx, row) })
+	if err != nil {
+		return res, err
+	}
+	return c.Annotate(row, res), nil
+}
+
+// Annotate returns res, a result of row, with what Deepvue rows carry: the
+// row's consent, the purpose sent for it (or that would have been) and
+// Deepvue's transaction_id, which res may hold already, without the API
+// key. Verify annotates every result it returns; a result built without
+// the client (a row given up after retries, a cancelled one) is annotated
+// by its builder calling Annotate.
+func (c *Client) Annotate(row bulkverify.Row, res bulkverify.Result) bulkverify.Result {
+	res.Consent, res.Purpose = row.Get(ColConsent), c.purposeOf(row)
+	res.TransactionID = upstream.Redact(res.TransactionID, c.key.Value)
+	return res
 }
 
 func (c *Client) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
 	if consent := row.Get(ColConsent); !Consented(consent) {
-		return bulkverify.Failed(row, bulkverify.CodeConsentRequired, "consent is "+quote(consent)+
-			", not Y: Deepvue lists a person's DigiLocker documents only with their consent; record it and submit the row with consent Y", false), nil
+		return bulkverify.Failed(row, bulkverify.CodeConsentRequired, consentMessage(consent), false), nil
 	}
 	if res, unset := upstream.Unset(row, c.id, c.key); unset {
 		return res, nil
 	}
-	files, stop, err := c.list(ctx, row, c.requestOf(row))
-	if stop != nil || err != nil {
-		return upstream.Deref(stop), err
+	a, err := c.ask(ctx, c.requestOf(row))
+	if err != nil {
+		return bulkverify.Result{}, err
 	}
-	return c.judge(row, files), nil
+	var res bulkverify.Result
+	if a.refused {
+		res = a.outcome.Result(row, a.message)
+	} else {
+		res = c.judge(row, a.files)
+	}
+	res.TransactionID = a.txn
+	return res, nil
 }
 
-// requestOf returns the body for row: consent Y, the row's purpose or the
-// configured one.
-func (c *Client) requestOf(row bulkverify.Row) Request {
-	purpose := row.Get(ColPurpose)
-	if purpose == "" {
-		purpose = c.purpose
+// ask returns Deepvue's answer to req. With a bulkverify.Memo in ctx, the
+// rows of a chunk that send the same request share one answer: the
+// request names no doctype or claim, and Deepvue may refuse a transaction
+// id it has seen (DUPLICATE_REQUEST).
+func (c *Client) ask(ctx context.Context, req Request) (answer, error) {
+	key := "deepvue issued-files " + req.TransactionID + "\x00" + req.Purpose
+	v, err := bulkverify.MemoFrom(ctx).Do(ctx, key, func() (any, error) { return c.list(ctx, req) })
+	if err != nil {
+		return answer{}, err
 	}
-	return Request{Consent: "Y", Purpose: purpose, TransactionID: row.Get(ColTransactionID)}
+	return v.(answer), nil
+}
+
+// consentMessage says why a row without consent Y is not sent.
+func consentMessage(consent string) string {
+	got := "empty"
+	if consent != "" {
+		got = quote(consent)
+	}
+	return "consent is " + got + ", not Y: Deepvue lists a person's DigiLocker documents only with their consent; record it and submit the row with consent Y"
+}
+
+// requestOf returns the body for row: consent Y, the purpose of purposeOf.
+func (c *Client) requestOf(row bulkverify.Row) Request {
+	return Request{Consent: "Y", Purpose: c.purposeOf(row), TransactionID: row.Get(ColTransactionID)}
+}
+
+// purposeOf returns the purpose sent for row: its own, or the configured
+// one.
+func (c *Client) purposeOf(row bulkverify.Row) string {
+	if purpose := row.Get(ColPurpose); purpose != "" {
+		return purpose
+	}
+	return c.purpose
 }
 
 // quote returns s in double quotes, clipped and printable.

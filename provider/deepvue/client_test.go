@@ -30,6 +30,7 @@ var transactionCases = []struct {
 	{TxnVerified + "-0002", "hscer", bulkverify.StatusVerified, bulkverify.CodeOK, 0, `issued HSCER document "Class XII Marksheet" from CBSE, dated 2015-05-12T15:50:38Z`},
 	{TxnVerified + "-0003", "PSPRT", bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound, 0,
 		`the DigiLocker of transaction "verified-0003" has no issued PSPRT document (it holds only HSCER, INCER, PANCR, DRVLC, ADHAR)`},
+	{TxnRenewed + "-0001", "DRVLC", bulkverify.StatusVerified, bulkverify.CodeOK, 0, `issued DRVLC document "Driving License" from Ministry of Road Transport and Highways, dated 2015-01-09T06:41:55Z`},
 	{TxnNoDocument + "-0001", "ADHAR", bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound, 0, "it holds no issued documents"},
 	{TxnDuplicate + "-0001", "PANCR", bulkverify.StatusFailed, bulkverify.CodeInvalidRow, 0, MsgDuplicate},
 	{TxnSessionExpired + "-0001", "PANCR", bulkverify.StatusFailed, CodeSessionExpired, 0, MsgSessionExpired},
@@ -97,11 +98,13 @@ func TestVerifiedEvidence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, SimConfig{})
-			res, err := providertest.Verify(t, e.c, dvRow(tt.txn, tt.doctype, "Y"))
+			row := dvRow(tt.txn, tt.doctype, "Y")
+			res, err := providertest.Verify(t, e.c, row)
 			providertest.Verified.Check(t, res, err)
-			want := tt.want
-			want.RowNumber, want.ReferenceID, want.Status, want.Code, want.Message = 7, "ref-7", bulkverify.StatusVerified, bulkverify.CodeOK, res.Message
+			want := bulkverify.Verified(row, res.Message)
+			want.DocumentType, want.DocumentID, want.Issuer, want.Size, want.MIME = tt.want.DocumentType, tt.want.DocumentID, tt.want.Issuer, tt.want.Size, tt.want.MIME
 			want.VerifiedAt = testNow.UTC().Format(time.RFC3339)
+			want.Consent, want.Purpose, want.TransactionID = "Y", DefaultPurpose, simTransactionID(tt.txn, 1)
 			if res != want {
 				t.Errorf("got %+v, want %+v", res, want)
 			}
@@ -169,6 +172,7 @@ func TestRowsThatNeverReachDeepvue(t *testing.T) {
 		{"consent N", dvRow("verified-1", "PANCR", "N"), nil, bulkverify.CodeConsentRequired, `consent is "N", not Y`},
 		{"consent yes", dvRow("verified-1", "PANCR", "yes"), nil, bulkverify.CodeConsentRequired, `consent is "yes", not Y`},
 		{"consent 1", dvRow("verified-1", "PANCR", "1"), nil, bulkverify.CodeConsentRequired, "record it and submit the row with consent Y"},
+		{"an empty consent", dvRow("verified-1", "PANCR", ""), nil, bulkverify.CodeConsentRequired, "consent is empty, not Y"},
 		{"no client id configured", dvRow("verified-1", "PANCR", "Y"), func(c *Config) { c.ClientID = " " }, bulkverify.CodeTokenInvalid, "set BV_DEEPVUE_CLIENT_ID"},
 		{"no API key configured", dvRow("verified-1", "PANCR", "Y"), func(c *Config) { c.ClientSecret = "" }, bulkverify.CodeTokenInvalid, "set BV_DEEPVUE_CLIENT_SECRET"},
 	}
@@ -192,6 +196,7 @@ func TestCheckRowAcceptsGoodRows(t *testing.T) {
 	for _, row := range []bulkverify.Row{
 		dvRow("verified-1", "PANCR", "Y"),
 		dvRow(strings.Repeat("a", MaxTransactionIDLen), "PANCR", "n", ColPurpose, "Loan onboarding (branch 12)"),
+		dvRow("verified-1", "PANCR", "", bulkverify.ClaimDocumentNumber, "ABCDE 1234 F"),
 	} {
 		if got := Spec.Validate(row); got != "" {
 			t.Errorf("Validate(%v) got %q, want no problem", row.Fields, got)

@@ -12,18 +12,29 @@ import (
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
+// answer is what Deepvue said to one request: the files of a success, or
+// the outcome of a final error answer, and Deepvue's transaction_id of it.
+// It names no row, so that the rows of one DigiLocker session can share it.
+type answer struct {
+	files   []File
+	txn     string
+	refused bool // a final error answer: outcome and message say which
+	outcome Outcome
+	message string
+}
+
 // list asks Deepvue for the issued files of req's transaction. It returns
-// the files of a success, a result when an error answer stops the row, or
-// a *bulkverify.UpstreamError.
-func (c *Client) list(ctx context.Context, row bulkverify.Row, req Request) ([]File, *bulkverify.Result, error) {
+// the answer, or a *bulkverify.UpstreamError for no answer or a transient
+// one.
+func (c *Client) list(ctx context.Context, req Request) (answer, error) {
 	resp, err := c.post(ctx, req)
 	if err != nil {
-		return nil, nil, err
+		return answer{}, err
 	}
 	defer upstream.CloseBody(resp)
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, upstream.MaxJSONBytes))
 	if err != nil {
-		return nil, nil, c.transient(resp, "answer cut off", err)
+		return answer{}, c.transient(resp, "answer cut off", err)
 	}
 	var r Response
 	decodeErr := json.Unmarshal(raw, &r)
@@ -31,18 +42,17 @@ func (c *Client) list(ctx context.Context, row bulkverify.Row, req Request) ([]F
 	case resp.StatusCode/100 != 2:
 		// An error answer that is not JSON still has a status.
 	case decodeErr != nil:
-		return nil, nil, c.transient(resp, "unreadable answer", decodeErr)
+		return answer{}, c.transient(resp, "unreadable answer", decodeErr)
 	case r.succeeded():
 		files, err := r.Files()
 		if err != nil {
-			return nil, nil, c.transient(resp, "unreadable answer", err)
+			return answer{}, c.transient(resp, "unreadable answer", err)
 		}
-		return files, nil, nil
+		return answer{files: files, txn: upstream.Clip(r.TransactionID)}, nil
 	case !r.envelope() && r.Detail.IsZero():
-		return nil, nil, c.transient(resp, "unreadable answer", fmt.Errorf("neither code nor detail in %s", upstream.Clip(string(raw))))
+		return answer{}, c.transient(resp, "unreadable answer", fmt.Errorf("neither code nor detail in %s", upstream.Clip(string(raw))))
 	}
-	stop, err := c.errorAnswer(row, req, resp, r)
-	return nil, stop, err
+	return c.errorAnswer(req, resp, r)
 }
 
 // post sends req with the client's credentials. A transport error comes
@@ -74,15 +84,14 @@ func (c *Client) transient(resp *http.Response, reason string, err error) error 
 	return ue
 }
 
-// errorAnswer classifies a failed answer: a result for a final one, a
+// errorAnswer classifies a failed answer: a refusal for a final one, a
 // *bulkverify.UpstreamError for a transient one.
-func (c *Client) errorAnswer(row bulkverify.Row, req Request, resp *http.Response, r Response) (*bulkverify.Result, error) {
+func (c *Client) errorAnswer(req Request, resp *http.Response, r Response) (answer, error) {
 	o := Classify(resp.StatusCode, r)
 	if o.Transient {
-		return nil, c.transient(resp, upstream.Clip(r.text()), nil)
+		return answer{}, c.transient(resp, upstream.Clip(r.text()), nil)
 	}
-	res := o.Result(row, outcomeMessage(o, resp.StatusCode, r, req.TransactionID))
-	return &res, nil
+	return answer{txn: upstream.Clip(r.TransactionID), refused: true, outcome: o, message: outcomeMessage(o, resp.StatusCode, r, req.TransactionID)}, nil
 }
 
 // outcomeMessage says what happened and what to do about it.

@@ -20,6 +20,9 @@ import (
 //	             HSCER, INCER, PANCR, DRVLC, ADHAR, with          else NOT_VERIFIED/DOCUMENT_NOT_FOUND
 //	             DigiLocker's odd values (mime a string or a
 //	             list, leading spaces in date and uri)
+//	renewed      200, two DRVLC documents (RenewedData): an old   VERIFIED/OK for DRVLC: the renewed
+//	             licence, then its renewal                        one when document_number names it,
+//	                                                              else the old one
 //	nodocument   200 with an empty data list                      NOT_VERIFIED/DOCUMENT_NOT_FOUND
 //	duplicate    400 DUPLICATE_REQUEST                            FAILED/INVALID_ROW
 //	expired      401 SESSION_EXPIRED                              FAILED/SESSION_EXPIRED
@@ -31,6 +34,13 @@ import (
 //	down         every request 503                                transient (UPSTREAM_UNAVAILABLE)
 //	throttled    every request 429 with Retry-After: 1            transient (UPSTREAM_UNAVAILABLE)
 //
+// The document id part of each uri (issuerid-DOCTYPE-docid) is the number a
+// row's document_number is compared with: ABCDE1234F for verified's PANCR,
+// DL0120230100001 for its DRVLC and for renewed's new licence,
+// DL0120150100001 for renewed's old one.
+// The sample's uri "string" has none, so a claim against it is
+// NOT_VERIFIED/CLAIM_UNVERIFIABLE.
+//
 // Whatever the transaction, a request without client-id or x-api-key gets
 // 403 {"detail": "Not authenticated"}, wrong ones 401 {"detail": "Not a
 // valid token"}, and a body that is not the endpoint's (not a JSON object,
@@ -39,6 +49,7 @@ import (
 const (
 	TxnSample         = "sample"
 	TxnVerified       = "verified"
+	TxnRenewed        = "renewed"
 	TxnNoDocument     = "nodocument"
 	TxnDuplicate      = "duplicate"
 	TxnSessionExpired = "expired"
@@ -93,6 +104,18 @@ var VerifiedData = json.RawMessage(`[
    "description": "Aadhaar Card", "issuerid": "in.gov.uidai", "issuer": "Unique Identification Authority of India"}
 ]`)
 
+// RenewedData is the data of a TxnRenewed answer: a driving licence and,
+// after it, its renewal under another number, as DigiLocker lists both
+// once the new one is fetched.
+var RenewedData = json.RawMessage(`[
+  {"name": "Driving License", "type": "file", "size": "", "date": "2015-01-09T06:41:55Z", "parent": "",
+   "mime": ["application/pdf"], "uri": "in.gov.transport-DRVLC-DL0120150100001", "doctype": "DRVLC",
+   "description": "Driving License", "issuerid": "in.gov.transport", "issuer": "Ministry of Road Transport and Highways"},
+  {"name": "Driving License", "type": "file", "size": "", "date": "2023-01-09T06:41:55Z", "parent": "",
+   "mime": ["application/pdf"], "uri": "in.gov.transport-DRVLC-DL0120230100001", "doctype": "DRVLC",
+   "description": "Driving License", "issuerid": "in.gov.transport", "issuer": "Ministry of Road Transport and Highways"}
+]`)
+
 // behaviour is how a simulated transaction answers: with data, or with a
 // fixed error answer.
 type behaviour struct {
@@ -106,6 +129,7 @@ type behaviour struct {
 var transactions = map[string]behaviour{
 	TxnSample:         {data: SampleData},
 	TxnVerified:       {data: VerifiedData},
+	TxnRenewed:        {data: RenewedData},
 	TxnNoDocument:     {data: json.RawMessage(`[]`)},
 	TxnDuplicate:      {answer: &ansDuplicate},
 	TxnSessionExpired: {answer: &ansSessionExpired},

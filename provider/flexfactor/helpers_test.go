@@ -121,6 +121,9 @@ func wantEvidence(t *testing.T, got bulkverify.Result, app string, types ...stri
 		DocumentType: strings.Join(types, "|"), DocumentID: strings.Join(ids, "|"), Issuer: "FlexFactor",
 		SHA256: strings.Join(sums, "|"), Size: strings.Join(sizes, "|"), MIME: strings.Join(mimes, "|"),
 		VerifiedAt: got.VerifiedAt,
+		// FlexFactor checks no claim: each is NOT_CLAIMED.
+		DocumentNumberMatch: bulkverify.MatchNotClaimed, NameMatch: bulkverify.MatchNotClaimed,
+		DOBMatch: bulkverify.MatchNotClaimed, GenderMatch: bulkverify.MatchNotClaimed,
 	}
 	if got != want {
 		t.Errorf("got evidence %+v,\nwant %+v", got, want)

@@ -54,8 +54,9 @@ func New(cfg Config) *Client {
 // Verify lists the documents of the row's user_handle, within the row's
 // start_date, end_date and search, page by page, and checks that each of
 // the row's doc_types has one. It returns
-//   - VERIFIED/OK, with the first document (by created) of each type as
-//     evidence;
+//   - VERIFIED/OK, with the newest document (by created) of each type as
+//     evidence; a listed document whose user_handle is not the row's
+//     does not count;
 //   - NOT_VERIFIED with DOCUMENT_NOT_FOUND or USER_NOT_FOUND;
 //   - FAILED with INVALID_ROW, TOKEN_INVALID or UPSTREAM_REJECTED, none
 //     retryable;

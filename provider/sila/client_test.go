@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,8 @@ var userCases = []struct {
 	{UserComplete, "complete.ann.silamoney.eth", "doc_ssn_card|doc_w2", verified, 1},
 	{UserMany, "many-0001", "doc_pay_stub|id_passport", verified, 3},
 	{UserMany, "many-0002", "id_passport", verified, 1},
+	{UserMixed, "mixed-0001", "id_passport", verified, 1},
+	{UserMixed, "mixed-0002", "doc_utility", providertest.Final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound, "belong to another user_handle"), 1},
 	{UserPartial, "partial-0001", "id_passport", verified, 1},
 	{UserPartial, "partial-0002", "id_passport|doc_utility", docNotFound, 1},
 	{UserEmpty, "empty-0001", "id_passport", docNotFound, 1},
@@ -92,23 +95,23 @@ func TestEvidence(t *testing.T) {
 		want                   []Document
 	}{
 		{"the seed's sample user's passport is the seed's document", SampleHandle, "id_passport", []Document{SampleDocument}},
-		{"each type gives its first document by created, the older of two licenses", "complete-0042", "id_drivers_license|id_passport",
-			docs("complete-0042", UserComplete, 0, 1)},
+		{"each type gives its newest document by created, the renewed of two licenses", "complete-0042", "id_drivers_license|id_passport",
+			docs("complete-0042", UserComplete, 5, 1)},
+		{"the newest passport is the user's own, not another user's newer one", "mixed-0042", "id_passport", docs("mixed-0042", UserMixed, 2)},
 		{"types are given in the row's order", "complete-0042", "doc_w2|doc_utility", docs("complete-0042", UserComplete, 6, 2)},
 		{"a type named twice is checked once", "complete-0042", "doc_w2|DOC_W2", docs("complete-0042", UserComplete, 6)},
-		{"the last page's passport is found with the first pay stub", "many-0007", "doc_pay_stub|id_passport", docs("many-0007", UserMany, 0, 249)},
+		{"the last page's passport is found with the newest pay stub", "many-0007", "doc_pay_stub|id_passport", docs("many-0007", UserMany, 248, 249)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, c := newSimClient(t, simulation.Faults{})
-			res, err := providertest.Verify(t, c, providertest.Row("user_handle", tt.handle, "doc_types", tt.docTypes))
+			row := providertest.Row("user_handle", tt.handle, "doc_types", tt.docTypes)
+			res, err := providertest.Verify(t, c, row)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := bulkverify.Result{
-				RowNumber: 7, ReferenceID: "ref-7", Status: bulkverify.StatusVerified, Code: bulkverify.CodeOK, Message: res.Message,
-				Issuer: "Sila", VerifiedAt: "2024-03-01T05:00:00Z",
-			}
+			want := bulkverify.Verified(row, res.Message)
+			want.Issuer, want.VerifiedAt = "Sila", "2024-03-01T05:00:00Z"
 			var types, ids, hashes, sizes []string
 			for _, d := range tt.want {
 				types, ids, hashes, sizes = append(types, d.Type), append(ids, d.DocumentID), append(hashes, d.Hash), append(sizes, string(d.Size))
@@ -125,7 +128,7 @@ func TestEvidence(t *testing.T) {
 	}
 }
 
-func TestFirstByCreatedWhateverTheServerOrder(t *testing.T) {
+func TestNewestByCreatedWhateverTheServerOrder(t *testing.T) {
 	sim := newSim(simulation.Faults{})
 	desc := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -139,11 +142,59 @@ func TestFirstByCreatedWhateverTheServerOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := users[UserComplete].documents("complete-0042")[0].DocumentID; res.DocumentID != want {
-		t.Errorf("got document %s, want the older license %s", res.DocumentID, want)
+	if want := users[UserComplete].documents("complete-0042")[5].DocumentID; res.DocumentID != want {
+		t.Errorf("got document %s, want the renewed license %s", res.DocumentID, want)
 	}
 	if got := sim.Stats().Requests; got != 2 {
 		t.Errorf("got %d requests, want 2, one per license", got)
+	}
+}
+
+// lister answers every request with docs, on one page.
+func lister(docs ...Document) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req ListDocumentsRequest
+		json.NewDecoder(r.Body).Decode(&req)
+		simulation.WriteJSON(w, http.StatusOK, ListDocumentsResponse{Success: true, Status: "SUCCESS", Reference: req.Header.Reference,
+			Documents: docs, Pagination: Pagination{ReturnedCount: len(docs), TotalCount: len(docs), CurrentPage: 1, TotalPages: 1}})
+	}
+}
+
+func TestOnlyTheRowsUserCountsAndItsNewestDocumentIsTheEvidence(t *testing.T) {
+	passport := func(id, handle, created string) Document {
+		return Document{UserHandle: handle, DocumentID: id, Name: id, Type: "id_passport", Created: created}
+	}
+	const (
+		me, old, recent = "complete-1", "2020-08-03T17:09:24.917939", "2024-02-10T09:30:00.000000"
+	)
+	tests := []struct {
+		name string
+		docs []Document
+		want string // the evidence's DocumentID; "" for DOCUMENT_NOT_FOUND
+	}{
+		{"a document of another user_handle does not count", []Document{passport("a", "other-1", old)}, ""},
+		{"a handle that differs only in case is another user's", []Document{passport("a", "COMPLETE-1", old)}, ""},
+		{"a document without a user_handle does not count", []Document{passport("a", "", old)}, ""},
+		{"spaces around the document's handle do not count", []Document{passport("a", " complete-1 ", old)}, "a"},
+		{"another user's newer document is passed over for the user's own", []Document{passport("a", me, old), passport("b", "other-1", recent)}, "a"},
+		{"the newest is the evidence whatever the list order", []Document{passport("b", me, recent), passport("a", me, old)}, "b"},
+		{"a created time with a zone is read", []Document{passport("b", me, "2025-01-01T00:00:00Z"), passport("a", me, recent)}, "b"},
+		{"of equal created times the later listed is the newer", []Document{passport("a", me, old), passport("b", me, old)}, "b"},
+		{"of times that cannot be compared the later listed is the newer", []Document{passport("a", me, recent), passport("b", me, "yesterday")}, "b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestClient(t, lister(tt.docs...))
+			res, err := providertest.Verify(t, c, providertest.Row("user_handle", me, "doc_types", "id_passport"))
+			if tt.want == "" {
+				providertest.Final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentNotFound, "1 listed document(s) of the missing types belong to another user_handle").Check(t, res, err)
+				return
+			}
+			verified.Check(t, res, err)
+			if res.DocumentID != tt.want {
+				t.Errorf("got document %q, want %q", res.DocumentID, tt.want)
+			}
+		})
 	}
 }
 
@@ -325,14 +376,17 @@ func TestWrongBaseURLIsRejected(t *testing.T) {
 	}
 }
 
-// pager answers every page with one document of typ and claims total pages.
+// pager answers every page with one document of the row's user and typ,
+// each page's created after the page before, and claims total pages.
 func pager(typ string, total int, empty bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req ListDocumentsRequest
 		json.NewDecoder(r.Body).Decode(&req)
 		out := ListDocumentsResponse{Success: true, Status: "SUCCESS", Reference: req.Header.Reference, Documents: []Document{}, Pagination: Pagination{TotalPages: total}}
-		if !empty {
-			out.Documents = []Document{{DocumentID: "doc-" + r.URL.Query().Get("page"), Type: typ, Created: "2020-01-01T00:00:00"}}
+		if page := r.URL.Query().Get("page"); !empty {
+			n, _ := strconv.Atoi(page)
+			created := testNow.AddDate(0, 0, n).Format("2006-01-02T15:04:05") // newer page after page
+			out.Documents = []Document{{UserHandle: req.Header.UserHandle, DocumentID: "doc-" + page, Type: typ, Created: created}}
 		}
 		simulation.WriteJSON(w, http.StatusOK, out)
 	}
@@ -364,8 +418,8 @@ func TestListEnds(t *testing.T) {
 			if requests != tt.requests {
 				t.Errorf("got %d requests, want %d", requests, tt.requests)
 			}
-			if tt.want.Code == bulkverify.CodeOK && res.DocumentID != "doc-1" {
-				t.Errorf("got document %s, want the first page's doc-1", res.DocumentID)
+			if tt.want.Code == bulkverify.CodeOK && res.DocumentID != "doc-5" {
+				t.Errorf("got document %s, want the newest, the last page's doc-5", res.DocumentID)
 			}
 		})
 	}

@@ -17,7 +17,7 @@ var fixture = providertest.Fixture{
 	Settings: provider.Settings{Values: map[string]string{"ACCESS_TOKEN": testToken, "APP_HANDLE": testApp}},
 	Verified: providertest.Row("user_handle", SampleHandle, "doc_types", "id_passport"),
 	FirstOp:  OpList,
-	Evidence: wantFirstOfEachType,
+	Evidence: wantNewestOfEachType,
 	Invalid: []bulkverify.Row{
 		providertest.Row("doc_types", "id_passport"),
 		providertest.Row("user_handle", "complete-1", "doc_types", ""),
@@ -66,9 +66,10 @@ func secretRows() []bulkverify.Row {
 	return rows
 }
 
-// wantFirstOfEachType checks that a verified row's evidence is one of its
-// user's documents of each type it asks for, in its order.
-func wantFirstOfEachType(t *testing.T, row bulkverify.Row, res bulkverify.Result) {
+// wantNewestOfEachType checks that a verified row's evidence is, for each
+// type it asks for, in its order, the newest document of that type of its
+// user.
+func wantNewestOfEachType(t *testing.T, row bulkverify.Row, res bulkverify.Result) {
 	t.Helper()
 	handle := row.Get("user_handle")
 	types := bulkverify.SplitList(strings.ToLower(row.Get("doc_types")))
@@ -76,13 +77,15 @@ func wantFirstOfEachType(t *testing.T, row bulkverify.Row, res bulkverify.Result
 	if res.Issuer != Issuer || res.DocumentType != strings.Join(types, "|") || len(ids) != len(types) || len(hashes) != len(types) {
 		t.Fatalf("got evidence %+v, want Sila's of one document of each of %v", res, types)
 	}
-	docs := map[string]Document{}
+	newest := map[string]Document{}
 	for _, d := range userOf(handle).documents(handle) {
-		docs[d.DocumentID] = d
+		if d.UserHandle == handle && d.Created >= newest[d.Type].Created {
+			newest[d.Type] = d
+		}
 	}
 	for i, id := range ids {
-		if d, ok := docs[id]; !ok || d.Type != types[i] || d.Hash != hashes[i] {
-			t.Errorf("got document %s hash %s as the %s, want one of %s's of that type", id, hashes[i], types[i], handle)
+		if d := newest[types[i]]; d.DocumentID != id || d.Hash != hashes[i] {
+			t.Errorf("got document %s hash %s as the %s, want %s's newest of that type, %s %s", id, hashes[i], types[i], handle, d.DocumentID, d.Hash)
 		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 // judge checks that the listed documents hold every type q asks for.
 func (c *Client) judge(row bulkverify.Row, q query, l listing) bulkverify.Result {
-	picked := pick(l.docs, q.types)
+	picked, foreign := pick(l.docs, q)
 	var missing, found []string
 	for _, t := range q.types {
 		if _, ok := picked[t]; ok {
@@ -26,7 +26,7 @@ func (c *Client) judge(row bulkverify.Row, q query, l listing) bulkverify.Result
 			c.maxPages, strings.Join(q.types, ", "), q.handle, c.maxPages, strings.Join(missing, ", ")), false)
 	}
 	if len(missing) > 0 {
-		r := bulkverify.NotVerified(row, bulkverify.CodeDocumentNotFound, notFoundMessage(q, missing, found))
+		r := bulkverify.NotVerified(row, bulkverify.CodeDocumentNotFound, notFoundMessage(q, missing, found, foreign))
 		r.DocumentType, r.Issuer = strings.Join(q.types, "|"), Issuer
 		return r
 	}
@@ -42,20 +42,28 @@ func (c *Client) judge(row bulkverify.Row, q query, l listing) bulkverify.Result
 	return r
 }
 
-// pick returns, for each of types, its first document by created time;
-// documents whose created times cannot be compared keep the list's order.
-func pick(docs []Document, types []string) map[string]Document {
-	picked := map[string]Document{}
+// pick returns, for each type q asks for, the newest document by created
+// of q's user, and how many listed documents of each type were another
+// user's. A document counts only when its user_handle is the row's,
+// compared as written without surrounding spaces (the seed does not say
+// handles ignore case). Of documents whose created times are equal or
+// cannot be compared, the later in the list, which is asked for oldest
+// first, counts as the newer.
+func pick(docs []Document, q query) (map[string]Document, map[string]int) {
+	picked, foreign := map[string]Document{}, map[string]int{}
 	for _, d := range docs {
 		t := strings.ToLower(strings.TrimSpace(d.Type))
-		if !slices.Contains(types, t) {
-			continue
-		}
-		if p, ok := picked[t]; !ok || createdBefore(d, p) {
-			picked[t] = d
+		switch {
+		case !slices.Contains(q.types, t):
+		case strings.TrimSpace(d.UserHandle) != q.handle:
+			foreign[t]++
+		default:
+			if p, ok := picked[t]; !ok || !createdBefore(d, p) {
+				picked[t] = d
+			}
 		}
 	}
-	return picked
+	return picked, foreign
 }
 
 // createdLayouts are the forms of created: the seed's ISO-8601 without a
@@ -89,10 +97,17 @@ func verifiedMessage(q query, picked map[string]Document) string {
 	return fmt.Sprintf("Sila lists for user %q: %s", q.handle, strings.Join(parts, ", "))
 }
 
-func notFoundMessage(q query, missing, found []string) string {
+func notFoundMessage(q query, missing, found []string, foreign map[string]int) string {
 	held := "none of the types asked for"
 	if len(found) > 0 {
 		held = "only " + strings.Join(found, ", ") + " of the types asked for"
+	}
+	ignored := 0
+	for _, t := range missing {
+		ignored += foreign[t]
+	}
+	if ignored > 0 {
+		held += fmt.Sprintf("; %d listed document(s) of the missing types belong to another user_handle and do not count", ignored)
 	}
 	scope := ""
 	if q.filtered() {

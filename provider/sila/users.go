@@ -13,15 +13,21 @@ import (
 // before its first '.' or '-': "complete-0001" and
 // "complete.ann.silamoney.eth" are users of UserComplete, each a different
 // user with documents of its own (ids and hashes derive from the handle).
-// Document types are listed in the created order shown.
+// Document types are listed in the created order shown. Every document's
+// user_handle is the listed user's, except where the table says another
+// user's.
 //
 //	kind       documents or behaviour                             row outcome
 //	user       the seed's sample: id_passport "passport_2017"     VERIFIED/OK for id_passport
-//	complete   id_drivers_license, id_passport, doc_utility,      VERIFIED/OK for any of them
-//	           doc_bank_statement, doc_ssn_card,
-//	           id_drivers_license (renewed), doc_w2
+//	complete   id_drivers_license, id_passport, doc_utility,      VERIFIED/OK for any of them, the
+//	           doc_bank_statement, doc_ssn_card,                  renewed licence the evidence of
+//	           id_drivers_license (renewed), doc_w2               id_drivers_license
 //	many       249 doc_pay_stub, then one id_passport: 3 pages    VERIFIED/OK for doc_pay_stub|id_passport,
 //	           at per_page 100, the id_passport on the last       after 3 requests
+//	mixed      its id_passport (2019), another user's             VERIFIED/OK for id_passport, the 2024
+//	           doc_utility (2021), its id_passport (2024),        one the evidence;
+//	           another user's id_passport (2025); the other       NOT_VERIFIED/DOCUMENT_NOT_FOUND for
+//	           user is ForeignHandle                              doc_utility
 //	partial    only id_passport                                   NOT_VERIFIED/DOCUMENT_NOT_FOUND for other types
 //	empty      no documents                                       NOT_VERIFIED/DOCUMENT_NOT_FOUND
 //	unknown    404 "User handle not found"                        NOT_VERIFIED/USER_NOT_FOUND
@@ -41,6 +47,7 @@ const (
 	UserSample    = "user"
 	UserComplete  = "complete"
 	UserMany      = "many"
+	UserMixed     = "mixed"
 	UserPartial   = "partial"
 	UserEmpty     = "empty"
 	UserUnknown   = "unknown"
@@ -52,6 +59,10 @@ const (
 
 // SampleHandle is the seed's sample user handle.
 const SampleHandle = "user.silamoney.eth"
+
+// ForeignHandle is the user_handle of the documents of another user that
+// the list of a UserMixed user holds.
+const ForeignHandle = "someone.else.silamoney.eth"
 
 // SimForbiddenToken is an access token of an app Sila knows but does not
 // permit to list documents: the simulator answers it 403.
@@ -81,16 +92,26 @@ var SampleDocument = Document{
 // docSpec is a simulated document before it is given to a handle.
 type docSpec struct {
 	typ, name, filename, created string
+	owner                        string // its user_handle when not the listed user's
 }
 
 var completeDocs = []docSpec{
-	{"id_drivers_license", "my_CA_drivers_license", "img_20200731_101500", "2020-07-31T10:15:00.000000"},
-	{"id_passport", "passport_2017", "img_20200803_170924", "2020-08-03T17:09:24.917939"},
-	{"doc_utility", "utility_bill_2021_07", "scan_20210715_090012", "2021-07-15T09:00:12.120000"},
-	{"doc_bank_statement", "bank_statement_2021_q3", "stmt_20211001", "2021-10-01T14:30:00.500000"},
-	{"doc_ssn_card", "ssn_card", "img_20220110_081122", "2022-01-10T08:11:22.000001"},
-	{"id_drivers_license", "drivers_license_renewed", "img_20230220_120000", "2023-02-20T12:00:00.000000"},
-	{"doc_w2", "w2_2022", "w2_2022_final", "2023-03-01T16:45:09.333333"},
+	{"id_drivers_license", "my_CA_drivers_license", "img_20200731_101500", "2020-07-31T10:15:00.000000", ""},
+	{"id_passport", "passport_2017", "img_20200803_170924", "2020-08-03T17:09:24.917939", ""},
+	{"doc_utility", "utility_bill_2021_07", "scan_20210715_090012", "2021-07-15T09:00:12.120000", ""},
+	{"doc_bank_statement", "bank_statement_2021_q3", "stmt_20211001", "2021-10-01T14:30:00.500000", ""},
+	{"doc_ssn_card", "ssn_card", "img_20220110_081122", "2022-01-10T08:11:22.000001", ""},
+	{"id_drivers_license", "drivers_license_renewed", "img_20230220_120000", "2023-02-20T12:00:00.000000", ""},
+	{"doc_w2", "w2_2022", "w2_2022_final", "2023-03-01T16:45:09.333333", ""},
+}
+
+// mixedDocs are a UserMixed user's list: two passports of its own, and
+// two documents of ForeignHandle, one of them the newest passport.
+var mixedDocs = []docSpec{
+	{"id_passport", "passport_2019", "img_20190502_110000", "2019-05-02T11:00:00.000000", ""},
+	{"doc_utility", "utility_bill_2021_06", "scan_20210601_080000", "2021-06-01T08:00:00.000000", ForeignHandle},
+	{"id_passport", "passport_2024", "img_20240210_093000", "2024-02-10T09:30:00.000000", ""},
+	{"id_passport", "passport_2025", "img_20250315_141500", "2025-03-15T14:15:00.000000", ForeignHandle},
 }
 
 // ManyDocuments is how many documents a user of UserMany holds.
@@ -102,9 +123,9 @@ func manyDocs() []docSpec {
 	day := time.Date(2014, 1, 3, 9, 30, 0, 0, time.UTC)
 	for i := range ManyDocuments - 1 {
 		d := day.AddDate(0, 0, 14*i)
-		docs = append(docs, docSpec{"doc_pay_stub", fmt.Sprintf("pay_stub_%03d", i+1), "paystub_" + d.Format("20060102"), d.Format("2006-01-02T15:04:05.000000")})
+		docs = append(docs, docSpec{typ: "doc_pay_stub", name: fmt.Sprintf("pay_stub_%03d", i+1), filename: "paystub_" + d.Format("20060102"), created: d.Format("2006-01-02T15:04:05.000000")})
 	}
-	return append(docs, docSpec{"id_passport", "passport_2024", "img_20240115_101010", "2024-01-15T10:10:10.101010"})
+	return append(docs, docSpec{typ: "id_passport", name: "passport_2024", filename: "img_20240115_101010", created: "2024-01-15T10:10:10.101010"})
 }
 
 // behaviour is how a simulated user answers.
@@ -122,6 +143,7 @@ var users = map[string]behaviour{
 	UserSample:    {sample: true},
 	UserComplete:  {docs: completeDocs},
 	UserMany:      {docs: manyDocs()},
+	UserMixed:     {docs: mixedDocs},
 	UserPartial:   {docs: completeDocs[1:2]},
 	UserEmpty:     {},
 	UserUnknown:   {notFound: true},
@@ -158,8 +180,9 @@ func (b behaviour) documents(handle string) []Document {
 	return out
 }
 
-// simDocument gives s to handle: a uuid4-shaped id, a hash and a size that
-// are the same for the same handle and position.
+// simDocument gives s to handle, or to its owner when it has one: a
+// uuid4-shaped id, a hash and a size that are the same for the same
+// handle and position.
 func simDocument(handle string, i int, s docSpec) Document {
 	seed := sha256.Sum256(fmt.Appendf(nil, "sila-sim/%s/%d", handle, i))
 	var id [16]byte
@@ -168,8 +191,12 @@ func simDocument(handle string, i int, s docSpec) Document {
 	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant
 	h := hex.EncodeToString(id[:])
 	content := sha256.Sum256(append(seed[:], s.name...))
+	owner := handle
+	if s.owner != "" {
+		owner = s.owner
+	}
 	return Document{
-		UserHandle: handle,
+		UserHandle: owner,
 		DocumentID: h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:],
 		Name:       s.name,
 		Filename:   s.filename,
