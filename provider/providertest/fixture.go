@@ -43,6 +43,9 @@ type Fixture struct {
 	// Rows are rows of every kind the simulator knows: no answer to any
 	// may show a secret.
 	Rows []bulkverify.Row
+	// Claims are rows that declare claims, with how they end; required
+	// when the Spec checks claims (see testClaims).
+	Claims []ClaimCase
 
 	// Reasons are the Reasons of the transient errors of the answers the
 	// suite makes an upstream give.

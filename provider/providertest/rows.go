@@ -39,8 +39,8 @@ func (f Fixture) testRegistration(t *testing.T) {
 		}
 		s := provider.Settings{BaseURL: "http://127.0.0.1:9", Values: maps.Clone(f.Settings.Values)}
 		delete(s.Values, v.Name)
-		if _, err := p.New(s, nil); err == nil || !strings.Contains(err.Error(), p.EnvPrefix()+v.Name) {
-			t.Errorf("New without %s%s got %v, want an error naming it", p.EnvPrefix(), v.Name, err)
+		if _, err := p.New(s, nil); err == nil || !strings.Contains(err.Error(), p.VarEnv(v)) {
+			t.Errorf("New without %s got %v, want an error naming it", p.VarEnv(v), err)
 		}
 	}
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, p provider.Provider, f Fixture) {
 	t.Run("no result or error shows a secret", f.testSecrets)
 	t.Run("an upstream that echoes the secrets is redacted", f.testEcho)
 	t.Run("one client verifies concurrent rows", f.testConcurrent)
+	t.Run("each claim the provider checks matches and mismatches as documented", f.testClaims)
 }
 
 // env is a server, a client of it made by Provider.New and, when the
