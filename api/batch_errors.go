@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-
-	"github.com/bulkverify/bulkverify"
 )
 
 // errorRow is one row of a batch's errors.csv.
@@ -29,35 +27,18 @@ type errorRows struct {
 	Truncated bool       `json:"truncated"`
 }
 
-const (
-	defaultErrorRows = 50
-	maxErrorRows     = 1000
-)
-
 // handleBatchErrors answers the first rows of a finished batch's
 // errors.csv, read from the store, for clients that cannot fetch the
 // presigned URL themselves (a browser without CORS on the bucket).
 func (s *Server) handleBatchErrors(w http.ResponseWriter, r *http.Request) {
-	limit := defaultErrorRows
-	if l := r.URL.Query().Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > maxErrorRows {
-			s.writeError(w, r, bulkverify.Errorf(bulkverify.EInvalidRequest, "limit=%q: want a whole number from 1 to %d", cut(l), maxErrorRows))
-			return
-		}
-		limit = n
-	}
-	b, err := s.tenantBatch(r.Context(), r.PathValue("request_id"))
+	limit, err := rowLimit(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	switch {
-	case b.State == bulkverify.StateExpired:
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchExpired, "batch %s has expired: its files were deleted at the end of retention", b.ID))
-		return
-	case !b.State.Finished():
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchNotFinished, "batch %s is %s: errors.csv is written when it is finished", b.ID, b.State))
+	b, err := s.finishedBatch(r.Context(), r.PathValue("request_id"), "errors.csv")
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	body, err := s.Files.OpenErrors(r.Context(), b.ID)

@@ -1,5 +1,6 @@
 // Package api is the intake HTTP API: batch upload, status, list, cancel
-// and retry, auth, the OpenAPI document and health endpoints.
+// and retry, a batch's failed rows and claims, the providers, auth, the
+// OpenAPI document and health endpoints.
 package api
 
 import (
@@ -33,6 +34,7 @@ type FileStore interface {
 	OpenInput(ctx context.Context, id, wrappedKey string) (io.ReadCloser, error)
 	DeleteInput(ctx context.Context, id string) error
 	OpenErrors(ctx context.Context, id string) (io.ReadCloser, error)
+	OpenOutput(ctx context.Context, id string) (io.ReadCloser, error)
 	PresignOutput(ctx context.Context, id string) (string, error)
 	PresignErrors(ctx context.Context, id string) (string, error)
 	DeleteBatch(ctx context.Context, id string) error
@@ -147,6 +149,8 @@ func (s *Server) apiRoutes() []route {
 		{"DELETE /v1/verification/batch/{request_id}", s.handleBatchDelete},
 		{"GET /v1/verification/batch/{request_id}/webhooks", s.handleBatchWebhooks},
 		{"GET /v1/verification/batch/{request_id}/errors", s.handleBatchErrors},
+		{"GET /v1/verification/batch/{request_id}/claims", s.handleBatchClaims},
+		{"GET /v1/providers", s.handleProviders},
 	}
 }
 

@@ -131,6 +131,11 @@ func (f *Files) PutErrors(ctx context.Context, id string, r io.Reader) error {
 	return f.Upload(ctx, errorsKey(id), r, csvType)
 }
 
+// OpenOutput returns a batch's output.csv.
+func (f *Files) OpenOutput(ctx context.Context, id string) (io.ReadCloser, error) {
+	return f.Open(ctx, outputKey(id))
+}
+
 // OpenErrors returns a batch's errors.csv.
 func (f *Files) OpenErrors(ctx context.Context, id string) (io.ReadCloser, error) {
 	return f.Open(ctx, errorsKey(id))

@@ -158,6 +158,31 @@ type accepted struct {
 	Duplicates   int    `json:"duplicates"`
 }
 
+// providerInfo is a provider as GET /v1/providers describes it.
+type providerInfo struct {
+	Name            string   `json:"name"`
+	RequiredColumns []string `json:"required_columns"`
+	OptionalColumns []string `json:"optional_columns"`
+	Claims          []string `json:"claims"`
+	SecretColumns   []string `json:"secret_columns"`
+	Enabled         bool     `json:"enabled"`
+}
+
+// providers returns the providers the server knows, sorted by name.
+func (c *apiClient) providers(ctx context.Context) ([]providerInfo, error) {
+	resp, err := c.do(ctx, http.MethodGet, "/v1/providers", nil, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	var d struct {
+		Providers []providerInfo `json:"providers"`
+	}
+	if err := json.Unmarshal(resp.Data, &d); err != nil {
+		return nil, fmt.Errorf("GET /v1/providers: %w", err)
+	}
+	return d.Providers, nil
+}
+
 // post sends an empty POST to path and decodes the answer's data into v.
 func (c *apiClient) post(ctx context.Context, path string, v any) error {
 	resp, err := c.do(ctx, http.MethodPost, path, nil, "", nil)

@@ -160,13 +160,16 @@ func (b *browserTab) text(sel string) string {
 // input and change.
 func (b *browserTab) setValue(id, v string) {
 	b.t.Helper()
-	eval[bool](b, fmt.Sprintf(`(() => {
+	ok := eval[bool](b, fmt.Sprintf(`(() => {
 		const el = document.getElementById(%q);
 		el.value = %q;
 		el.dispatchEvent(new Event("input", {bubbles: true}));
 		el.dispatchEvent(new Event("change", {bubbles: true}));
 		return el.value === %q;
 	})()`, id, v, v))
+	if !ok {
+		b.t.Fatalf("#%s does not take the value %q: no such option?", id, v)
+	}
 }
 
 // checkLabels fails the test for each control on the page that has no
@@ -284,6 +287,36 @@ func TestWebConsoleInABrowser(t *testing.T) {
 				t.Errorf("got no JWT kept for the tab, want the token from /v1/authorize")
 			}
 		}},
+		{"the new-batch form offers the server's providers with their columns and claims", func(t *testing.T) {
+			b.t = t
+			b.waitFor("the providers", `document.querySelectorAll("#provider option[value]:not([value=''])").length > 0`, 10*time.Second)
+			_, env := apiDo(t, http.MethodGet, api+"/v1/providers", nil, "")
+			var list struct {
+				Providers []struct{ Name string } `json:"providers"`
+			}
+			json.Unmarshal(env.Data, &list)
+			var want []string
+			for _, p := range list.Providers {
+				want = append(want, p.Name)
+			}
+			for _, sel := range []string{"#provider", "#filter-provider"} {
+				got := eval[[]string](b, `[...document.querySelectorAll("`+sel+` option")].map(o => o.value).filter(Boolean)`)
+				if !slices.Equal(got, want) || len(want) == 0 {
+					t.Errorf("got %s options %q, want GET /v1/providers' %q", sel, got, want)
+				}
+			}
+			b.setValue("provider", "digilocker")
+			if got := b.text("#provider-columns"); !strings.Contains(got, "Required columns: access_token, doctype.") ||
+				!strings.Contains(got, "document_number, name, dob, gender") || !strings.Contains(got, "refresh_token") {
+				t.Errorf("got %q beside digilocker, want its columns, its claims and refresh_token", got)
+			}
+			b.setValue("provider", "sila")
+			if got := b.text("#provider-claims"); !strings.Contains(got, "Checks no claims") {
+				t.Errorf("got %q beside sila, want no claims", got)
+			}
+			b.setValue("provider", "digilocker")
+			b.screenshot("providers")
+		}},
 		{"a dry run lists the row problems by line and stores nothing", func(t *testing.T) {
 			b.t = t
 			bad := "reference_id,access_token,doctype,name,dob\n" +
@@ -387,6 +420,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 			if got := b.text("#batch-webhooks"); !strings.Contains(got, hooks.URL) || !strings.Contains(got, "204") {
 				t.Errorf("got webhook section %q, want the delivery to %s answered 204", got, hooks.URL)
 			}
+			checkClaimsSection(t, b, st)
 			b.screenshot("batch-page-with-errors")
 			b.checkLabels()
 			b.do(chromedp.Func(func(ctx context.Context, tt *chromedp.Target) error {
@@ -507,7 +541,49 @@ type consoleStatus struct {
 	ProcessedRows int            `json:"processed_rows"`
 	Verified      int            `json:"verified"`
 	Codes         map[string]int `json:"codes"`
+	OutputURL     *string        `json:"batch_output_file_url"`
 	ErrorURL      *string        `json:"batch_error_file_url"`
+}
+
+// checkClaimsSection compares the batch page's claims with the batch's
+// output.csv: each claim's counts, the rows with a mismatch, and no
+// claimed value (the sample's names and dates of birth) on the page.
+func checkClaimsSection(t *testing.T, b *browserTab, st consoleStatus) {
+	t.Helper()
+	b.waitFor("the claims", `document.querySelector("#claims-table tbody tr")`, 15*time.Second)
+	recs, _ := fetchCSV(t, *st.OutputURL)
+	col := func(name string) int { return slices.Index(recs[0], name) }
+	fields := []string{"document_number", "name", "dob", "gender"}
+	var mismatched []string
+	for _, rec := range recs[1:] {
+		for _, f := range fields {
+			if rec[col(f+"_match")] == "MISMATCH" {
+				mismatched = append(mismatched, rec[col("row_number")])
+				break
+			}
+		}
+	}
+	for _, f := range fields {
+		for _, m := range []string{"MATCH", "MISMATCH", "UNAVAILABLE", "NOT_CLAIMED"} {
+			want := 0
+			for _, rec := range recs[1:] {
+				if rec[col(f+"_match")] == m {
+					want++
+				}
+			}
+			sel := fmt.Sprintf(`#claims-table tr[data-field=%q] td[data-match=%q]`, f, m)
+			if got := b.text(sel); got != strconv.Itoa(want) {
+				t.Errorf("%s %s: got %q rows on the page, want %d as in output.csv", f, m, got, want)
+			}
+		}
+	}
+	shown := eval[[]string](b, `[...document.querySelectorAll("#claims-mismatched tbody tr")].map(tr => tr.dataset.row)`)
+	if !slices.Equal(shown, mismatched[:min(len(mismatched), 20)]) {
+		t.Errorf("got rows %q with a mismatch on the page, want output.csv's %q", shown, mismatched)
+	}
+	if got := b.text("#batch-claims"); strings.Contains(got, "Kumar") || strings.Contains(got, "31121970") {
+		t.Errorf("got claims section %q, want no claimed name or date of birth", got)
+	}
 }
 
 func consoleStatusOf(t *testing.T, api, id string) consoleStatus {

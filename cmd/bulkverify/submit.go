@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,7 +31,7 @@ func runSubmit(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	c := clientFlags(fs, getenv)
-	provider := fs.String("provider", "", "provider: digilocker, sila or flexfactor (required)")
+	provider := fs.String("provider", "", "the provider to verify with, one of those the server lists below (required)")
 	w := waitFlags(fs)
 	var o uploadOptions
 	meta := metadataFlag{}
@@ -39,8 +40,13 @@ func runSubmit(ctx context.Context, args []string, getenv func(string) string, s
 	fs.Var(meta, "metadata", "`key=value` kept with the batch (repeatable)")
 	fs.StringVar(&o.callbackURL, "callback-url", "", "https URL that receives the batch's webhooks")
 	fs.StringVar(&o.maxFailureRate, "max-failure-rate", "", "stop the batch once more than this share (0 to 1) of its processed rows FAILED")
+	fs.Usage = func() { submitUsage(ctx, fs, c, stdout) }
 	file, rest := splitFirstArg(args)
-	if err := fs.Parse(rest); err != nil {
+	err := fs.Parse(rest)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the usage, with the server's providers, is printed
+	}
+	if err != nil {
 		return err
 	}
 	if file == "" && fs.NArg() > 0 {
@@ -69,6 +75,54 @@ func runSubmit(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stdout, "request_id: %s (%d rows, %d rejected at intake, %d duplicates)\n", acc.RequestID, acc.TotalRows, acc.RejectedRows, acc.Duplicates)
 	}
 	return w.run(ctx, c, acc.RequestID, stdout)
+}
+
+// submitUsage prints how to call submit, its flags, and the providers the
+// server knows with their columns and claims: the server's list, not one
+// of the CLI's own.
+func submitUsage(ctx context.Context, fs *flag.FlagSet, c *apiClient, out io.Writer) {
+	fmt.Fprintf(out, "usage: bulkverify submit FILE --provider P [flags]\n\nflags:\n")
+	fs.PrintDefaults()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	list, err := c.providers(ctx)
+	if err != nil {
+		fmt.Fprintf(out, "\nproviders: cannot list them: %v\n"+
+			"  The list comes from the server (GET /v1/providers). Give its URL with --url or BV_API_URL and the\n"+
+			"  credentials with --client-id and --api-key (BV_CLIENT_ID, BV_API_KEY), before --help:\n"+
+			"  bulkverify submit --url https://bulkverify.example.com --help\n", err)
+		return
+	}
+	fmt.Fprintf(out, "\nproviders of %s (a file may have these columns; other columns are ignored):\n", c.base)
+	for _, p := range list {
+		printProvider(out, p)
+	}
+}
+
+// printProvider describes one provider of the server's list.
+func printProvider(out io.Writer, p providerInfo) {
+	state := ""
+	if !p.Enabled {
+		state = " (not enabled on this server)"
+	}
+	fmt.Fprintf(out, "  %s%s\n", p.Name, state)
+	fmt.Fprintf(out, "    required: %s\n", listOrNone(p.RequiredColumns))
+	fmt.Fprintf(out, "    optional: %s\n", listOrNone(p.OptionalColumns))
+	if len(p.Claims) == 0 {
+		fmt.Fprintf(out, "    claims:   none (a claim column is refused)\n")
+	} else {
+		fmt.Fprintf(out, "    claims:   %s (compared with the document; results in <claim>_match)\n", strings.Join(p.Claims, ", "))
+	}
+	if len(p.SecretColumns) > 0 {
+		fmt.Fprintf(out, "    secrets:  %s (accepted, never compared or output)\n", strings.Join(p.SecretColumns, ", "))
+	}
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 func printDryRun(stdout io.Writer, data json.RawMessage) error {

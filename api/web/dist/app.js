@@ -65,6 +65,7 @@
   var Api = class _Api {
     constructor(creds) {
       this.creds = creds;
+      this.providerList = null;
     }
     // signIn checks the credentials (getting a JWT first in "jwt" mode) and
     // keeps them for this tab.
@@ -121,6 +122,18 @@
       return this.call("POST", `/v1/verification/batch/${encodeURIComponent(id)}/retry`, {
         codes: codes.length ? codes.join(",") : void 0
       });
+    }
+    // providers returns the providers the server knows, sorted by name,
+    // asked once for the session (again after a failure).
+    providers() {
+      if (!this.providerList) {
+        this.providerList = this.call("GET", "/v1/providers").then((d) => d.providers);
+        this.providerList.catch(() => this.providerList = null);
+      }
+      return this.providerList;
+    }
+    claims(id, limit) {
+      return this.call("GET", `/v1/verification/batch/${encodeURIComponent(id)}/claims`, { limit });
     }
     errors(id, limit) {
       return this.call("GET", `/v1/verification/batch/${encodeURIComponent(id)}/errors`, { limit });
@@ -241,13 +254,6 @@
   }
 
   // src/types.ts
-  var providers = ["digilocker", "sila", "flexfactor", "deepvue"];
-  var columns = {
-    digilocker: { required: ["access_token", "doctype"], optional: ["reference_id", "uri", "name", "dob"] },
-    sila: { required: ["user_handle", "doc_types"], optional: ["reference_id", "start_date", "end_date", "search"] },
-    flexfactor: { required: ["application_id", "document_types"], optional: ["reference_id"] },
-    deepvue: { required: ["initial_deepvue_transaction_id", "doctype", "consent"], optional: ["reference_id", "purpose"] }
-  };
   var states = [
     "queued",
     "processing",
@@ -259,6 +265,7 @@
     "expired"
   ];
   var finishedStates = ["completed", "cancelled", "failed", "expired"];
+  var matchValues = ["MATCH", "MISMATCH", "UNAVAILABLE", "NOT_CLAIMED"];
 
   // src/widgets.ts
   function isFinished(st) {
@@ -297,9 +304,10 @@
   }
 
   // src/batch.ts
-  var errorRowsFirst = 20;
-  var errorRowsMore = 100;
-  var errorRowsMax = 1e3;
+  var rowsFirst = 20;
+  var rowsMore = 100;
+  var rowsMax = 1e3;
+  var matchLabels = { MATCH: "Matched", MISMATCH: "Mismatched", UNAVAILABLE: "Unavailable", NOT_CLAIMED: "Not claimed" };
   var Section = class {
     constructor(id, title) {
       this.key = "";
@@ -316,6 +324,58 @@
   function dl(items) {
     return h("dl", { class: "details" }, items.filter(([, v]) => v !== null && v !== "" && v !== void 0).map(([k, v]) => [h("dt", null, k), h("dd", null, v)]));
   }
+  function matchOf(r, f) {
+    return r[`${f}_match`] ?? "NOT_CLAIMED";
+  }
+  function matchCell(m) {
+    return h("td", { class: `match-${m}` }, h("code", null, m));
+  }
+  function claimCounts(c, fields) {
+    return h("div", { class: "table-wrap" }, h(
+      "table",
+      { id: "claims-table" },
+      h("caption", null, "Rows by how each claim compared with the document"),
+      h("thead", null, h(
+        "tr",
+        null,
+        h("th", { scope: "col" }, "Claim"),
+        matchValues.map((m) => h("th", { scope: "col", class: "num" }, matchLabels[m]))
+      )),
+      h("tbody", null, fields.map((f) => h(
+        "tr",
+        { "data-field": f },
+        h("th", { scope: "row" }, h("code", null, f)),
+        matchValues.map((m) => h("td", { class: "num", "data-match": m }, int(c.fields[f]?.[m] ?? 0)))
+      )))
+    ));
+  }
+  function mismatchedRows(c, fields) {
+    const score = fields.includes("name");
+    return h("div", { class: "table-wrap" }, h(
+      "table",
+      { id: "claims-mismatched", tabindex: -1 },
+      h("caption", null, c.truncated ? `The first ${c.mismatched.length} rows with a mismatch (more follow)` : `All ${c.mismatched.length} rows with a mismatch`),
+      h("thead", null, h(
+        "tr",
+        null,
+        ["Row", "Reference", "Status", "Code"].map((t) => h("th", { scope: "col" }, t)),
+        fields.map((f) => h("th", { scope: "col" }, h("code", null, f))),
+        score ? h("th", { scope: "col", class: "num" }, "Name score") : null,
+        h("th", { scope: "col" }, "Compared with")
+      )),
+      h("tbody", null, c.mismatched.map((r) => h(
+        "tr",
+        { "data-row": r.row_number },
+        h("td", { class: "num" }, String(r.row_number)),
+        h("td", null, r.reference_id || "–"),
+        h("td", null, r.status),
+        h("td", null, h("code", null, r.code)),
+        fields.map((f) => matchCell(matchOf(r, f))),
+        score ? h("td", { class: "num" }, r.name_score === null ? "–" : String(r.name_score)) : null,
+        h("td", null, r.claims_source ? r.claims_source.split("|").join(", ") : "–")
+      )))
+    ));
+  }
   function batchLink(id) {
     return h("a", { href: `#/batch/${id}`, title: id }, h("code", null, id));
   }
@@ -325,7 +385,12 @@
     let childrenAt = 0;
     let errors = null;
     let errorsFor = "";
-    let errorsLimit = errorRowsFirst;
+    let errorsLimit = rowsFirst;
+    let claims = null;
+    let claimFields = [];
+    let claimsError = "";
+    let claimsFor = "";
+    let claimsLimit = rowsFirst;
     let hooks;
     let hooksAt = 0;
     let confirming = false;
@@ -341,6 +406,8 @@
     actions.el.appendChild(actionMsg);
     const details = new Section("batch-details", "Details");
     const codes = new Section("batch-codes", "Rows by result code");
+    const claimsSec = new Section("batch-claims", "Claims checked against the documents");
+    claimsSec.el.hidden = true;
     const errorsSec = new Section("batch-errors", "Failed rows (errors.csv)");
     const hooksSec = new Section("batch-webhooks", "Webhook deliveries");
     hooksSec.el.hidden = true;
@@ -354,6 +421,7 @@
       actions.el,
       details.el,
       codes.el,
+      claimsSec.el,
       errorsSec.el,
       hooksSec.el
     );
@@ -370,7 +438,7 @@
         return 5e3;
       }
       const finished = isFinished(st);
-      await Promise.all([loadChildren(), loadErrors(), loadHooks()]);
+      await Promise.all([loadChildren(), loadErrors(), loadClaims(), loadHooks()]);
       render(st);
       return finished ? 1e4 : 1500;
     };
@@ -391,6 +459,19 @@
       } catch (e) {
         errors = null;
         replace(errorsSec.body, h("p", { class: "error" }, `Could not read errors.csv: ${e.message}`));
+      }
+    };
+    const loadClaims = async () => {
+      const s = st;
+      if (!s || !isFinished(s) || s.state === "expired" || claimsFor === s.state) return;
+      try {
+        claimFields = (await api2.providers()).find((p) => p.name === s.product_id)?.claims ?? [];
+        claims = claimFields.length ? await api2.claims(id, claimsLimit) : null;
+        claimsError = "";
+        claimsFor = s.state;
+      } catch (e) {
+        claims = null;
+        claimsError = e.message;
       }
     };
     const loadHooks = async () => {
@@ -578,11 +659,41 @@
             h("td", null, r.retryable ? "yes" : "no")
           )))
         )),
-        e.truncated && e.rows.length < errorRowsMax ? h("button", { type: "button", id: "errors-more", class: "small", onclick: showMoreErrors }, `Show ${errorRowsMore} more`) : null
+        e.truncated && e.rows.length < rowsMax ? h("button", { type: "button", id: "errors-more", class: "small", onclick: showMoreErrors }, `Show ${rowsMore} more`) : null
       ]);
     };
+    const renderClaims = (s) => {
+      claimsSec.el.hidden = !isFinished(s) || s.state === "expired" || !claims && !claimsError;
+      if (claimsSec.el.hidden) return;
+      const c = claims;
+      if (!c) {
+        claimsSec.show(claimsError, () => h("p", { class: "error" }, `Could not read the claims: ${claimsError}`));
+        return;
+      }
+      claimsSec.show([c, claimFields], () => [
+        claimCounts(c, claimFields),
+        c.mismatched.length === 0 ? h("p", { class: "muted", id: "no-mismatch" }, "No claim mismatched.") : mismatchedRows(c, claimFields),
+        c.truncated && c.mismatched.length < rowsMax ? h("button", { type: "button", id: "claims-more", class: "small", onclick: showMoreClaims }, `Show ${rowsMore} more`) : null,
+        h(
+          "p",
+          { class: "hint" },
+          "The values claimed and the documents' values are not shown: they are personal data. ",
+          "Each row's results are in the output file's ",
+          h("code", null, "*_match"),
+          " columns."
+        )
+      ]);
+    };
+    const showMoreClaims = async () => {
+      claimsLimit = Math.min(claimsLimit + rowsMore, rowsMax);
+      claimsFor = "";
+      await loadClaims();
+      if (st) render(st);
+      claimsSec.body.querySelector("#claims-more, #claims-mismatched")?.focus();
+      announce(`Showing ${claims?.mismatched.length ?? 0} rows with a mismatch`);
+    };
     const showMoreErrors = async () => {
-      errorsLimit = Math.min(errorsLimit + errorRowsMore, errorRowsMax);
+      errorsLimit = Math.min(errorsLimit + rowsMore, rowsMax);
       errorsFor = "";
       await loadErrors();
       if (st) render(st);
@@ -630,6 +741,7 @@
       renderActions(s);
       renderDetails(s);
       renderCodes(s);
+      renderClaims(s);
       renderErrors(s);
       renderHooks();
     };
@@ -644,12 +756,14 @@
       this.api = api2;
       this.onUploaded = onUploaded;
       this.file = null;
+      this.providers = /* @__PURE__ */ new Map();
       this.metaRows = 0;
       this.provider = h(
         "select",
         { id: "provider", name: "provider", "aria-describedby": "provider-columns", onchange: () => this.describe() },
-        providers.map((p) => h("option", { value: p }, p))
+        h("option", { value: "" }, "Loading the providers…")
       );
+      this.columns = h("div", { id: "provider-columns", class: "hint", "aria-live": "polite" });
       this.input = h("input", {
         type: "file",
         id: "file",
@@ -699,13 +813,7 @@
           h(
             "div",
             null,
-            h(
-              "div",
-              { class: "field" },
-              h("label", { for: "provider" }, "Provider"),
-              this.provider,
-              h("p", { id: "provider-columns", class: "hint" })
-            ),
+            h("div", { class: "field" }, h("label", { for: "provider" }, "Provider"), this.provider, this.columns),
             this.zone
           ),
           h(
@@ -742,18 +850,58 @@
         this.send(false);
       });
       this.el = form;
-      this.describe();
       this.addMeta();
+      this.loadProviders();
     }
-    describe() {
-      const c = columns[this.provider.value];
+    // loadProviders fills the provider list from the server: the enabled
+    // ones to choose from, the others shown but disabled.
+    async loadProviders() {
+      replace(this.columns);
+      let list;
+      try {
+        list = await this.api.providers();
+      } catch (e) {
+        replace(
+          this.columns,
+          h("span", { class: "error" }, `Could not load the providers: ${e.message}`),
+          " ",
+          h("button", { type: "button", id: "providers-retry", class: "small", onclick: () => this.loadProviders() }, "Try again")
+        );
+        return;
+      }
+      this.providers = new Map(list.map((p) => [p.name, p]));
+      const chosen = this.providers.get(this.provider.value)?.enabled ? this.provider.value : list.find((p) => p.enabled)?.name ?? "";
       replace(
-        byIdIn(this.el, "provider-columns"),
-        "Required columns: ",
-        c.required.map((n, i) => [i ? ", " : "", h("code", null, n)]),
-        ". Optional: ",
-        c.optional.map((n, i) => [i ? ", " : "", h("code", null, n)]),
-        "."
+        this.provider,
+        list.length ? null : h("option", { value: "" }, "No provider"),
+        list.map((p) => h("option", { value: p.name, disabled: !p.enabled }, p.enabled ? p.name : `${p.name} (not enabled here)`))
+      );
+      this.provider.value = chosen;
+      this.describe();
+    }
+    // describe shows the chosen provider's columns and the claims it checks.
+    describe() {
+      const p = this.providers.get(this.provider.value);
+      if (!p) {
+        replace(this.columns, this.providers.size ? "No provider is enabled on this service." : null);
+        return;
+      }
+      replace(
+        this.columns,
+        h("p", { class: "hint", id: "provider-required" }, "Required columns: ", codeList(p.required_columns), "."),
+        h("p", { class: "hint", id: "provider-optional" }, "Optional: ", p.optional_columns.length ? codeList(p.optional_columns) : "none", "."),
+        h(
+          "p",
+          { class: "hint", id: "provider-claims" },
+          p.claims.length ? [
+            "Claims checked against the document (optional columns, each reported in its ",
+            h("code", null, "*_match"),
+            " output column): ",
+            codeList(p.claims),
+            "."
+          ] : "Checks no claims: a file with a claim column is refused.",
+          p.secret_columns.length ? [" Also accepted, as secrets never compared or output: ", codeList(p.secret_columns), "."] : null
+        )
       );
     }
     choose(f) {
@@ -812,6 +960,11 @@
     async send(dryRun) {
       this.err.textContent = "";
       replace(this.result);
+      if (!this.providers.get(this.provider.value)?.enabled) {
+        this.err.textContent = "Choose a provider first.";
+        this.provider.focus();
+        return;
+      }
       if (!this.file) {
         this.err.textContent = "Choose or drop a CSV file first.";
         this.input.focus();
@@ -888,8 +1041,8 @@
       this.onUploaded(acc);
     }
   };
-  function byIdIn(root, id) {
-    return root.querySelector(`#${id}`);
+  function codeList(names) {
+    return names.map((n, i) => [i ? ", " : "", h("code", null, n)]);
   }
 
   // src/list.ts
@@ -956,9 +1109,18 @@
         page = 1;
         poller.now();
       } },
-      h("option", { value: "" }, "All providers"),
-      providers.map((p) => h("option", { value: p }, p))
+      h("option", { value: "" }, "All providers")
     );
+    let provAsked = false;
+    const loadProviders = async () => {
+      if (provAsked) return;
+      provAsked = true;
+      try {
+        append(provSel, (await api2.providers()).map((p) => h("option", { value: p.name }, p.name)));
+      } catch {
+        provAsked = false;
+      }
+    };
     const tbody = h("tbody", { id: "batches" });
     const empty = h("p", { class: "muted", id: "batches-empty", hidden: true });
     const err = errorBox();
@@ -1009,6 +1171,7 @@
       next.disabled = p.current_page >= p.total_pages;
     };
     const poller = new Poller(async () => {
+      loadProviders();
       try {
         const list = await api2.listBatches({ page, per_page: perPage, state: stateSel.value, provider: provSel.value });
         if (page > 1 && list.batches.length === 0 && list.pagination.total_pages < page) {

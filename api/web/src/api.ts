@@ -2,7 +2,8 @@
 // the session, and errors turned into messages a person can act on.
 
 import type {
-  AccessToken, BatchAccepted, BatchList, BatchStatus, DryRunReport, ErrorRows, WebhookDeliveries,
+  AccessToken, BatchAccepted, BatchList, BatchStatus, ClaimSummary, DryRunReport, ErrorRows, ProviderInfo, ProviderList,
+  WebhookDeliveries,
 } from "./types";
 
 // Credentials say how the console authenticates: client-id and x-api-key
@@ -93,6 +94,8 @@ async function decode(res: Response): Promise<Record<string, unknown>> {
 
 // Api calls the /v1 routes as one signed-in client.
 export class Api {
+  private providerList: Promise<ProviderInfo[]> | null = null;
+
   constructor(public creds: Credentials) {}
 
   // signIn checks the credentials (getting a JWT first in "jwt" mode) and
@@ -159,6 +162,20 @@ export class Api {
     return this.call("POST", `/v1/verification/batch/${encodeURIComponent(id)}/retry`, {
       codes: codes.length ? codes.join(",") : undefined,
     });
+  }
+
+  // providers returns the providers the server knows, sorted by name,
+  // asked once for the session (again after a failure).
+  providers(): Promise<ProviderInfo[]> {
+    if (!this.providerList) {
+      this.providerList = this.call<ProviderList>("GET", "/v1/providers").then((d) => d.providers);
+      this.providerList.catch(() => (this.providerList = null));
+    }
+    return this.providerList;
+  }
+
+  claims(id: string, limit: number): Promise<ClaimSummary> {
+    return this.call("GET", `/v1/verification/batch/${encodeURIComponent(id)}/claims`, { limit });
   }
 
   errors(id: string, limit: number): Promise<ErrorRows> {

@@ -1,19 +1,22 @@
-// The batch page: progress, counts by code, the first rows of errors.csv,
-// downloads, cancel and retry, parent and child batches, and the webhook
-// delivery log.
+// The batch page: progress, counts by code, how the claims compared with
+// the documents, the first rows of errors.csv, downloads, cancel and
+// retry, parent and child batches, and the webhook delivery log.
 
 import { Api, ApiError } from "./api";
 import { announce, h, Poller, replace, type Child } from "./dom";
 import * as fmt from "./format";
-import type { BatchStatus, ErrorRows, WebhookDeliveries } from "./types";
+import { matchValues, type BatchStatus, type ClaimSummary, type ErrorRows, type Match, type MismatchedRow, type WebhookDeliveries } from "./types";
 import type { View } from "./view";
 import { counts, errorBox, isFinished, Progress, stateBadge } from "./widgets";
 
-// errorRowsFirst rows of errors.csv are shown at first, errorRowsMore
-// more at each "Show more".
-const errorRowsFirst = 20;
-const errorRowsMore = 100;
-const errorRowsMax = 1000;
+// rowsFirst rows of errors.csv, and of the rows with a mismatched claim,
+// are shown at first, rowsMore more at each "Show more", up to rowsMax.
+const rowsFirst = 20;
+const rowsMore = 100;
+const rowsMax = 1000;
+
+// matchLabels head the columns of the claim counts.
+const matchLabels: Record<Match, string> = { MATCH: "Matched", MISMATCH: "Mismatched", UNAVAILABLE: "Unavailable", NOT_CLAIMED: "Not claimed" };
 
 // Section re-renders its body only when what it shows changed, so that
 // polling does not take the focus away from a link or button in it.
@@ -40,6 +43,41 @@ function dl(items: [string, Child][]): HTMLElement {
     .map(([k, v]) => [h("dt", null, k), h("dd", null, v)]));
 }
 
+// matchOf returns how row r's claim f compared.
+function matchOf(r: MismatchedRow, f: string): Match {
+  return (r as unknown as Record<string, Match | undefined>)[`${f}_match`] ?? "NOT_CLAIMED";
+}
+
+function matchCell(m: Match): HTMLElement {
+  return h("td", { class: `match-${m}` }, h("code", null, m));
+}
+
+// claimCounts is the table of how each claim field compared over every row.
+function claimCounts(c: ClaimSummary, fields: string[]): HTMLElement {
+  return h("div", { class: "table-wrap" }, h("table", { id: "claims-table" },
+    h("caption", null, "Rows by how each claim compared with the document"),
+    h("thead", null, h("tr", null, h("th", { scope: "col" }, "Claim"),
+      matchValues.map((m) => h("th", { scope: "col", class: "num" }, matchLabels[m])))),
+    h("tbody", null, fields.map((f) => h("tr", { "data-field": f }, h("th", { scope: "row" }, h("code", null, f)),
+      matchValues.map((m) => h("td", { class: "num", "data-match": m }, fmt.int(c.fields[f]?.[m] ?? 0))))))));
+}
+
+// mismatchedRows is the table of the rows with a mismatched claim: their
+// outcome and each claim's result, never a claimed or document value.
+function mismatchedRows(c: ClaimSummary, fields: string[]): HTMLElement {
+  const score = fields.includes("name");
+  return h("div", { class: "table-wrap" }, h("table", { id: "claims-mismatched", tabindex: -1 },
+    h("caption", null, c.truncated ? `The first ${c.mismatched.length} rows with a mismatch (more follow)` : `All ${c.mismatched.length} rows with a mismatch`),
+    h("thead", null, h("tr", null, ["Row", "Reference", "Status", "Code"].map((t) => h("th", { scope: "col" }, t)),
+      fields.map((f) => h("th", { scope: "col" }, h("code", null, f))), score ? h("th", { scope: "col", class: "num" }, "Name score") : null,
+      h("th", { scope: "col" }, "Compared with"))),
+    h("tbody", null, c.mismatched.map((r) => h("tr", { "data-row": r.row_number },
+      h("td", { class: "num" }, String(r.row_number)), h("td", null, r.reference_id || "–"), h("td", null, r.status),
+      h("td", null, h("code", null, r.code)), fields.map((f) => matchCell(matchOf(r, f))),
+      score ? h("td", { class: "num" }, r.name_score === null ? "–" : String(r.name_score)) : null,
+      h("td", null, r.claims_source ? r.claims_source.split("|").join(", ") : "–"))))));
+}
+
 function batchLink(id: string): HTMLElement {
   return h("a", { href: `#/batch/${id}`, title: id }, h("code", null, id));
 }
@@ -50,7 +88,12 @@ export function batchView(api: Api, id: string, onSignedOut: (why: string) => vo
   let childrenAt = 0;
   let errors: ErrorRows | null = null;
   let errorsFor = "";
-  let errorsLimit = errorRowsFirst;
+  let errorsLimit = rowsFirst;
+  let claims: ClaimSummary | null = null;
+  let claimFields: string[] = [];
+  let claimsError = "";
+  let claimsFor = "";
+  let claimsLimit = rowsFirst;
   let hooks: WebhookDeliveries | null | undefined;
   let hooksAt = 0;
   let confirming = false;
@@ -67,6 +110,8 @@ export function batchView(api: Api, id: string, onSignedOut: (why: string) => vo
   actions.el.appendChild(actionMsg);
   const details = new Section("batch-details", "Details");
   const codes = new Section("batch-codes", "Rows by result code");
+  const claimsSec = new Section("batch-claims", "Claims checked against the documents");
+  claimsSec.el.hidden = true;
   const errorsSec = new Section("batch-errors", "Failed rows (errors.csv)");
   const hooksSec = new Section("batch-webhooks", "Webhook deliveries");
   hooksSec.el.hidden = true;
@@ -76,7 +121,7 @@ export function batchView(api: Api, id: string, onSignedOut: (why: string) => vo
     h("div", { class: "section-head" }, heading, badge),
     err,
     h("section", { class: "card", "aria-label": "Progress" }, progress.el, progressText, countsLine),
-    actions.el, details.el, codes.el, errorsSec.el, hooksSec.el);
+    actions.el, details.el, codes.el, claimsSec.el, errorsSec.el, hooksSec.el);
 
   const refresh = async (): Promise<number> => {
     try {
@@ -91,7 +136,7 @@ export function batchView(api: Api, id: string, onSignedOut: (why: string) => vo
       return 5000;
     }
     const finished = isFinished(st);
-    await Promise.all([loadChildren(), loadErrors(), loadHooks()]);
+    await Promise.all([loadChildren(), loadErrors(), loadClaims(), loadHooks()]);
     render(st);
     return finished ? 10000 : 1500;
   };
@@ -115,6 +160,22 @@ export function batchView(api: Api, id: string, onSignedOut: (why: string) => vo
     } catch (e) {
       errors = null;
       replace(errorsSec.body, h("p", { class: "error" }, `Could not read errors.csv: ${(e as Error).message}`));
+    }
+  };
+
+  // loadClaims reads, once the batch is finished, how its claims compared,
+  // if its provider checks any.
+  const loadClaims = async () => {
+    const s = st;
+    if (!s || !isFinished(s) || s.state === "expired" || claimsFor === s.state) return;
+    try {
+      claimFields = (await api.providers()).find((p) => p.name === s.product_id)?.claims ?? [];
+      claims = claimFields.length ? await api.claims(id, claimsLimit) : null;
+      claimsError = "";
+      claimsFor = s.state;
+    } catch (e) {
+      claims = null;
+      claimsError = (e as Error).message;
     }
   };
 
@@ -254,13 +315,41 @@ export function batchView(api: Api, id: string, onSignedOut: (why: string) => vo
         h("tbody", null, e.rows.map((r) => h("tr", null,
           h("td", { class: "num" }, String(r.row_number)), h("td", null, r.reference_id || "–"), h("td", null, h("code", null, r.code)),
           h("td", null, r.message), h("td", null, r.retryable ? "yes" : "no")))))),
-      e.truncated && e.rows.length < errorRowsMax
-        ? h("button", { type: "button", id: "errors-more", class: "small", onclick: showMoreErrors }, `Show ${errorRowsMore} more`)
+      e.truncated && e.rows.length < rowsMax
+        ? h("button", { type: "button", id: "errors-more", class: "small", onclick: showMoreErrors }, `Show ${rowsMore} more`)
         : null]);
   };
 
+  const renderClaims = (s: BatchStatus) => {
+    claimsSec.el.hidden = !isFinished(s) || s.state === "expired" || (!claims && !claimsError);
+    if (claimsSec.el.hidden) return;
+    const c = claims;
+    if (!c) {
+      claimsSec.show(claimsError, () => h("p", { class: "error" }, `Could not read the claims: ${claimsError}`));
+      return;
+    }
+    claimsSec.show([c, claimFields], () => [
+      claimCounts(c, claimFields),
+      c.mismatched.length === 0 ? h("p", { class: "muted", id: "no-mismatch" }, "No claim mismatched.") : mismatchedRows(c, claimFields),
+      c.truncated && c.mismatched.length < rowsMax
+        ? h("button", { type: "button", id: "claims-more", class: "small", onclick: showMoreClaims }, `Show ${rowsMore} more`)
+        : null,
+      h("p", { class: "hint" }, "The values claimed and the documents' values are not shown: they are personal data. ",
+        "Each row's results are in the output file's ", h("code", null, "*_match"), " columns."),
+    ]);
+  };
+
+  const showMoreClaims = async () => {
+    claimsLimit = Math.min(claimsLimit + rowsMore, rowsMax);
+    claimsFor = "";
+    await loadClaims();
+    if (st) render(st);
+    claimsSec.body.querySelector<HTMLElement>("#claims-more, #claims-mismatched")?.focus();
+    announce(`Showing ${claims?.mismatched.length ?? 0} rows with a mismatch`);
+  };
+
   const showMoreErrors = async () => {
-    errorsLimit = Math.min(errorsLimit + errorRowsMore, errorRowsMax);
+    errorsLimit = Math.min(errorsLimit + rowsMore, rowsMax);
     errorsFor = "";
     await loadErrors();
     if (st) render(st);
@@ -298,6 +387,7 @@ export function batchView(api: Api, id: string, onSignedOut: (why: string) => vo
     renderActions(s);
     renderDetails(s);
     renderCodes(s);
+    renderClaims(s);
     renderErrors(s);
     renderHooks();
   };

@@ -2,9 +2,9 @@
 // client's batches, polled while any of them runs.
 
 import { Api, ApiError } from "./api";
-import { h, Poller, replace } from "./dom";
+import { append, h, Poller, replace } from "./dom";
 import * as fmt from "./format";
-import { providers, states, type BatchList, type BatchStatus } from "./types";
+import { states, type BatchList, type BatchStatus } from "./types";
 import { UploadPanel } from "./upload";
 import type { View } from "./view";
 import { counts, errorBox, isFinished, Progress, stateBadge } from "./widgets";
@@ -52,7 +52,19 @@ export function listView(api: Api, onSignedOut: (why: string) => void): View {
   const stateSel = h("select", { id: "filter-state", name: "state", onchange: () => { page = 1; poller.now(); } },
     h("option", { value: "" }, "All states"), states.map((s) => h("option", { value: s }, s)));
   const provSel = h("select", { id: "filter-provider", name: "provider", onchange: () => { page = 1; poller.now(); } },
-    h("option", { value: "" }, "All providers"), providers.map((p) => h("option", { value: p }, p)));
+    h("option", { value: "" }, "All providers"));
+  // The providers come from the server; until they do, the filter offers
+  // "All providers" alone, and each poll asks again.
+  let provAsked = false;
+  const loadProviders = async () => {
+    if (provAsked) return;
+    provAsked = true;
+    try {
+      append(provSel, (await api.providers()).map((p) => h("option", { value: p.name }, p.name)));
+    } catch {
+      provAsked = false; // The upload panel shows why; the next poll asks again.
+    }
+  };
   const tbody = h("tbody", { id: "batches" });
   const empty = h("p", { class: "muted", id: "batches-empty", hidden: true });
   const err = errorBox();
@@ -94,6 +106,7 @@ export function listView(api: Api, onSignedOut: (why: string) => void): View {
   };
 
   const poller = new Poller(async () => {
+    loadProviders();
     try {
       const list = await api.listBatches({ page, per_page: perPage, state: stateSel.value, provider: provSel.value });
       if (page > 1 && list.batches.length === 0 && list.pagination.total_pages < page) {

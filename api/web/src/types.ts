@@ -1,15 +1,20 @@
 // The API's JSON shapes that the console reads (see /openapi.json).
 
-export const providers = ["digilocker", "sila", "flexfactor", "deepvue"] as const;
-export type Provider = (typeof providers)[number];
+// ProviderInfo is a provider as GET /v1/providers describes it: the
+// columns of its files, the claims it compares with the document and
+// whether this service is configured for it.
+export interface ProviderInfo {
+  name: string;
+  required_columns: string[];
+  optional_columns: string[];
+  claims: string[];
+  secret_columns: string[];
+  enabled: boolean;
+}
 
-// columns are the providers' CSV columns, as the README lists them.
-export const columns: Record<Provider, { required: string[]; optional: string[] }> = {
-  digilocker: { required: ["access_token", "doctype"], optional: ["reference_id", "uri", "name", "dob"] },
-  sila: { required: ["user_handle", "doc_types"], optional: ["reference_id", "start_date", "end_date", "search"] },
-  flexfactor: { required: ["application_id", "document_types"], optional: ["reference_id"] },
-  deepvue: { required: ["initial_deepvue_transaction_id", "doctype", "consent"], optional: ["reference_id", "purpose"] },
-};
+export interface ProviderList {
+  providers: ProviderInfo[];
+}
 
 export const states = [
   "queued", "processing", "finalizing", "completed", "cancelling", "cancelled", "failed", "expired",
@@ -119,4 +124,30 @@ export interface AccessToken {
   access_token: string;
   token_type: string;
   expires_in: number;
+}
+
+// matchValues are the values of a row's <claim>_match output columns.
+export const matchValues = ["MATCH", "MISMATCH", "UNAVAILABLE", "NOT_CLAIMED"] as const;
+export type Match = (typeof matchValues)[number];
+
+// MismatchedRow is a row with a MISMATCH claim: its outcome and how each
+// claim compared, never a claimed or document value.
+export interface MismatchedRow {
+  row_number: number;
+  reference_id: string;
+  status: string;
+  code: string;
+  document_number_match: Match;
+  name_match: Match;
+  name_score: number | null;
+  dob_match: Match;
+  gender_match: Match;
+  claims_source: string;
+}
+
+export interface ClaimSummary {
+  request_id: string;
+  fields: Record<string, Record<Match, number>>;
+  mismatched: MismatchedRow[];
+  truncated: boolean;
 }

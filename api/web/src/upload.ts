@@ -1,11 +1,12 @@
-// The upload panel: a CSV dropped or chosen, a provider, metadata and
+// The upload panel: a CSV dropped or chosen, a provider (from the
+// server's GET /v1/providers, with its columns and claims), metadata and
 // options; a dry run that lists row problems by line before anything is
 // spent; the upload itself.
 
 import { Api, ApiError } from "./api";
-import { announce, h, replace } from "./dom";
+import { announce, h, replace, type Child } from "./dom";
 import * as fmt from "./format";
-import { columns, providers, type BatchAccepted, type DryRunReport, type Provider } from "./types";
+import type { BatchAccepted, DryRunReport, ProviderInfo } from "./types";
 import { errorBox } from "./widgets";
 
 const maxMetadata = 16;
@@ -13,7 +14,9 @@ const maxMetadata = 16;
 export class UploadPanel {
   readonly el: HTMLElement;
   private file: File | null = null;
+  private providers = new Map<string, ProviderInfo>();
   private provider: HTMLSelectElement;
+  private columns: HTMLElement;
   private input: HTMLInputElement;
   private chosen: HTMLElement;
   private zone: HTMLElement;
@@ -27,7 +30,8 @@ export class UploadPanel {
 
   constructor(private api: Api, private onUploaded: (acc: BatchAccepted) => void) {
     this.provider = h("select", { id: "provider", name: "provider", "aria-describedby": "provider-columns", onchange: () => this.describe() },
-      providers.map((p) => h("option", { value: p }, p)));
+      h("option", { value: "" }, "Loading the providers…"));
+    this.columns = h("div", { id: "provider-columns", class: "hint", "aria-live": "polite" });
     this.input = h("input", { type: "file", id: "file", name: "file", accept: ".csv,text/csv", class: "file-input",
       "aria-describedby": "file-chosen", onchange: () => this.choose(this.input.files?.[0] ?? null) });
     this.chosen = h("span", { id: "file-chosen", class: "muted" }, "No file chosen.");
@@ -62,8 +66,7 @@ export class UploadPanel {
       h("h2", { id: "upload-title" }, "New batch"),
       h("div", { class: "grid2" },
         h("div", null,
-          h("div", { class: "field" }, h("label", { for: "provider" }, "Provider"), this.provider,
-            h("p", { id: "provider-columns", class: "hint" })),
+          h("div", { class: "field" }, h("label", { for: "provider" }, "Provider"), this.provider, this.columns),
           this.zone),
         h("div", null,
           h("fieldset", { class: "field" }, h("legend", null, "Metadata (optional, returned with the status and webhooks)"),
@@ -82,14 +85,45 @@ export class UploadPanel {
       this.send(false);
     });
     this.el = form;
-    this.describe();
     this.addMeta();
+    this.loadProviders();
   }
 
+  // loadProviders fills the provider list from the server: the enabled
+  // ones to choose from, the others shown but disabled.
+  private async loadProviders(): Promise<void> {
+    replace(this.columns);
+    let list: ProviderInfo[];
+    try {
+      list = await this.api.providers();
+    } catch (e) {
+      replace(this.columns, h("span", { class: "error" }, `Could not load the providers: ${(e as Error).message}`), " ",
+        h("button", { type: "button", id: "providers-retry", class: "small", onclick: () => this.loadProviders() }, "Try again"));
+      return;
+    }
+    this.providers = new Map(list.map((p) => [p.name, p]));
+    const chosen = this.providers.get(this.provider.value)?.enabled ? this.provider.value : list.find((p) => p.enabled)?.name ?? "";
+    replace(this.provider, list.length ? null : h("option", { value: "" }, "No provider"),
+      list.map((p) => h("option", { value: p.name, disabled: !p.enabled }, p.enabled ? p.name : `${p.name} (not enabled here)`)));
+    this.provider.value = chosen;
+    this.describe();
+  }
+
+  // describe shows the chosen provider's columns and the claims it checks.
   private describe(): void {
-    const c = columns[this.provider.value as Provider];
-    replace(byIdIn(this.el, "provider-columns"), "Required columns: ", c.required.map((n, i) => [i ? ", " : "", h("code", null, n)]),
-      ". Optional: ", c.optional.map((n, i) => [i ? ", " : "", h("code", null, n)]), ".");
+    const p = this.providers.get(this.provider.value);
+    if (!p) {
+      replace(this.columns, this.providers.size ? "No provider is enabled on this service." : null);
+      return;
+    }
+    replace(this.columns,
+      h("p", { class: "hint", id: "provider-required" }, "Required columns: ", codeList(p.required_columns), "."),
+      h("p", { class: "hint", id: "provider-optional" }, "Optional: ", p.optional_columns.length ? codeList(p.optional_columns) : "none", "."),
+      h("p", { class: "hint", id: "provider-claims" }, p.claims.length
+        ? ["Claims checked against the document (optional columns, each reported in its ", h("code", null, "*_match"), " output column): ",
+          codeList(p.claims), "."]
+        : "Checks no claims: a file with a claim column is refused.",
+      p.secret_columns.length ? [" Also accepted, as secrets never compared or output: ", codeList(p.secret_columns), "."] : null));
   }
 
   private choose(f: File | null): void {
@@ -143,6 +177,11 @@ export class UploadPanel {
   private async send(dryRun: boolean): Promise<void> {
     this.err.textContent = "";
     replace(this.result);
+    if (!this.providers.get(this.provider.value)?.enabled) {
+      this.err.textContent = "Choose a provider first.";
+      this.provider.focus();
+      return;
+    }
     if (!this.file) {
       this.err.textContent = "Choose or drop a CSV file first.";
       this.input.focus();
@@ -202,6 +241,7 @@ export class UploadPanel {
   }
 }
 
-function byIdIn(root: HTMLElement, id: string): HTMLElement {
-  return root.querySelector(`#${id}`) as HTMLElement;
+// codeList renders names as code, comma-separated.
+function codeList(names: string[]): Child[] {
+  return names.map((n, i) => [i ? ", " : "", h("code", null, n)]);
 }
