@@ -247,7 +247,7 @@ func (l *loader) provider(p provider.Provider) ProviderConfig {
 		Burst:    l.integer(pre+"BURST", 0, 0, 1000000),
 	}
 	for _, v := range p.Vars {
-		pc.Values[v.Name] = l.str(pre+v.Name, v.Default)
+		pc.Values[v.Name] = l.str(p.VarEnv(v), v.Default)
 	}
 	return pc
 }
@@ -301,7 +301,7 @@ func (c Config) Dump() []string {
 			if vr.Secret && val != "" {
 				val = "<redacted>"
 			}
-			out = append(out, pre+vr.Name+"="+val)
+			out = append(out, p.VarEnv(vr)+"="+val)
 		}
 	}
 	sort.Strings(out)

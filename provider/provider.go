@@ -48,6 +48,9 @@ type Var struct {
 	Default string
 	// Required vars must be set: New refuses settings without one.
 	Required bool
+	// Shared vars are the service's, not the upstream's: their variable
+	// is BV_<Var.Name>, not BV_<NAME>_<Var.Name> (BV_NAME_MATCH_THRESHOLD).
+	Shared bool
 }
 
 // Simulator is a provider simulator: an HTTP handler with request counts.
@@ -102,7 +105,7 @@ func (p Provider) missing(s Settings) error {
 	var missing []string
 	for _, v := range p.Vars {
 		if v.Required && strings.TrimSpace(s.Get(v.Name)) == "" {
-			missing = append(missing, fmt.Sprintf("%s%s (%s)", p.EnvPrefix(), v.Name, v.Help))
+			missing = append(missing, fmt.Sprintf("%s (%s)", p.VarEnv(v), v.Help))
 		}
 	}
 	if len(missing) == 0 {
@@ -114,13 +117,22 @@ func (p Provider) missing(s Settings) error {
 // EnvPrefix returns BV_<NAME>_, the prefix of the provider's variables.
 func (p Provider) EnvPrefix() string { return "BV_" + strings.ToUpper(p.Name) + "_" }
 
+// VarEnv returns the variable that sets v: BV_<NAME>_<v.Name>, or
+// BV_<v.Name> for a Shared one.
+func (p Provider) VarEnv(v Var) string {
+	if v.Shared {
+		return "BV_" + v.Name
+	}
+	return p.EnvPrefix() + v.Name
+}
+
 // DevSettings returns the settings dev mode gives the provider and its
 // simulator: every Var's Dev value, overridden by getenv.
 func (p Provider) DevSettings(getenv func(string) string) Settings {
 	s := Settings{Values: map[string]string{}}
 	for _, v := range p.Vars {
 		s.Values[v.Name] = v.Dev
-		if got := getenv(p.EnvPrefix() + v.Name); got != "" {
+		if got := getenv(p.VarEnv(v)); got != "" {
 			s.Values[v.Name] = got
 		}
 	}

@@ -63,8 +63,8 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		defer stop()
 		env[p.EnvPrefix()+"BASE_URL"] = url
-		for k, v := range s.Values {
-			env[p.EnvPrefix()+k] = v
+		for _, v := range p.Vars {
+			env[p.VarEnv(v)] = s.Get(v.Name)
 		}
 		embedded = append(embedded, p.Name+" simulator")
 	}

@@ -39,7 +39,7 @@ func runSimulate(ctx context.Context, args []string, getenv func(string) string,
 		settings[p.Name] = s
 		for _, v := range p.Vars {
 			flagName := p.Name + "-" + strings.ReplaceAll(strings.ToLower(v.Name), "_", "-")
-			fs.Func(flagName, fmt.Sprintf("%s the %s simulator accepts (%s%s)", v.Help, p.Name, p.EnvPrefix(), v.Name), func(val string) error {
+			fs.Func(flagName, fmt.Sprintf("%s the %s simulator accepts (%s)", v.Help, p.Name, p.VarEnv(v)), func(val string) error {
 				s.Values[v.Name] = val
 				return nil
 			})
