@@ -138,3 +138,19 @@ func (e *UpstreamError) Unwrap() error { return e.Err }
 
 // RetryAfter returns the delay the upstream asked for, or 0.
 func (e *UpstreamError) RetryAfter() time.Duration { return e.Wait }
+
+// Annotator is a Verifier that adds columns of its own to any result of
+// its rows, including those the worker builds without it (a row given up
+// after retries, a cancelled one, an invalid one): Deepvue keeps each
+// row's consent and purpose.
+type Annotator interface {
+	Annotate(row Row, r Result) Result
+}
+
+// Annotate returns r annotated by v when v is an Annotator, else r.
+func Annotate(v Verifier, row Row, r Result) Result {
+	if a, ok := v.(Annotator); ok {
+		return a.Annotate(row, r)
+	}
+	return r
+}

@@ -159,5 +159,5 @@ func (r rowRun) finish(res bulkverify.Result, row bulkverify.Row, attempts int) 
 	if res.VerifiedAt == "" {
 		res.VerifiedAt = r.now().UTC().Format(time.RFC3339)
 	}
-	return res
+	return bulkverify.Annotate(r.verifier, row, res)
 }

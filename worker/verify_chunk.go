@@ -202,7 +202,7 @@ func (h *Handlers) settleRows(ctx context.Context, p jobs.VerifyChunk, fill func
 		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {
 			continue
 		}
-		results[i] = fill(row)
+		results[i] = bulkverify.Annotate(h.Verifiers[p.Provider], row, fill(row))
 		h.Metrics.observeRow(p.Provider, results[i])
 	}
 	return results, nil
@@ -232,7 +232,9 @@ func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkv
 	}
 	wctx, release := h.Stops.Watch(ctx, p.BatchID)
 	defer release()
-	return h.verifyRows(ratelimit.WithBatch(wctx, p.BatchID), p, v, rows, reasons)
+	// One Memo per chunk: what rows share (an account's profile, a
+	// refreshed token) is asked of the upstream once per chunk.
+	return h.verifyRows(bulkverify.WithMemo(ratelimit.WithBatch(wctx, p.BatchID)), p, v, rows, reasons)
 }
 
 // lastAttempt reports whether asynq will not deliver the task again after
@@ -358,7 +360,7 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 	g.SetLimit(max(h.RowConcurrency, 1))
 	for i, row := range rows {
 		if reasons[i] != "" {
-			results[i] = bulkverify.Failed(row, bulkverify.CodeInvalidRow, reasons[i]+": fix the row and submit it again", false)
+			results[i] = bulkverify.Annotate(v, row, bulkverify.Failed(row, bulkverify.CodeInvalidRow, reasons[i]+": fix the row and submit it again", false))
 			h.Metrics.observeRow(p.Provider, results[i])
 			continue
 		}
