@@ -11,14 +11,17 @@ import (
 // The operations the adapter performs, as named in UpstreamError.Op,
 // messages and SpecError.API.
 const (
-	OpUser   = "get user details"
-	OpIssued = "list issued documents"
-	OpFile   = "get file from URI"
+	OpUser     = "get user details"
+	OpIssued   = "list issued documents"
+	OpFile     = "get file from URI"
+	OpXML      = "get certificate data in XML format from URI"
+	OpEAadhaar = "get e-Aadhaar data in XML format"
+	OpToken    = "refresh access token"
 )
 
 // SpecError is one row of an error table of the spec.
 type SpecError struct {
-	API         string // OpUser, OpIssued or OpFile
+	API         string // one of the Op constants
 	Code        string
 	Status      int
 	Description string
@@ -45,6 +48,36 @@ var SpecErrors = []SpecError{
 	{OpFile, "repository_service_configerror", 500, "Internal server error"},
 	{OpFile, "repository_service_resperror", 500, "Internal server error"},
 	{OpFile, "repository_service_exception", 500, "Internal server error"},
+
+	{OpXML, "invalid_token", 401, "The access token is invalid"},
+	{OpXML, "uri_missing", 400, "URI parameter missing"},
+	{OpXML, "insufficient_scope", 403, "The request requires higher privileges than provided by the access token"},
+	{OpXML, "invalid_uri", 404, "No file found for given URI"},
+	{OpXML, "repository_service_unresponsive", 500, "Internal server error"},
+	{OpXML, "repository_service_unpublished", 503, "Internal server error"},
+	{OpXML, "repository_service_inactive", 503, "Internal server error"},
+	{OpXML, "repository_service_configerror", 500, "Internal server error"},
+	{OpXML, "repository_service_resperror", 500, "Internal server error"},
+	{OpXML, "repository_service_exception", 500, "Internal server error"},
+
+	{OpEAadhaar, "invalid_token", 401, "The access token is invalid"},
+	{OpEAadhaar, "insufficient_scope", 403, "The request requires higher privileges than provided by the access token"},
+	{OpEAadhaar, "aadhaar_not_linked", 404, "Aadhaar is not linked to the account"},
+	{OpEAadhaar, "aadhaar_not_available", 404, "Aadhaar data is not available for this user. Please perform Aadhaar eKYC again."},
+	{OpEAadhaar, "repository_service_unresponsive", 500, "Internal server error"},
+	{OpEAadhaar, "repository_service_unpublished", 503, "Internal server error"},
+	{OpEAadhaar, "repository_service_inactive", 503, "Internal server error"},
+	{OpEAadhaar, "repository_service_configerror", 500, "Internal server error"},
+}
+
+// TokenErrors is the error table of the refresh grant (spec 1.12,
+// "Refresh Access Token"); the client reads it with refusedGrant, not
+// Classify.
+var TokenErrors = []SpecError{
+	{OpToken, "invalid_client", 400, "The client credentials are invalid"},
+	{OpToken, "invalid_grant", 400, "The refresh token is invalid"},
+	{OpToken, "invalid_grant_type", 400, "The grant_type parameter is invalid"},
+	{OpToken, "unexpected_error", 500, "Internal server error"},
 }
 
 // Outcome is what the adapter makes of an error answer.
@@ -58,6 +91,8 @@ type Outcome = upstream.Outcome
 //	invalid_token                     FAILED/TOKEN_INVALID, not retryable
 //	insufficient_scope                FAILED/CONSENT_REQUIRED, not retryable
 //	invalid_uri                       NOT_VERIFIED/DOCUMENT_NOT_FOUND
+//	aadhaar_not_linked                NOT_VERIFIED/AADHAAR_NOT_LINKED
+//	aadhaar_not_available             NOT_VERIFIED/AADHAAR_NOT_AVAILABLE
 //	uri_missing, other 4xx            FAILED/UPSTREAM_REJECTED, not retryable
 //	repository_service_*,
 //	partner_service_unresponsive,
@@ -73,6 +108,10 @@ func Classify(status int, code string) Outcome {
 		return upstream.Final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)
 	case code == "invalid_uri":
 		return upstream.DocumentNotFound
+	case code == "aadhaar_not_linked":
+		return upstream.Final(bulkverify.StatusNotVerified, bulkverify.CodeAadhaarNotLinked)
+	case code == "aadhaar_not_available":
+		return upstream.Final(bulkverify.StatusNotVerified, bulkverify.CodeAadhaarNotAvailable)
 	case code == "uri_missing":
 		return upstream.Rejected
 	case strings.HasPrefix(code, "repository_service_"),

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/claims"
 	"github.com/bulkverify/bulkverify/provider"
+	"github.com/bulkverify/bulkverify/provider/digilocker/certxml"
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
@@ -17,8 +19,18 @@ import (
 // part before /oauth2/..., e.g. https://api.digitallocker.gov.in/public.
 type Config struct {
 	upstream.Endpoint
-	// ClientSecret keys the hmac header of downloaded files.
+	// ClientSecret keys the hmac header of downloaded files and, with
+	// ClientID, authenticates the refresh grant.
 	ClientSecret string
+	// ClientID, when set, lets a row's refresh_token refresh its expired
+	// access token (BV_DIGILOCKER_CLIENT_ID).
+	ClientID string
+	// XMLCert, when set, checks the enveloped signature of every
+	// certificate XML: unsigned or badly signed is INTEGRITY_FAILED
+	// (BV_DIGILOCKER_XML_CERT).
+	XMLCert *certxml.Verifier
+	// Judge compares the claims with the document.
+	Judge claims.Judge
 	// MaxFileBytes bounds a downloaded file; 0 means
 	// upstream.DefaultMaxFileBytes.
 	MaxFileBytes int64
@@ -27,84 +39,85 @@ type Config struct {
 // Client verifies rows against DigiLocker. It is safe for concurrent use.
 type Client struct {
 	upstream.Conn
-	secret  []byte
-	maxFile int64
+	secret     []byte
+	clientID   string
+	xmlCert    *certxml.Verifier
+	claimJudge claims.Judge
+	maxFile    int64
 }
 
 // New returns a Client for cfg, with defaults for its zero fields.
 func New(cfg Config) *Client {
-	c := &Client{Conn: cfg.Endpoint.Conn(Spec.Name), secret: []byte(cfg.ClientSecret), maxFile: cfg.MaxFileBytes}
+	c := &Client{Conn: cfg.Endpoint.Conn(Spec.Name), secret: []byte(cfg.ClientSecret), clientID: strings.TrimSpace(cfg.ClientID),
+		xmlCert: cfg.XMLCert, claimJudge: cfg.Judge, maxFile: cfg.MaxFileBytes}
 	if c.maxFile <= 0 {
 		c.maxFile = upstream.DefaultMaxFileBytes
+	}
+	if c.claimJudge.Now == nil {
+		c.claimJudge.Now = c.Now
 	}
 	return c
 }
 
 // Verify checks the document row names in the user's DigiLocker: the
-// account's name and dob when the row gives them, then the issued document
-// of the row's uri or doctype, downloaded and checked against its hmac
-// header. It returns
-//   - VERIFIED/OK, with the document's evidence;
-//   - NOT_VERIFIED with NAME_MISMATCH, DOB_MISMATCH, DOCUMENT_NOT_FOUND or
-//     INTEGRITY_FAILED;
+// issued document of the row's uri or doctype, downloaded and checked
+// against its hmac header; then, when the row claims a document number,
+// name, date of birth or gender, each claim against the best evidence:
+// the document's certificate XML, the e-Aadhaar XML for an Aadhaar, else
+// the uri and the account's profile (asked once per access token in a
+// chunk). An access token DigiLocker refuses is refreshed once with the
+// row's refresh_token when BV_DIGILOCKER_CLIENT_ID is set. It returns
+//   - VERIFIED/OK, with the document's evidence and the claim columns;
+//   - NOT_VERIFIED with DOCUMENT_NOT_FOUND, INTEGRITY_FAILED,
+//     DOCUMENT_REVOKED, DOCUMENT_EXPIRED, DOCUMENT_NUMBER_MISMATCH,
+//     NAME_MISMATCH, DOB_MISMATCH, GENDER_MISMATCH, CLAIM_UNVERIFIABLE,
+//     AADHAAR_NOT_LINKED or AADHAAR_NOT_AVAILABLE;
 //   - FAILED with INVALID_ROW, TOKEN_INVALID, CONSENT_REQUIRED or
 //     UPSTREAM_REJECTED, none retryable;
 //   - or a *bulkverify.UpstreamError for an answer Classify calls transient
 //     (429, 5xx, repository_service_*, ...) or no answer at all.
 //
-// The access token never appears in a message or error.
+// The access and refresh tokens never appear in a message or error.
 func (c *Client) Verify(ctx context.Context, row bulkverify.Row) (bulkverify.Result, error) {
-	token := row.Get("access_token")
-	return upstream.Verify(Spec, row, []string{token, string(c.secret)}, func() (bulkverify.Result, error) {
-		return c.verify(ctx, row, token)
+	s := c.session(row)
+	res, err := upstream.Verify(Spec, row, []string{s.token, s.refresh, string(c.secret)}, func() (bulkverify.Result, error) {
+		return c.verify(ctx, s)
 	})
+	res.TokenRefreshed = s.refreshed
+	return upstream.RedactAnswer(res, err, s.newToken)
 }
 
-func (c *Client) verify(ctx context.Context, row bulkverify.Row, token string) (bulkverify.Result, error) {
-	if stop, err := c.checkUser(ctx, row, token); stop != nil || err != nil {
-		return upstream.Deref(stop), err
-	}
-	doc, stop, err := c.findDocument(ctx, row, token)
+func (c *Client) verify(ctx context.Context, s *session) (bulkverify.Result, error) {
+	doc, stop, err := c.findDocument(ctx, s)
 	if stop != nil || err != nil {
 		return upstream.Deref(stop), err
 	}
-	return c.checkFile(ctx, row, token, doc)
-}
-
-// checkUser compares the row's name and dob, when given, with the
-// account's. It returns a result only when the row stops here.
-func (c *Client) checkUser(ctx context.Context, row bulkverify.Row, token string) (*bulkverify.Result, error) {
-	name, dob := row.Get("name"), row.Get("dob")
-	if name == "" && dob == "" {
-		return nil, nil
+	res, err := c.checkFile(ctx, s, doc)
+	if err != nil || res.Status != bulkverify.StatusVerified || !s.row.Claims() {
+		return res, err
 	}
-	var u User
-	if stop, err := c.getJSON(ctx, row, token, OpUser, "/oauth2/1/user", &u); stop != nil || err != nil {
-		return stop, err
+	ev, stop, err := c.evidence(ctx, s, doc)
+	if err != nil {
+		return bulkverify.Result{}, err
 	}
-	if name != "" && !NameMatches(name, u.Name) {
-		r := bulkverify.NotVerified(row, bulkverify.CodeNameMismatch, fmt.Sprintf(
-			"the name %q does not match the name on the DigiLocker account: check the row's spelling against the user's DigiLocker profile", name))
-		return &r, nil
+	if stop != nil {
+		// The file was checked: its evidence stays with the row.
+		stop.SHA256, stop.Size, stop.MIME, stop.VerifiedAt = res.SHA256, res.Size, res.MIME, res.VerifiedAt
+		return *stop, nil
 	}
-	if dob != "" && dob != strings.TrimSpace(u.DOB) {
-		r := bulkverify.NotVerified(row, bulkverify.CodeDOBMismatch, fmt.Sprintf(
-			"the date of birth %s does not match the one on the DigiLocker account: check the row's dob (DDMMYYYY) against the user's DigiLocker profile", dob))
-		return &r, nil
-	}
-	return nil, nil
+	return c.claimJudge.Apply(s.row, res, ev), nil
 }
 
 // findDocument lists the issued documents and picks the row's. It returns
 // a result only when the row stops here.
-func (c *Client) findDocument(ctx context.Context, row bulkverify.Row, token string) (IssuedFile, *bulkverify.Result, error) {
+func (c *Client) findDocument(ctx context.Context, s *session) (IssuedFile, *bulkverify.Result, error) {
 	var list IssuedFiles
-	if stop, err := c.getJSON(ctx, row, token, OpIssued, "/oauth2/2/files/issued", &list); stop != nil || err != nil {
+	if stop, err := s.getJSON(ctx, OpIssued, "/oauth2/2/files/issued", &list); stop != nil || err != nil {
 		return IssuedFile{}, stop, err
 	}
-	doc, problem := pick(list.Items, row.Get("doctype"), row.Get("uri"))
+	doc, problem := pick(list.Items, s.row.Get("doctype"), s.row.Get("uri"))
 	if problem != "" {
-		r := bulkverify.NotVerified(row, bulkverify.CodeDocumentNotFound, problem)
+		r := bulkverify.NotVerified(s.row, bulkverify.CodeDocumentNotFound, problem)
 		return IssuedFile{}, &r, nil
 	}
 	return doc, nil, nil
@@ -148,5 +161,18 @@ func docTypes(items []IssuedFile) []string {
 // newVerifier is Provider.New: a Client of the settings s whose requests
 // hc sends. Returning it as a bulkverify.Verifier asserts that it is one.
 func newVerifier(s provider.Settings, hc *http.Client) (bulkverify.Verifier, error) {
-	return New(Config{Endpoint: s.Endpoint(hc), ClientSecret: s.Get("CLIENT_SECRET")}), nil
+	cfg := Config{Endpoint: s.Endpoint(hc), ClientSecret: s.Get("CLIENT_SECRET"), ClientID: s.Get("CLIENT_ID")}
+	if pem := s.Get("XML_CERT"); strings.TrimSpace(pem) != "" {
+		v, err := certxml.NewVerifier(readPEM(pem))
+		if err != nil {
+			return nil, fmt.Errorf("BV_DIGILOCKER_XML_CERT: %w", err)
+		}
+		cfg.XMLCert = v
+	}
+	threshold, err := nameThreshold(s.Get(NameThresholdSetting))
+	if err != nil {
+		return nil, err
+	}
+	cfg.Judge.NameThreshold = threshold
+	return New(cfg), nil
 }

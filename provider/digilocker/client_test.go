@@ -76,11 +76,25 @@ var accountCases = []struct {
 	{AccountException, true, fileDown(500, "repository_service_exception")},
 	{AccountUnresponsive, true, fileDown(500, "repository_service_unresponsive")},
 	{AccountURIMissing, true, outcome{Want: providertest.Final(bulkverify.StatusFailed, bulkverify.CodeUpstreamRejected, ""), docFields: true}},
-	{AccountUserScope, true, final(bulkverify.StatusFailed, bulkverify.CodeConsentRequired)},
+	// The PANCR's certificate bears out name and dob: the profile,
+	// which these two refuse, is not asked (see TestProfileIsAskedOnce).
+	{AccountUserScope, true, verified},
 	{AccountUserScope, false, verified},
-	{AccountUserError, true, down(OpUser, 500, "unexpected_error")},
+	{AccountUserError, true, verified},
 	{AccountUserError, false, verified},
 	{AccountListError, true, down(OpIssued, 500, "unexpected_error")},
+	{AccountExpiredToken, true, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
+	{AccountPerson, true, final(bulkverify.StatusNotVerified, bulkverify.CodeNameMismatch)}, // holder 123 is not Sunil Kumar
+	{AccountExpired, true, verified},                                                        // only its DRVLC expired
+	{AccountRevoked, true, outcome{Want: providertest.Final(bulkverify.StatusNotVerified, bulkverify.CodeDocumentRevoked, ""), evidence: true}},
+	{AccountRevoked, false, verified}, // no claim, no certificate read
+	{AccountNoXML, true, verified},
+	{AccountXMLTampered, true, outcome{Want: providertest.Final(bulkverify.StatusNotVerified, bulkverify.CodeIntegrityFailed, ""), evidence: true}},
+	{AccountUnsigned, true, verified}, // no BV_DIGILOCKER_XML_CERT: the signature is not asked for
+	{AccountBadSig, true, outcome{Want: providertest.Final(bulkverify.StatusNotVerified, bulkverify.CodeDOBMismatch, ""), evidence: true}},
+	{AccountNotLinked, true, verified},
+	{AccountNoAadhaar, true, verified},
+	{AccountNoGender, true, verified},
 	{"nobody", true, final(bulkverify.StatusFailed, bulkverify.CodeTokenInvalid)},
 }
 

@@ -12,7 +12,7 @@ import (
 // every error answer is {"error", "error_description"}.
 var fixture = providertest.Fixture{
 	Verified: providertest.Row("access_token", "verified-0042-9f8e7d6c", "doctype", "PANCR", "name", "Sunil Kumar", "dob", "31121970"),
-	FirstOp:  OpUser,
+	FirstOp:  OpIssued,
 	Evidence: func(t *testing.T, _ bulkverify.Row, res bulkverify.Result) {
 		wantEvidence(t, res, "PANCR", panURI, "Income Tax Department")
 	},
@@ -54,6 +54,26 @@ var fixture = providertest.Fixture{
 			"DL-0040": "INVALID_ROW", "DL-0041": "INVALID_ROW",
 		},
 		Rejected: []string{"DL-0040", "DL-0041"},
+	},
+	ClaimsExample: providertest.Example{
+		Outcomes: map[string]bulkverify.Code{
+			"CL-0001": "OK", "CL-0002": "DOCUMENT_NUMBER_MISMATCH", "CL-0003": "NAME_MISMATCH", "CL-0004": "DOB_MISMATCH",
+			"CL-0005": "GENDER_MISMATCH", "CL-0006": "DOCUMENT_EXPIRED", "CL-0007": "DOCUMENT_REVOKED",
+			"CL-0008": "INTEGRITY_FAILED", "CL-0009": "INTEGRITY_FAILED", "CL-0010": "INTEGRITY_FAILED",
+			"CL-0011": "OK", "CL-0012": "DOCUMENT_NUMBER_MISMATCH", "CL-0013": "AADHAAR_NOT_LINKED", "CL-0014": "AADHAAR_NOT_AVAILABLE",
+			"CL-0015": "OK", "CL-0016": "CLAIM_UNVERIFIABLE", "CL-0017": "OK", "CL-0018": "TOKEN_INVALID",
+			"CL-0019": "OK", "CL-0020": "OK", "CL-0021": "OK", "CL-0022": "OK", "CL-0023": "OK", "CL-0024": "NAME_MISMATCH",
+			"CL-0025": "OK", "CL-0026": "INVALID_ROW", "CL-0027": "INVALID_ROW", "CL-0028": "DOCUMENT_NOT_FOUND",
+		},
+		Rejected: []string{"CL-0026", "CL-0027"},
+	},
+	Claims: []providertest.ClaimCase{
+		{Row: providertest.Row("access_token", "verified-k1", "doctype", "PANCR", "document_number", "ABCDE1234F", "name", "Sunil Kumar", "dob", "31121970", "gender", "M"),
+			Code: bulkverify.CodeOK, Matches: map[string]bulkverify.Match{"document_number": "MATCH", "name": "MATCH", "dob": "MATCH", "gender": "MATCH"}},
+		{Row: providertest.Row("access_token", "verified-k2", "doctype", "PANCR", "document_number", "ABCDE0000F", "name", "Ajit Singh", "dob", "01011971", "gender", "F"),
+			Code: bulkverify.CodeDocumentNumberMismatch, Matches: map[string]bulkverify.Match{"document_number": "MISMATCH", "name": "MISMATCH", "dob": "MISMATCH", "gender": "MISMATCH"}},
+		{Row: providertest.Row("access_token", "nogender-k3", "doctype", "PANCR", "gender", "M"),
+			Code: bulkverify.CodeClaimUnverifiable, Matches: map[string]bulkverify.Match{"gender": "UNAVAILABLE"}},
 	},
 }
 

@@ -86,7 +86,13 @@ func TestSpecErrorTables(t *testing.T) {
 				t.Errorf("got Content-Type %q, want application/json", ct)
 			}
 
-			row := providertest.Row("access_token", tt.account+"-contract", "doctype", "PANCR", "name", "Sunil Kumar", "dob", "31121970")
+			// The profile is asked for the claims of a document without
+			// certificate XML: the HSCER.
+			doctype := "PANCR"
+			if tt.path == "/oauth2/1/user" {
+				doctype = "HSCER"
+			}
+			row := providertest.Row("access_token", tt.account+"-contract", "doctype", doctype, "name", "Sunil Kumar", "dob", "31121970")
 			res, err := providertest.Verify(t, c, row)
 			tt.want.check(t, res, err)
 			if err == nil && !strings.Contains(res.Message, tt.code) {
@@ -96,16 +102,63 @@ func TestSpecErrorTables(t *testing.T) {
 	}
 }
 
+// xmlSpecTables are the error tables of "Get Certificate Data in XML
+// Format from URI" and "Get e-Aadhaar Data in XML Format" in spec 1.12, as
+// printed (the e-Aadhaar table ends with repository_service_configerror).
+var xmlSpecTables = []SpecError{
+	{OpXML, "invalid_token", 401, "The access token is invalid"},
+	{OpXML, "uri_missing", 400, "URI parameter missing"},
+	{OpXML, "insufficient_scope", 403, "The request requires higher privileges than provided by the access token"},
+	{OpXML, "invalid_uri", 404, "No file found for given URI"},
+	{OpXML, "repository_service_unresponsive", 500, "Internal server error"},
+	{OpXML, "repository_service_unpublished", 503, "Internal server error"},
+	{OpXML, "repository_service_inactive", 503, "Internal server error"},
+	{OpXML, "repository_service_configerror", 500, "Internal server error"},
+	{OpXML, "repository_service_resperror", 500, "Internal server error"},
+	{OpXML, "repository_service_exception", 500, "Internal server error"},
+	{OpEAadhaar, "invalid_token", 401, "The access token is invalid"},
+	{OpEAadhaar, "insufficient_scope", 403, "The request requires higher privileges than provided by the access token"},
+	{OpEAadhaar, "aadhaar_not_linked", 404, "Aadhaar is not linked to the account"},
+	{OpEAadhaar, "aadhaar_not_available", 404, "Aadhaar data is not available for this user. Please perform Aadhaar eKYC again."},
+	{OpEAadhaar, "repository_service_unresponsive", 500, "Internal server error"},
+	{OpEAadhaar, "repository_service_unpublished", 503, "Internal server error"},
+	{OpEAadhaar, "repository_service_inactive", 503, "Internal server error"},
+	{OpEAadhaar, "repository_service_configerror", 500, "Internal server error"},
+}
+
 func TestSpecErrorsMatchTheSpecTables(t *testing.T) {
 	apis := map[string]string{"/oauth2/1/user": OpUser, "/oauth2/2/files/issued": OpIssued, "/oauth2/1/file/": OpFile}
-	if len(SpecErrors) != len(specTables) {
-		t.Fatalf("got %d SpecErrors, want the spec's %d", len(SpecErrors), len(specTables))
+	var want []SpecError
+	for _, tt := range specTables {
+		want = append(want, SpecError{API: apis[tt.path], Code: tt.code, Status: tt.status, Description: tt.desc})
 	}
-	for i, tt := range specTables {
-		want := SpecError{API: apis[tt.path], Code: tt.code, Status: tt.status, Description: tt.desc}
-		if SpecErrors[i] != want {
-			t.Errorf("got SpecErrors[%d] %+v, want %+v", i, SpecErrors[i], want)
+	want = append(want, xmlSpecTables...)
+	if len(SpecErrors) != len(want) {
+		t.Fatalf("got %d SpecErrors, want the spec's %d", len(SpecErrors), len(want))
+	}
+	for i := range want {
+		if SpecErrors[i] != want[i] {
+			t.Errorf("got SpecErrors[%d] %+v, want %+v", i, SpecErrors[i], want[i])
 		}
+	}
+}
+
+func TestClassifyTheXMLErrors(t *testing.T) {
+	for _, e := range xmlSpecTables {
+		t.Run(e.API+" "+e.Code, func(t *testing.T) {
+			o := Classify(e.Status, e.Code)
+			switch e.Code {
+			case "aadhaar_not_linked", "aadhaar_not_available":
+				want := map[string]bulkverify.Code{"aadhaar_not_linked": bulkverify.CodeAadhaarNotLinked, "aadhaar_not_available": bulkverify.CodeAadhaarNotAvailable}[e.Code]
+				if o.Transient || o.Status != bulkverify.StatusNotVerified || o.Code != want {
+					t.Errorf("got %+v, want NOT_VERIFIED/%s", o, want)
+				}
+			default:
+				if o.Transient != (e.Status >= 500) {
+					t.Errorf("got transient %v for HTTP %d, want %v", o.Transient, e.Status, e.Status >= 500)
+				}
+			}
+		})
 	}
 }
 

@@ -18,10 +18,14 @@ import (
 )
 
 // checkFile downloads doc's file and checks it against its hmac header.
-func (c *Client) checkFile(ctx context.Context, row bulkverify.Row, token string, doc IssuedFile) (bulkverify.Result, error) {
-	resp, err := c.get(ctx, token, OpFile, "/oauth2/1/file/"+url.PathEscape(doc.URI))
+func (c *Client) checkFile(ctx context.Context, s *session, doc IssuedFile) (bulkverify.Result, error) {
+	row := s.row
+	resp, stop, err := s.get(ctx, OpFile, "/oauth2/1/file/"+url.PathEscape(doc.URI))
 	if err != nil {
 		return bulkverify.Result{}, err
+	}
+	if stop != nil {
+		return withDocument(*stop, doc), nil
 	}
 	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {

@@ -42,6 +42,10 @@ func wantEvidence(t *testing.T, got bulkverify.Result, doctype, uri, issuer stri
 		DocumentType: doctype, DocumentID: uri, Issuer: issuer,
 		SHA256: hex.EncodeToString(sum[:]), Size: strconv.Itoa(len(SimFile(uri))), MIME: "application/pdf",
 		VerifiedAt: got.VerifiedAt,
+		// The claim columns are checked where claims are.
+		DocumentNumberMatch: got.DocumentNumberMatch, NameMatch: got.NameMatch, NameScore: got.NameScore,
+		DOBMatch: got.DOBMatch, GenderMatch: got.GenderMatch, DocumentValidUntil: got.DocumentValidUntil,
+		ClaimsSource: got.ClaimsSource, TokenRefreshed: got.TokenRefreshed,
 	}
 	if got != want {
 		t.Errorf("got evidence %+v,\nwant %+v", got, want)

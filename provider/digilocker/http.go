@@ -23,19 +23,19 @@ func (c *Client) get(ctx context.Context, token, op, path string) (*http.Respons
 	return c.Do(op, req)
 }
 
-// getJSON GETs path and decodes a 2xx answer into v. It returns a result
-// when an error answer stops the row.
-func (c *Client) getJSON(ctx context.Context, row bulkverify.Row, token, op, path string, v any) (*bulkverify.Result, error) {
-	resp, err := c.get(ctx, token, op, path)
-	if err != nil {
-		return nil, err
+// getJSON GETs path with the session's token and decodes a 2xx answer
+// into v. It returns a result when an error answer stops the row.
+func (s *session) getJSON(ctx context.Context, op, path string, v any) (*bulkverify.Result, error) {
+	resp, stop, err := s.get(ctx, op, path)
+	if stop != nil || err != nil {
+		return stop, err
 	}
 	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
-		return c.errorAnswer(row, op, "", resp)
+		return s.c.errorAnswer(s.row, op, "", resp)
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxJSONBytes)).Decode(v); err != nil {
-		return nil, c.Unreadable(op, resp, err)
+		return nil, s.c.Unreadable(op, resp, err)
 	}
 	return nil, nil
 }
@@ -76,6 +76,8 @@ func outcomeMessage(o Outcome, op string, status int, e APIError) string {
 		return fmt.Sprintf("DigiLocker rejected the access token (%s) when asked to %s: ask the user to sign in to DigiLocker again and submit the row with the new token", answer, op)
 	case bulkverify.CodeConsentRequired:
 		return fmt.Sprintf("DigiLocker refused to %s (%s): the user's consent does not cover it; ask the user to sign in to DigiLocker again, allow access to their profile and this document, and submit the row with the new token", op, answer)
+	case bulkverify.CodeAadhaarNotLinked, bulkverify.CodeAadhaarNotAvailable:
+		return fmt.Sprintf("DigiLocker has no e-Aadhaar data for this account (%s), so the row's claims about the Aadhaar cannot be checked: ask the user to link their Aadhaar in DigiLocker (or perform Aadhaar eKYC again), then submit the row again", answer)
 	case bulkverify.CodeDocumentNotFound:
 		return fmt.Sprintf("DigiLocker found no file when asked to %s (%s): the document may have been removed from the locker; ask the user to check it in DigiLocker, then submit the row again", op, answer)
 	default:

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/simulation"
@@ -16,29 +17,40 @@ import (
 
 // SimConfig configures a Simulator.
 type SimConfig struct {
-	// ClientSecret keys the hmac header of the files served.
+	// ClientID and ClientSecret are the client's credentials the refresh
+	// grant must present (HTTP Basic); with no ClientID every refresh
+	// grant is answered invalid_client. ClientSecret also keys the hmac
+	// header of the files and XML served.
+	ClientID     string
 	ClientSecret string
 	// Faults adds latency, random errors and an own rate limit. Injected
 	// 5xx answers carry unexpected_error, 429s too_many_requests.
 	Faults simulation.Faults
 }
 
-// Simulator answers like the DigiLocker Requester API 1.12 for the three
-// calls the adapter makes, for the simulated accounts listed with
-// AccountVerified. It is deterministic and safe for concurrent use.
+// Simulator answers like the DigiLocker Requester API 1.12 for the calls
+// the adapter makes (user details, issued documents, file, certificate
+// XML, e-Aadhaar XML and the refresh grant), for the simulated accounts
+// listed with AccountVerified. It is deterministic and safe for concurrent
+// use.
 type Simulator struct {
 	simulation.Server
+	clientID  []byte
 	secret    []byte
 	fileCalls simulation.Counter // file requests so far, by access token
+	xmlCache  sync.Map           // xmlKey to the XML answer's bytes
 }
 
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
-	s := &Simulator{secret: []byte(cfg.ClientSecret)}
+	s := &Simulator{clientID: []byte(cfg.ClientID), secret: []byte(cfg.ClientSecret)}
 	s.Server = simulation.NewServer(cfg.Faults, faultBody, simulation.Routes{
 		"GET /oauth2/1/user":          s.handleUser,
 		"GET /oauth2/2/files/issued":  s.handleIssued,
 		"GET /oauth2/1/file/{uri...}": s.handleFile,
+		"GET /oauth2/1/xml/{uri...}":  s.handleXML,
+		"GET /oauth2/3/xml/eaadhaar":  s.handleEAadhaar,
+		"POST /oauth2/1/token":        s.handleToken,
 	})
 	return s
 }
@@ -47,33 +59,33 @@ func NewSimulator(cfg SimConfig) *Simulator {
 func AccountNames() []string { return simulation.Kinds(accounts) }
 
 func (s *Simulator) handleUser(w http.ResponseWriter, r *http.Request) {
-	acct, _, ok := authorize(w, r)
+	c, ok := authorize(w, r)
 	if !ok {
 		return
 	}
-	if acct.userError != "" {
-		writeError(w, acct.userError)
+	if c.userError != "" {
+		writeError(w, c.userError)
 		return
 	}
-	simulation.WriteJSON(w, http.StatusOK, SimUser)
+	simulation.WriteJSON(w, http.StatusOK, c.user())
 }
 
 func (s *Simulator) handleIssued(w http.ResponseWriter, r *http.Request) {
-	acct, _, ok := authorize(w, r)
+	c, ok := authorize(w, r)
 	if !ok {
 		return
 	}
-	if acct.listError != "" {
-		writeError(w, acct.listError)
+	if c.listError != "" {
+		writeError(w, c.listError)
 		return
 	}
 	simulation.WriteJSON(w, http.StatusOK, struct {
 		Items []simItem `json:"items"`
-	}{acct.docs})
+	}{c.docs})
 }
 
 func (s *Simulator) handleFile(w http.ResponseWriter, r *http.Request) {
-	acct, token, ok := authorize(w, r)
+	c, ok := authorize(w, r)
 	if !ok {
 		return
 	}
@@ -82,19 +94,19 @@ func (s *Simulator) handleFile(w http.ResponseWriter, r *http.Request) {
 	case uri == "":
 		writeError(w, "uri_missing")
 		return
-	case acct.fileError != "":
-		writeError(w, acct.fileError)
+	case c.fileError != "":
+		writeError(w, c.fileError)
 		return
-	case acct.flaky && s.fileCalls.Add(token) == 1:
+	case c.flaky && s.fileCalls.Add(c.token) == 1:
 		writeError(w, "repository_service_unresponsive")
 		return
-	case !holds(acct.docs, uri):
+	case !holds(c.docs, uri):
 		writeError(w, "invalid_uri")
 		return
 	}
 	body := SimFile(uri)
 	signed := body
-	if acct.tampered {
+	if c.tampered {
 		signed = append(append([]byte{}, body...), "tampered"...)
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -133,27 +145,66 @@ func holds(docs []simItem, uri string) bool {
 	return false
 }
 
-// authorize finds the account of the request's bearer token, or answers
+// caller is what a request's access token stands for.
+type caller struct {
+	behaviour
+	token  string
+	prefix string // the token's account part: the account, or person-<k>
+	holder SimHolder
+	docs   []simItem // the locker's items: the account's, or the person's
+}
+
+// authorize finds the caller of the request's bearer token, or answers
 // 401 invalid_token.
-func authorize(w http.ResponseWriter, r *http.Request) (behaviour, string, bool) {
-	token := simulation.Bearer(r)
-	name, _, _ := strings.Cut(token, "-")
-	acct, known := accounts[name]
-	if token == "" || !known || name == AccountInvalid {
+func authorize(w http.ResponseWriter, r *http.Request) (caller, bool) {
+	c, ok := lookup(simulation.Bearer(r))
+	if !ok || c.refused {
 		writeError(w, "invalid_token")
-		return behaviour{}, "", false
+		return caller{}, false
 	}
-	return acct, token, true
+	return c, true
+}
+
+// lookup returns the caller of an access token: its account is the part
+// before the first '-', and for AccountPerson the holder is SimHolders[k]
+// of person-<k>-....
+func lookup(token string) (caller, bool) {
+	name, rest, _ := strings.Cut(token, "-")
+	acct, known := accounts[name]
+	if token == "" || !known {
+		return caller{}, false
+	}
+	c := caller{behaviour: acct, token: token, prefix: name, holder: SimUserHolder, docs: acct.docs}
+	if acct.holder != nil {
+		c.holder = *acct.holder
+	}
+	if !acct.person {
+		return c, true
+	}
+	k, _, _ := strings.Cut(rest, "-")
+	n, err := strconv.ParseUint(k, 10, 64)
+	if err != nil {
+		return caller{}, false
+	}
+	c.prefix, c.holder = name+"-"+k, holderAt(n)
+	c.docs = c.holder.docs()
+	return c, true
+}
+
+// user returns the caller's DigiLocker profile: eaadhaar is N when the
+// account has no e-Aadhaar.
+func (c caller) user() User {
+	if c.eaadhaarError != "" {
+		return c.holder.user("N")
+	}
+	return c.holder.user("Y")
 }
 
 // writeError answers with code's status and body from the spec's tables.
 func writeError(w http.ResponseWriter, code string) {
 	status, desc := http.StatusInternalServerError, "Internal server error"
-	for _, e := range SpecErrors {
-		if e.Code == code {
-			status, desc = e.Status, e.Description
-			break
-		}
+	if e, ok := specError(code); ok {
+		status, desc = e.Status, e.Description
 	}
 	wire := code
 	if code == "partner_service_unresponsive" {
@@ -183,5 +234,5 @@ func writeErrorBody(w http.ResponseWriter, status int, code, desc string) {
 // simulate is Provider.Simulate: a Simulator that accepts the settings s.
 // Returning it as a provider.Simulator asserts that it is one.
 func simulate(s provider.Settings, f simulation.Faults) provider.Simulator {
-	return NewSimulator(SimConfig{ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
+	return NewSimulator(SimConfig{ClientID: s.Get("CLIENT_ID"), ClientSecret: s.Get("CLIENT_SECRET"), Faults: f})
 }

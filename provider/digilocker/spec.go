@@ -1,40 +1,22 @@
 package digilocker
 
 import (
-	"fmt"
-
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/claims"
 )
 
-// Spec lists DigiLocker's input columns; a row's dob, when given, must be
-// a date in DDMMYYYY form.
+// Spec lists DigiLocker's input columns and the claims it checks against
+// the document: its number, the holder's name, date of birth and gender.
+// A row's dob must be a DDMMYYYY date and its gender one of M, F, T (or
+// the long forms); refresh_token is a secret, sealed like access_token.
 //
 // Its Name is the provider's name, as given in ?provider=, in
 // BV_DIGILOCKER_* and in UpstreamError.Provider.
 var Spec = bulkverify.Spec{
 	Name:     "digilocker",
 	Required: []string{"access_token", "doctype"},
-	Optional: []string{"reference_id", "uri", "name", "dob"},
-	Check:    checkRow,
-}
-
-func checkRow(row bulkverify.Row) string {
-	if dob := row.Get("dob"); dob != "" && !isDDMMYYYY(dob) {
-		return fmt.Sprintf("dob %q is not a date in DDMMYYYY form (e.g. 31121970)", dob)
-	}
-	return ""
-}
-
-func isDDMMYYYY(s string) bool {
-	if len(s) != 8 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	d := int(s[0]-'0')*10 + int(s[1]-'0')
-	m := int(s[2]-'0')*10 + int(s[3]-'0')
-	return d >= 1 && d <= 31 && m >= 1 && m <= 12
+	Optional: []string{"reference_id", "uri"},
+	Claims: []string{bulkverify.ClaimDocumentNumber, bulkverify.ClaimName, bulkverify.ClaimDOB,
+		bulkverify.ClaimGender, bulkverify.ClaimRefreshToken},
+	Check: claims.CheckRow,
 }

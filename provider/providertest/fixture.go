@@ -58,8 +58,13 @@ type Fixture struct {
 	// what it was sent.
 	Echo func(w http.ResponseWriter, r *http.Request, status int, text string)
 
-	// Example is what the provider's example CSV gives.
+	// Example is what the provider's example CSV gives. Its header has
+	// the Spec's required and optional columns; claim columns may be left
+	// to ClaimsExample.
 	Example Example
+	// ClaimsExample is what examples/<name>-claims.csv gives: required
+	// when the Spec checks claims, its header has every column.
+	ClaimsExample Example
 
 	p provider.Provider // the provider under test, as Run got it
 }
@@ -120,6 +125,12 @@ func (f Fixture) withDefaults() Fixture {
 	}
 	if f.Example.Attempts == 0 {
 		f.Example.Attempts = 3
+	}
+	if f.ClaimsExample.Path == "" {
+		f.ClaimsExample.Path = "examples/" + f.p.Name + "-claims.csv"
+	}
+	if f.ClaimsExample.Attempts == 0 {
+		f.ClaimsExample.Attempts = 3
 	}
 	return f
 }

@@ -23,6 +23,7 @@ func Run(t *testing.T, p provider.Provider, f Fixture) {
 	}
 	t.Run("the registration names its Spec, variables and secret columns, and New its missing variables", f.testRegistration)
 	t.Run("the example CSV passes the Spec and ends as documented", f.testExample)
+	t.Run("the claims example CSV has every claim column and ends as documented", f.testClaimsExample)
 	t.Run("a row that verifies is VERIFIED with its evidence", f.testVerified)
 	t.Run("a row that fails the Spec is FAILED INVALID_ROW without a request", f.testInvalid)
 	t.Run("an injected 429 is an error whose RetryAfter is its Retry-After", f.testTooMany)
