@@ -102,10 +102,20 @@ func (j Judge) Apply(row bulkverify.Row, r bulkverify.Result, ev Evidence) bulkv
 		r.Message += "; " + matchedText(row)
 		return r
 	}
-	out := bulkverify.NotVerified(row, code, "the document does not bear out the row: "+strings.Join(problems, "; ")+
-		": check the row against the customer's document, or ask the customer for the document the row describes")
+	out := bulkverify.NotVerified(row, code, "the document does not bear out the row: "+strings.Join(problems, "; ")+": "+advice(code))
 	out.Retryable = false
 	return carry(out, r)
+}
+
+// advice says what to do about a row that failed with code.
+func advice(code bulkverify.Code) string {
+	switch code {
+	case bulkverify.CodeDocumentRevoked, bulkverify.CodeDocumentExpired:
+		return "the document is not in force; ask the customer for a valid one (renewed or re-issued, then fetched into DigiLocker) and submit the row again"
+	case bulkverify.CodeClaimUnverifiable:
+		return "the claim cannot be confirmed from this document; check it by other means, or submit the row without it"
+	}
+	return "check the row's values against the customer's document; if the row is right, the document is someone else's or says otherwise: review it by hand"
 }
 
 // compare sets r's match of claim column c.

@@ -30,11 +30,14 @@ done
 head -n 1 "$work/dev.out"
 echo "API at $url"
 
-for provider in ${PROVIDERS:-$(cd examples && ls *.csv | sed "s/\.csv$//")}; do
-  [ -f "examples/$provider.csv" ] || continue
+# examples/<provider>.csv, and examples/<provider>-claims.csv for the
+# providers that check claims against the document.
+for sample in ${SAMPLES:-$(cd examples && ls *.csv | sed "s/\.csv$//")}; do
+  [ -f "examples/$sample.csv" ] || continue
+  provider=${sample%-claims}
   echo
-  echo "== $provider: bulkverify submit examples/$provider.csv --provider $provider --wait"
-  "$bin" submit "examples/$provider.csv" --provider "$provider" --wait --url "$url" --output "$work/$provider.csv"
+  echo "== $provider: bulkverify submit examples/$sample.csv --provider $provider --wait"
+  "$bin" submit "examples/$sample.csv" --provider "$provider" --wait --url "$url" --output "$work/$sample.csv"
   echo "-- first lines of the output (row_number,reference_id,status,code,message,...):"
-  head -n 8 "$work/$provider.csv" | cut -c1-160
+  head -n 8 "$work/$sample.csv" | cut -c1-160
 done
