@@ -131,4 +131,24 @@ func csvFile(prefix string, n int) []byte {
 	return b.Bytes()
 }
 
+// claimsCSV is csvFile's rows, each declaring the holder's PAN, name, date
+// of birth and gender, as the simulator's certificate bears them out.
+func claimsCSV(prefix string, n int) []byte {
+	var b bytes.Buffer
+	b.Grow(n * 96)
+	b.WriteString("reference_id,access_token,doctype,document_number,name,dob,gender\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%s-%d,%s,PANCR,%s,%s,%s,%s\n", prefix, i, token(prefix, i), claimPAN, claimName, claimDOB, claimGender)
+	}
+	return b.Bytes()
+}
+
+// The claims of every claims row: the simulator's sample holder's.
+const (
+	claimPAN    = "ABCDE1234F"
+	claimName   = "Mr. Sunil Kumar"
+	claimDOB    = "31121970"
+	claimGender = "M"
+)
+
 func token(prefix string, i int) string { return fmt.Sprintf("verified-%s%07d", prefix, i) }

@@ -46,12 +46,13 @@ func runMode(mode string) {
 // the worker's, without the rate limiter.
 func verifier(sim string) (bulkverify.Verifier, error) {
 	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConns: 256, MaxIdleConnsPerHost: 128, IdleConnTimeout: 90 * time.Second}
-	return digilocker.Provider.New(provider.Settings{BaseURL: sim, Values: map[string]string{"CLIENT_SECRET": simSecret}}, &http.Client{Timeout: 30 * time.Second, Transport: tr})
+	return digilocker.Provider.New(provider.Settings{BaseURL: sim, Values: map[string]string{"CLIENT_SECRET": simSecret, "XML_CERT": digilocker.SimXMLCertPEM}},
+		&http.Client{Timeout: 30 * time.Second, Transport: tr})
 }
 
 // plainLoop verifies rows 1..n of the benchmark file (prefix) with conc
 // goroutines and returns how many were VERIFIED.
-func plainLoop(v bulkverify.Verifier, prefix string, n, conc int) (int64, error) {
+func plainLoop(v bulkverify.Verifier, prefix string, n, conc int, claims bool) (int64, error) {
 	var next, verified atomic.Int64
 	var wg sync.WaitGroup
 	var once sync.Once
@@ -68,6 +69,10 @@ func plainLoop(v bulkverify.Verifier, prefix string, n, conc int) (int64, error)
 				row := bulkverify.Row{Number: i, Fields: map[string]string{
 					"reference_id": fmt.Sprintf("%s-%d", prefix, i), "access_token": token(prefix, i), "doctype": "PANCR",
 				}}
+				if claims {
+					row.Fields["document_number"], row.Fields["name"] = claimPAN, claimName
+					row.Fields["dob"], row.Fields["gender"] = claimDOB, claimGender
+				}
 				res, err := v.Verify(context.Background(), row)
 				if err != nil {
 					once.Do(func() { firstErr = err })
@@ -91,7 +96,7 @@ func loopMode() error {
 		return err
 	}
 	start := time.Now()
-	ok, err := plainLoop(v, os.Getenv("BV_PERF_PREFIX"), n, conc)
+	ok, err := plainLoop(v, os.Getenv("BV_PERF_PREFIX"), n, conc, os.Getenv("BV_PERF_CLAIMS") != "")
 	if err != nil {
 		return err
 	}
@@ -104,11 +109,17 @@ type loopResult struct {
 	cpu     time.Duration
 }
 
-// runLoop runs the plain loop over n rows in a subprocess.
-func runLoop(t *testing.T, sim, prefix string, n, conc int) loopResult {
+// runClaimsLoop runs the plain loop over n rows that carry every claim.
+func runClaimsLoop(t *testing.T, sim, prefix string, n, conc int) loopResult {
+	return runLoop(t, sim, prefix, n, conc, "BV_PERF_CLAIMS=1")
+}
+
+// runLoop runs the plain loop over n rows in a subprocess with env added.
+func runLoop(t *testing.T, sim, prefix string, n, conc int, env ...string) loopResult {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BV_PERF_MODE=loop", "BV_PERF_SIM="+sim, "BV_PERF_PREFIX="+prefix,
 		"BV_PERF_ROWS="+strconv.Itoa(n), "BV_PERF_CONC="+strconv.Itoa(conc))
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("plain loop: %v %s", err, out)

@@ -28,6 +28,7 @@ import (
 
 	"github.com/bulkverify/bulkverify/internal/proctest"
 	"github.com/bulkverify/bulkverify/internal/redistest"
+	"github.com/bulkverify/bulkverify/provider/digilocker"
 )
 
 func TestMain(m *testing.M) {
@@ -42,6 +43,7 @@ func TestMain(m *testing.M) {
 var (
 	smallRuns      = 30
 	throughputRows = 200_000
+	claimsRows     = 50_000
 	scaleRows      = 1_000_000
 )
 
@@ -74,6 +76,7 @@ func (e env) vars(role, s3, sim string) map[string]string {
 		"BV_DIGILOCKER_BASE_URL":      sim,
 		"BV_DIGILOCKER_CLIENT_SECRET": simSecret,
 		"BV_DIGILOCKER_RATE":          "0",
+		"BV_DIGILOCKER_XML_CERT":      digilocker.SimXMLCertPEM,
 		"BV_PPROF_ADDR":               os.Getenv("BV_BENCH_PPROF_" + strings.ToUpper(role)),
 	}
 }
@@ -81,6 +84,7 @@ func (e env) vars(role, s3, sim string) map[string]string {
 func TestPerf(t *testing.T) {
 	if f, err := strconv.ParseFloat(os.Getenv("BV_BENCH_SCALE"), 64); err == nil && f > 0 && f < 1 {
 		throughputRows, scaleRows, smallRuns = int(float64(throughputRows)*f), int(float64(scaleRows)*f), max(int(float64(smallRuns)*f), 5)
+		claimsRows = int(float64(claimsRows) * f)
 	}
 	if n, err := strconv.Atoi(os.Getenv("BV_BENCH_SCALE_ROWS")); err == nil && n > 0 {
 		scaleRows = n
@@ -125,6 +129,10 @@ func TestPerf(t *testing.T) {
 		throughput(t, &tab, bin, e, a, serve, rdb)
 		t.Logf("%s: throughput", time.Since(began).Round(time.Second))
 	}
+	if want("claims") {
+		claimsThroughput(t, &tab, bin, e, a)
+		t.Logf("%s: claims", time.Since(began).Round(time.Second))
+	}
 	if want("scale") {
 		scale(t, &tab, bin, e, a, serve, rdb)
 		t.Logf("%s: scale", time.Since(began).Round(time.Second))
@@ -156,7 +164,7 @@ func smallBatches(t *testing.T, tab *table, bin string, e env, a *api) string {
 	var loop []time.Duration
 	for i := range smallRuns {
 		t0 := time.Now()
-		if _, err := plainLoop(v, fmt.Sprintf("l%d", i), 10, rowConcurrency); err != nil {
+		if _, err := plainLoop(v, fmt.Sprintf("l%d", i), 10, rowConcurrency, false); err != nil {
 			t.Fatal(err)
 		}
 		loop = append(loop, time.Since(t0))
@@ -240,6 +248,36 @@ func throughput(t *testing.T, tab *table, bin string, e env, a *api, serve *proc
 	tab.add("CPU per 1,000 rows (serve + work)", secs(per(cpu)), secs(per(loop.cpu)), ratio(cpu, loop.cpu), "≤ 1.3×", float64(cpu) <= 1.3*float64(loop.cpu))
 	cpr := float64(cmds) / float64(throughputRows)
 	tab.add("Redis commands per row", fmt.Sprintf("%.2f", cpr), "–", "–", "≤ 1.2", cpr <= 1.2)
+}
+
+// claimsThroughput measures rows that carry all four claims on a document
+// with a certificate (list, file and the signed certificate XML, checked
+// against BV_DIGILOCKER_XML_CERT) beside the same number of claim-free
+// rows, both end to end, and beside a plain loop making the claims rows'
+// calls with the same client.
+func claimsThroughput(t *testing.T, tab *table, bin string, e env, a *api) {
+	w, _ := proctest.Start(t, "work-claims", bin, []string{"work"}, e.vars("work", e.s3, e.sim0), "")
+	defer w.Stop(t)
+	waitQueuesIdle(t, e.redis, time.Minute)
+	run := func(body []byte) time.Duration {
+		t0 := time.Now()
+		id := a.upload(t, body)
+		st := a.wait(t, id, 250*time.Millisecond, 10*time.Minute, nil)
+		if st.Verified != claimsRows {
+			t.Fatalf("batch %s: %d of %d rows verified, want all", id, st.Verified, claimsRows)
+		}
+		return time.Since(t0)
+	}
+	plain := run(csvFile("cf", claimsRows))
+	claimed := run(claimsCSV("cl", claimsRows))
+	loop := runClaimsLoop(t, e.sim0, "cloop", claimsRows, workerConcurrency*rowConcurrency)
+	rps := func(d time.Duration) float64 { return float64(claimsRows) / d.Seconds() }
+	tab.add(fmt.Sprintf("end to end, %d rows with all four claims (certificate XML, signature checked)", claimsRows),
+		fmt.Sprintf("%.0f rows/s", rps(claimed)), fmt.Sprintf("%.0f rows/s (the same rows without claims)", rps(plain)),
+		fmt.Sprintf("%.2f×", rps(claimed)/rps(plain)), "– (one more request a row)", true)
+	tab.add("the same claims rows vs a plain loop making their calls",
+		fmt.Sprintf("%.0f rows/s", rps(claimed)), fmt.Sprintf("%.0f rows/s (plain Go loop: list, file, certificate, %d at once)", rps(loop.elapsed), workerConcurrency*rowConcurrency),
+		fmt.Sprintf("%.2f×", rps(claimed)/rps(loop.elapsed)), "≥ 0.85×", rps(claimed) >= 0.85*rps(loop.elapsed))
 }
 
 // scale uploads a 1,000,000-row file, samples Redis memory while it runs,
