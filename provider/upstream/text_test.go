@@ -1,6 +1,8 @@
 package upstream
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -63,5 +65,34 @@ func TestRedactAnswer(t *testing.T) {
 	}
 	if err == nil {
 		t.Error("got no error, want the error passed through")
+	}
+}
+
+func TestRedactRemovesTheWholeUpstreamText(t *testing.T) {
+	const secret = "tok-9f8e7d6c5b4a3210"
+	tests := []struct {
+		name, in, want string
+	}{
+		{"a secret anywhere is redacted", "bad token " + secret + " here", "bad token [redacted] here"},
+		{"a secret cut by Clip is redacted", "echo " + secret[:10] + "...", "echo [redacted]..."},
+		{"a secret cut at the end is redacted", "echo " + secret[:6], "echo [redacted]"},
+		{"a text without the secret stays", "Internal server error", "Internal server error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Redact(tt.in, secret); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedactAnswerRedactsTheWrappedError(t *testing.T) {
+	const secret = "tok-9f8e7d6c5b4a3210"
+	cause := fmt.Errorf("json: cannot unmarshal %q: %w", secret, context.DeadlineExceeded)
+	err := &bulkverify.UpstreamError{Provider: "p", Op: "list", Reason: "unreadable answer", Err: cause}
+	_, got := RedactAnswer(bulkverify.Result{}, err, secret)
+	if strings.Contains(got.Error(), secret) || !errors.Is(got, context.DeadlineExceeded) {
+		t.Errorf("got %q (is deadline: %v), want the secret gone and the cause kept", got, errors.Is(got, context.DeadlineExceeded))
 	}
 }
