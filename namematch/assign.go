@@ -47,7 +47,15 @@ func bestTotals(a, b []token, kinds [][]kind) []float64 {
 	return best
 }
 
+// value is what a pair of a and b adds to the total that assign makes
+// highest. An initial standing for a word adds only its own weight there,
+// so pairing initials with words never outweighs whole words matching each
+// other: in S. K. Sharma and S. K. Sharma, S pairs with S, not with
+// Sharma. (The score still counts the pair at the word's weight.)
 func value(a, b token, k kind) float64 {
+	if k == initialOf {
+		return k.credit() * min(a.weight(), b.weight())
+	}
 	return k.credit() * pairWeight(a, b)
 }
 

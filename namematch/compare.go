@@ -9,6 +9,7 @@ const (
 	unrelated   kind = iota
 	initialOf        // an initial and a word that starts with it
 	sameInitial      // the same initial on both sides
+	typo             // one long word with two neighbouring letters swapped
 	variant          // one name in spellings only the looser rules join
 	same             // the same phonetic key
 )
@@ -20,7 +21,7 @@ func (k kind) credit() float64 {
 		return 1
 	case variant:
 		return 0.95
-	case initialOf:
+	case initialOf, typo:
 		return 0.9
 	}
 	return 0
@@ -29,7 +30,7 @@ func (k kind) credit() float64 {
 // full reports whether the pair joins two whole words, as the rule that
 // an initial needs another word matched in full counts them.
 func (k kind) full() bool {
-	return k == same || k == variant
+	return k == same || k == variant || k == typo
 }
 
 // compare returns how words a and b correspond.
@@ -47,8 +48,10 @@ func compare(a, b token) kind {
 		return same
 	case a.loose == b.loose, dropsSchwa(a.loose, b.loose), dropsSchwa(b.loose, a.loose),
 		a.schwa != "" && a.schwa == b.key, b.schwa != "" && b.schwa == a.key,
-		vowelVariant(a.key, b.key):
+		vowelVariant(a.key, b.key), endingVariant(a.key, b.key):
 		return variant
+	case transposed(a.key, b.key):
+		return typo
 	}
 	return unrelated
 }

@@ -4,8 +4,10 @@
 // ...), Gujarati kin suffixes (-bhai, -ben) and a relative's name after
 // S/O, D/O, W/O or C/O do not count; word order is free; common
 // transliteration variants (ee/i, oo/u, w/v, ph/f, sh/s, th/t, ksh/x,
-// doubled letters, Mohammed/Mohd/Md, ...) match. An initial stands for a
-// word only when another word matches in full. A word on both sides that
+// doubled letters, Mohammed/Mohd/Md, ay/ai, a final a on a man's name
+// such as Gopal/Gopala, ...) match, and two swapped letters in a long
+// word (Agarwal/Agrawal) count as a typo. An initial stands for a word only
+// when another word matches in full. A word on both sides that
 // is another name (Rahul/Rohit, Amit/Amita, Kumar/Kumari) keeps the score
 // below DefaultThreshold; a word on one side only (a missing middle name)
 // costs a few points, provided two words match in full.

@@ -51,12 +51,26 @@ func TestMatch(t *testing.T) {
 		{"the Telugu -raju is -raj", "Basavaraju Bommai", "Basavaraj Bommai", true},
 		{"Chatterjee is Chattopadhyay", "Sourav Chatterjee", "Sourav Chattopadhyay", true},
 		{"words written together match words written apart", "Lakshmi Narayanan", "Lakshminarayanan", true},
+		{"an a after a man's name may be written", "Gopal Krishna", "Gopala Krishna", true},
+		{"an a after Janardhan may be written", "Gali Janardhan Reddy", "Gali Janardhana Reddy", true},
+		{"Shiv and Shiva are one name", "Shiv Kumar Batalvi", "Shiva Kumar Batalvi", true},
+		{"ay, aye and ai are one sound", "Ayesha Siddiqui", "Aisha Siddiqi", true},
+		{"jaya and jai are one sound", "Jayaprakash Narayan", "Jai Prakash Narayan", true},
+		{"a and e before the last consonant are one sound", "Kishan Reddy", "Kishen Reddy", true},
+		{"um and am at the end are one sound", "Rukhsana Begum", "Ruksana Begam", true},
+		{"a long word may end in n or m", "Karthik Subramanian", "Karthick Subramaniam", true},
+		// Typos.
+		{"two letters swapped in a long word are a typo", "Sunil Agarwal", "Sunil Agrawal", true},
+		{"a swap inside a long given name is a typo", "Venkatesh Prasad", "Venaktesh Prasad", true},
 		// Initials.
 		{"an initial stands for a word beside a full match", "S. Kumar", "Sunil Kumar", true},
 		{"a final initial stands for a surname", "Sunil K", "Sunil Kumar", true},
 		{"several initials stand for words beside a full match", "S. K. Sharma", "Sunil Kumar Sharma", true},
 		{"run-together initials are initials", "SK Sharma", "Sunil Kumar Sharma", true},
 		{"a Tamil initial may be left out", "R. Lakshmi Narayanan", "Lakshmi Narayanan", true},
+		{"a name with initials matches itself", "A. R. Rahman", "A. R. Rahman", true},
+		{"an initial may share a word's first letter", "K. Kavitha", "K Kavitha", true},
+		{"run-together initials match spaced ones", "SK Sharma", "S. K. Sharma", true},
 		{"initials alone never match", "S K", "Sunil Kumar", false},
 		{"equal initials alone never match", "S K", "S K", false},
 		{"an initial must be the word's first letter", "R Sharma", "Sunil Sharma", false},
@@ -72,6 +86,12 @@ func TestMatch(t *testing.T) {
 		{"Manish is not Manisha", "Manish Rao", "Manisha Rao", false},
 		{"Sharad is not Sharada", "Sharad Pawar", "Sharada Pawar", false},
 		{"Parveen is not Praveen", "Parveen Sultana", "Praveen Sultana", false},
+		{"Kamal is not Kamala", "Kamal Hassan", "Kamala Hassan", false},
+		{"Farhan is not Farhana", "Farhan Ali", "Farhana Ali", false},
+		{"a sounded a makes another name", "Rajesh Khanna", "Rajesh Khan", false},
+		{"Kajal is not Kajol", "Kajal Agarwal", "Kajol Agarwal", false},
+		{"Salim is not Salam", "Salim Khan", "Salam Khan", false},
+		{"Shivam is not Shivan", "Shivam Iyer", "Shivan Iyer", false},
 		{"Kumar is not Kumari", "Kiran Kumar", "Kiran Kumari", false},
 		{"Singh is not Kaur", "Gurpreet Singh", "Gurpreet Kaur", false},
 		{"a different father's name is another person", "Sachin Ramesh Tendulkar", "Sachin Suresh Tendulkar", false},
@@ -115,12 +135,51 @@ func TestScore(t *testing.T) {
 		{"an identical name scores 100", "Sunil Kumar", "Sunil Kumar", 100},
 		{"a transliteration scores 100", "Pooja Sharma", "Puja Sharma", 100},
 		{"an initial costs a little", "S. Kumar", "Sunil Kumar", 95},
+		{"a name with initials scores 100 against itself", "S. K. Sharma", "S. K. Sharma", 100},
 		{"a missing middle name costs 5", "Rajesh Kumar Singh", "Rajesh Singh", 95},
+		{"a typo costs a little", "Sunil Agarwal", "Sunil Agrawal", 94},
 	}
 	for _, tt := range tests {
 		t.Run(tt.why, func(t *testing.T) {
 			if got := Score(tt.claimed, tt.held); got != tt.want {
 				t.Errorf("Score(%q, %q): got %d, want %d", tt.claimed, tt.held, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompare(t *testing.T) {
+	tests := []struct {
+		why  string
+		a, b string
+		want kind
+	}{
+		{"a final a after a man's name is a spelling", "gopal", "gopala", variant},
+		{"Shiv is an i-stem that may take an a", "shiv", "shiva", variant},
+		{"an a after an i-stem makes a woman's name", "amit", "amita", unrelated},
+		{"a listed woman's name is not a spelling", "kamal", "kamala", unrelated},
+		{"a sounded a is not a spelling", "khan", "khanna", unrelated},
+		{"an a after a doubled t is a spelling", "dutt", "dutta", variant},
+		{"aye and ai are one sound", "ayesha", "aisha", same},
+		{"ay before a consonant is ai", "aysha", "aisha", same},
+		{"aya before a consonant is ai", "jayaprakash", "jaiprakash", same},
+		{"ay and aya before a consonant are one sound", "vijaykumar", "vijayakumar", same},
+		{"khs and ks are one sound", "rukhsana", "ruksana", same},
+		{"a and e before the last consonant vary", "kishan", "kishen", variant},
+		{"a and o before the last consonant do not", "kajal", "kajol", unrelated},
+		{"u and a before a last m vary", "begum", "begam", variant},
+		{"i and a before a last m do not", "salim", "salam", unrelated},
+		{"a long word may end in n or m", "subramanian", "subramaniam", variant},
+		{"a short word may not", "shivam", "shivan", unrelated},
+		{"a swap in a long word is a typo", "agarwal", "agrawal", typo},
+		{"a swap in a short word is another name", "parveen", "praveen", unrelated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.why, func(t *testing.T) {
+			for _, p := range [][2]string{{tt.a, tt.b}, {tt.b, tt.a}} {
+				if got := compare(newToken(p[0]), newToken(p[1])); got != tt.want {
+					t.Errorf("compare(%q, %q): got %d, want %d", p[0], p[1], got, tt.want)
+				}
 			}
 		})
 	}

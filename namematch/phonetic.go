@@ -10,7 +10,7 @@ import (
 // that matches wins, so longer patterns come first. C stands for the ch
 // sound until the plain c has become k.
 var spelling = strings.NewReplacer(
-	"ksh", "x", "ks", "x", "chh", "C", "ch", "C", "ck", "k", "qui", "ki", "q", "k", "c", "k",
+	"khsh", "x", "khs", "x", "ksh", "x", "ks", "x", "chh", "C", "ch", "C", "ck", "k", "qui", "ki", "q", "k", "c", "k",
 	"ph", "f", "sh", "s", "th", "t", "dh", "d", "bh", "b", "kh", "k", "gh", "g", "jh", "j",
 	"ee", "i", "oo", "u", "ou", "o", "au", "o", "ow", "o", "w", "v",
 )
@@ -79,7 +79,7 @@ func spell(w string) string {
 		w = w[:len(w)-1]
 	}
 	k := []byte(strings.ToLower(spelling.Replace(consonantY(w))))
-	k = endings(k)
+	k = ySound(endings(k))
 	if len(k) > 1 && (k[0] == 'g' || k[0] == 'j') && k[1] == 'n' { // Gnanam, Jnanam, Gyanam
 		k[0], k[1] = 'g', 'y'
 	}
@@ -106,6 +106,40 @@ func consonantY(w string) string {
 
 func isConsonant(c byte) bool {
 	return c >= 'a' && c <= 'z' && !isVowel(c) && c != 'y'
+}
+
+// ySound spells a y after a, e or o and before a consonant as i, and so
+// an a or e written after that y too, when a letter follows the consonant:
+// the vowel is written many ways (Aysha, Ayesha, Aisha; Jayprakash,
+// Jayaprakash, Jaiprakash; Joydeep, Jaydeep). A y before a word's last
+// consonant stays (Narayan, Jayesh, Sayed).
+func ySound(k []byte) []byte {
+	out := make([]byte, 0, len(k))
+	for i := 0; i < len(k); i++ {
+		if j := yVowelEnd(k, i); j > i {
+			out = append(out, 'i')
+			i = j - 1
+			continue
+		}
+		out = append(out, k[i])
+	}
+	return out
+}
+
+// yVowelEnd returns where the y at i and the a or e after it end, when
+// ySound spells them as i, or i when it does not.
+func yVowelEnd(k []byte, i int) int {
+	if k[i] != 'y' || i == 0 || strings.IndexByte("aeo", k[i-1]) < 0 {
+		return i
+	}
+	j := i + 1
+	if j < len(k) && (k[j] == 'a' || k[j] == 'e') {
+		j++
+	}
+	if j+1 < len(k) && isConsonant(k[j]) {
+		return j
+	}
+	return i
 }
 
 // endings rewrites a y before a vowel after i (Saniya is Sania), a final
@@ -176,24 +210,87 @@ func dropsSchwa(long, short string) bool {
 
 // schwaKey returns the key of the folded word w without a final vowel that
 // one spelling may write and another not: an inherent a (Srinivas,
-// Srinivasa; Venkat, Venkata) or the Telugu u of -raju (Basavaraj,
-// Basavaraju). It returns "" when the a may instead mark a woman's name
-// (Amit, Amita; Manish, Manisha; Kamal, Kamala; Ranjan, Ranjana; Samir,
-// Samira; Sharad, Sharada).
+// Srinivasa; Gopal, Gopala; Janardhan, Janardhana) or the Telugu u of
+// -raju (Basavaraju, Basavaraj). It returns "" when the a may instead make
+// a man's name a woman's: after a stem whose last vowel is i (Amit, Amita;
+// Manish, Manisha; Samir, Samira), except in menWithA, and in the names of
+// womenWithA (Kamal, Kamala; Ranjan, Ranjana; Sharad, Sharada). Nor is an
+// a that is sounded optional.
 func schwaKey(w string) string {
 	n := len(w)
 	switch {
 	case n >= 6 && strings.HasSuffix(w, "raju"):
 		return key(w[:n-1])
-	case n < 5 || w[n-1] != 'a' || isVowel(w[n-2]) || strings.IndexByte("nmlrd", w[n-2]) >= 0:
+	case n < 5 || w[n-1] != 'a' || isVowel(w[n-2]) || womenWithA[key(w)] || sounded(w):
 		return ""
 	}
 	base := w[:n-1]
-	last := strings.LastIndexAny(base, "aeiou")
-	if last < 0 || base[last] == 'i' || base[last] == 'e' && last > 0 && base[last-1] == 'e' {
+	if iStem(base) && !menWithA[key(w)] {
 		return ""
 	}
 	return key(base)
+}
+
+// sounded reports whether the final a of w follows a doubled n, m, l, r
+// or d, which a spelling doubles because the a is said (Khanna is not Khan).
+func sounded(w string) bool {
+	n := len(w)
+	return w[n-2] == w[n-3] && strings.IndexByte("nmlrd", w[n-2]) >= 0
+}
+
+// iStem reports whether the last vowel of base is i or ee, as in the
+// men's names that become women's names with an a (Amit, Vineet).
+func iStem(base string) bool {
+	last := strings.LastIndexAny(base, "aeiou")
+	return last < 0 || base[last] == 'i' || base[last] == 'e' && last > 0 && base[last-1] == 'e'
+}
+
+// womenWithA are women's names that are a man's name and an a, so the a
+// tells two people apart.
+var womenWithA = keySet(
+	"kamala", "nirmala", "vimala", "mangala", "komala", "utpala", "vishala", "shyamala",
+	"ujjwala", "amala", "vatsala", "sarala", "chanchala",
+	"ranjana", "mohana", "sohana", "chandana", "vandana", "darshana", "sudarshana", "anjana",
+	"chetana", "nandana", "sumana", "aruna", "karuna", "taruna", "suguna", "sadhana", "bhuvana",
+	"pavana", "kanchana", "jeevana", "sajana", "gagana", "nayana", "roshana", "lochana",
+	"farhana", "imrana", "rehana", "rizwana", "sultana", "amana",
+	"prema", "anupama", "shyama", "shama", "uttama",
+	"madhura", "mayura", "anwara",
+	"sharada", "pramoda", "vinoda",
+)
+
+// menWithA are men's names with an a after an i-stem that is only a
+// spelling (Shiv, Shiva).
+var menWithA = keySet("shiva")
+
+// endingVariant reports whether keys a and b differ only where spellings of
+// one name's last syllable do: a or e before the last consonant (Kishan,
+// Kishen; Akhtar, Akhter), u or a before a last m (Begum, Begam; Khanum,
+// Khanam) and, in a long word, a last m or n after a (Subramanian,
+// Subramaniam). Other vowels there make other names (Kajal, Kajol; Salim,
+// Salam).
+func endingVariant(a, b string) bool {
+	n := len(a)
+	if n != len(b) || n < 5 || a[:n-2] != b[:n-2] || a == b {
+		return false
+	}
+	x, y, last := a[n-2], b[n-2], a[n-1]
+	switch {
+	case last == b[n-1] && isConsonant(last):
+		return either(x, y, 'a', 'e') || last == 'm' && either(x, y, 'a', 'u')
+	case x == 'a' && y == 'a' && n >= minNasalLen:
+		return either(last, b[n-1], 'm', 'n')
+	}
+	return false
+}
+
+// minNasalLen is the shortest key whose last n may be spelt m: shorter
+// words so spelt are other names (Shivam, Shivan).
+const minNasalLen = 8
+
+// either reports whether x and y are p and q in either order.
+func either(x, y, p, q byte) bool {
+	return x == p && y == q || x == q && y == p
 }
 
 // vowelVariant reports whether keys a and b differ only in one vowel that

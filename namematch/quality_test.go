@@ -111,25 +111,88 @@ func TestHeldOutQuality(t *testing.T) {
 // must stay where pairs.csv needs it; recall is guarded at its measured
 // level so that a change that loses matches is noticed.
 func TestFreshPairsQuality(t *testing.T) {
-	ps := readPairs(t, "testdata/fresh.csv")
+	checkQuality(t, "testdata/fresh.csv", 0.97, 0.8)
+}
+
+// TestFresh2Quality measures the matcher on testdata/fresh2.csv: 220 pairs,
+// all held out, written before the changes that followed fresh.csv
+// (final a, ay/ai, end vowels, swapped letters) and never used to tune
+// them. Scored once after those changes: precision 0.976, recall 0.919;
+// after the fix to initials that it revealed (a name with an initial
+// matches itself): 0.977 and 0.926. The recall floor keeps a small margin
+// under the first figure.
+func TestFresh2Quality(t *testing.T) {
+	checkQuality(t, "testdata/fresh2.csv", 0.97, 0.9)
+}
+
+// checkQuality logs precision and recall on each split of the pairs in
+// path and fails when the held-out ones fall below the floors given.
+func checkQuality(t *testing.T, path string, minPrecision, minRecall float64) {
+	t.Helper()
+	ps := readPairs(t, path)
 	for _, split := range []string{"train", "heldout"} {
 		q := measure(ps, split)
-		t.Logf("%s: precision %.3f, recall %.3f (tp %d, fp %d, fn %d, tn %d)",
-			split, q.precision(), q.recall(), q.tp, q.fp, q.fn, q.tn)
+		if q.tp+q.fp+q.fn+q.tn == 0 {
+			continue
+		}
+		t.Logf("%s %s: precision %.3f, recall %.3f (tp %d, fp %d, fn %d, tn %d)",
+			path, split, q.precision(), q.recall(), q.tp, q.fp, q.fn, q.tn)
 	}
 	q := measure(ps, "heldout")
-	if q.precision() < 0.97 {
-		t.Errorf("fresh held-out precision at threshold %d: got %.3f, want >= 0.97", DefaultThreshold, q.precision())
+	if q.precision() < minPrecision {
+		t.Errorf("%s held-out precision at threshold %d: got %.3f, want >= %.2f", path, DefaultThreshold, q.precision(), minPrecision)
 	}
-	if q.recall() < 0.8 {
-		t.Errorf("fresh held-out recall at threshold %d: got %.3f, want >= 0.80", DefaultThreshold, q.recall())
+	if q.recall() < minRecall {
+		t.Errorf("%s held-out recall at threshold %d: got %.3f, want >= %.2f", path, DefaultThreshold, q.recall(), minRecall)
 	}
 }
 
+// pairFiles are every file of labelled pairs.
+var pairFiles = []string{"testdata/pairs.csv", "testdata/fresh.csv", "testdata/fresh2.csv"}
+
+func readAllPairs(t *testing.T) []labelled {
+	t.Helper()
+	var ps []labelled
+	for _, f := range pairFiles {
+		ps = append(ps, readPairs(t, f)...)
+	}
+	return ps
+}
+
 func TestScoreDoesNotDependOnWhichSideIsClaimed(t *testing.T) {
-	for _, p := range append(readPairs(t, "testdata/pairs.csv"), readPairs(t, "testdata/fresh.csv")...) {
+	for _, p := range readAllPairs(t) {
 		if ab, ba := Score(p.claimed, p.held), Score(p.held, p.claimed); ab != ba {
 			t.Errorf("Score(%q, %q) = %d but swapped: got %d, want equal", p.claimed, p.held, ab, ba)
 		}
 	}
+}
+
+// TestANameMatchesItself checks that every labelled name with a whole word
+// scores 100 against itself, however its initials fall (K. Kavitha,
+// S. K. Sharma), and that a name of initials only never matches itself.
+func TestANameMatchesItself(t *testing.T) {
+	for _, p := range readAllPairs(t) {
+		for _, name := range []string{p.claimed, p.held} {
+			got := Score(name, name)
+			switch whole := hasWholeWord(name); {
+			case whole && got != 100:
+				t.Errorf("Score(%q, itself): got %d, want 100", name, got)
+			case !whole && got >= DefaultThreshold:
+				t.Errorf("Score(%q, itself) of initials only: got %d, want < %d", name, got, DefaultThreshold)
+			}
+		}
+	}
+}
+
+// hasWholeWord reports whether some reading of name has a word that is
+// not an initial.
+func hasWholeWord(name string) bool {
+	for _, r := range readings(name) {
+		for _, tk := range r {
+			if !tk.initial {
+				return true
+			}
+		}
+	}
+	return false
 }
