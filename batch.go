@@ -127,6 +127,10 @@ type Batch struct {
 	// stored input is sealed under it. Erasing it makes the input
 	// unreadable.
 	DataKey string
+	// Header is the input's header as intake read it (lower-cased,
+	// trimmed). It is stored once with the batch, not with each chunk, and
+	// read back with the data key by the workers, not by a status read.
+	Header []string
 	// ExpiresAt is when a finished batch's files are deleted.
 	ExpiresAt time.Time
 	// RowsPerSecond is the pace over the last minute; RateKnown is false

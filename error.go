@@ -15,9 +15,16 @@ const (
 	EInvalidFile       = "INVALID_FILE"
 	EEmptyFile         = "EMPTY_FILE"
 	EFileTooLarge      = "FILE_TOO_LARGE"
-	EInvalidRequestID  = "INVALID_REQUEST_ID"
-	EInvalidRequest    = "INVALID_REQUEST"
-	EConflict          = "CONFLICT"
+	// ETooManyColumns: the header has more columns or bytes than intake
+	// accepts (BV_MAX_COLUMNS, 64 KB).
+	ETooManyColumns = "TOO_MANY_COLUMNS"
+	// ELineTooLong: a record is longer than BV_MAX_LINE_BYTES.
+	ELineTooLong = "LINE_TOO_LONG"
+	// ETooManyRows: the file has more data rows than BV_MAX_ROWS.
+	ETooManyRows      = "TOO_MANY_ROWS"
+	EInvalidRequestID = "INVALID_REQUEST_ID"
+	EInvalidRequest   = "INVALID_REQUEST"
+	EConflict         = "CONFLICT"
 	// EIdempotencyKeyReused: the Idempotency-Key was used with another file.
 	EIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
 	// EBatchFinished: the batch is finished and cannot be cancelled.
@@ -36,6 +43,12 @@ const (
 	EBusy = "SERVICE_BUSY"
 	// ERateLimited: the client sent more requests than its rate allows.
 	ERateLimited = "RATE_LIMITED"
+	// ETooManyAttempts: too many failed authentications for the client id
+	// or from the address; retry after Retry-After.
+	ETooManyAttempts = "TOO_MANY_ATTEMPTS"
+	// EProviderNotEnabled: the tenant may not upload to this provider
+	// (BV_TENANT_PROVIDERS).
+	EProviderNotEnabled = "PROVIDER_NOT_ENABLED"
 	// ENotFound: an adapter found nothing under the id it was given.
 	ENotFound = "NOT_FOUND"
 	EInternal = "INTERNAL"

@@ -117,9 +117,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 	if err != nil {
 		return uploadResult{}, err
 	}
-	release, ok := s.acquireUpload(w)
-	if !ok {
-		return uploadResult{}, bulkverify.Errorf(bulkverify.EBusy, "this server is reading %d uploads already: retry in a few seconds", s.MaxConcurrentUploads)
+	if err := s.providerAllowed(tenant, spec.Name); err != nil {
+		return uploadResult{}, err
+	}
+	release, err := s.acquireUpload(w, tenant)
+	if err != nil {
+		return uploadResult{}, err
 	}
 	defer release()
 	s.guardBody(w, r)
@@ -132,8 +135,9 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{}, err
 	}
 	if opts.DryRun {
-		plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec,
-			batchcsv.Options{ChunkSize: s.ChunkSize, MaxProblems: maxDryRunProblems, ClaimCheckers: s.claimCheckers()})
+		o := s.splitOptions()
+		o.MaxProblems, o.ClaimCheckers = maxDryRunProblems, s.claimCheckers()
+		plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec, o)
 		if err != nil {
 			return uploadResult{}, s.uploadError(err)
 		}
@@ -222,7 +226,9 @@ func (s *Server) intake(ctx context.Context, form *uploadForm, tenant string, sp
 	}
 	src = batchcsv.NormalizeNewlines(src)
 	id := newBatchID()
-	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, batchcsv.Options{ChunkSize: s.ChunkSize, SizeHint: form.size, MaxChunks: s.MaxChunks})
+	o := s.splitOptions()
+	o.SizeHint = form.size
+	plan, dataKey, err := s.storeAndSplit(ctx, id, src, spec, o)
 	if err == nil {
 		err = form.finish(ctx, s, &opts)
 	}
@@ -260,9 +266,10 @@ func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan batchcsv.P
 	ctx = context.WithoutCancel(ctx)
 	b.State, b.CreatedAt = bulkverify.StateQueued, s.Now()
 	b.TotalRows, b.RejectedRows, b.Duplicates, b.Chunks = plan.TotalRows, plan.RejectedRows, plan.Duplicates, len(plan.Chunks)
+	b.Header = plan.Header // stored once: the chunks' payloads do not carry it
 	payloads := make([][]byte, len(plan.Chunks))
 	for i, c := range plan.Chunks {
-		payloads[i] = jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: b.ID, Tenant: b.Tenant, Provider: b.Provider, Header: plan.Header, Chunk: c})
+		payloads[i] = jobs.EncodeVerifyChunk(jobs.VerifyChunk{BatchID: b.ID, Tenant: b.Tenant, Provider: b.Provider, Chunk: c})
 	}
 	if err := s.Batches.Create(ctx, b, s.window(b.Tenant), payloads); err != nil {
 		return batchAccepted{}, err
@@ -277,6 +284,13 @@ func (s *Server) create(ctx context.Context, b bulkverify.Batch, plan batchcsv.P
 	s.Log.Info("batch accepted", "request_id", b.ID, "tenant", b.Tenant, "provider", b.Provider, "parent", b.ParentID,
 		"rows", plan.TotalRows, "rejected", plan.RejectedRows, "duplicates", plan.Duplicates, "chunks", len(plan.Chunks))
 	return accepted(b), nil
+}
+
+// splitOptions are the options every split of an upload starts from: the
+// chunk size and the intake limits.
+func (s *Server) splitOptions() batchcsv.Options {
+	return batchcsv.Options{ChunkSize: s.ChunkSize, MaxChunks: s.MaxChunks, MaxColumns: s.MaxColumns,
+		MaxHeaderBytes: batchcsv.MaxHeaderBytes, MaxLineBytes: s.MaxLineBytes, MaxRows: s.MaxRows}
 }
 
 // storeAndSplit seals and uploads src as the batch's input while Split
@@ -430,6 +444,10 @@ func (f *uploadForm) finish(ctx context.Context, s *Server, opts *uploadOptions)
 
 // uploadError turns a body that is too big or broken into a user error.
 func (s *Server) uploadError(err error) error {
+	var slow *slowUploadError
+	if errors.As(err, &slow) {
+		return slow.userError()
+	}
 	if timedOut(err) {
 		return bulkverify.Errorf(bulkverify.ERequestTimeout, "the upload sent nothing for %s: send the file again on a steadier connection", s.UploadIdleTimeout)
 	}

@@ -205,6 +205,9 @@ func (s *Server) handleBatchRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	spec, err := s.spec(parent.Provider)
+	if err == nil {
+		err = s.providerAllowed(parent.Tenant, parent.Provider)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -293,7 +296,9 @@ func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec b
 		pw.CloseWithError(err)
 	}()
 	id := newBatchID()
-	plan, dataKey, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, Numbers: numbers})
+	// The parent's rows passed the intake limits already: they are not
+	// checked again (re-encoded, a row may grow by a few quotes).
+	plan, dataKey, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxChunks: s.MaxChunks, Numbers: numbers})
 	pr.CloseWithError(errors.New("retry batch abandoned"))
 	if err != nil {
 		return batchAccepted{}, err

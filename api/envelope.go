@@ -50,6 +50,9 @@ var errorStatus = map[string]int{
 	bulkverify.EEmptyFile:            http.StatusBadRequest,
 	bulkverify.EInvalidRequest:       http.StatusBadRequest,
 	bulkverify.EFileTooLarge:         http.StatusRequestEntityTooLarge,
+	bulkverify.ETooManyColumns:       http.StatusBadRequest,
+	bulkverify.ELineTooLong:          http.StatusBadRequest,
+	bulkverify.ETooManyRows:          http.StatusRequestEntityTooLarge,
 	bulkverify.EInvalidRequestID:     http.StatusUnprocessableEntity,
 	bulkverify.EConflict:             http.StatusConflict,
 	bulkverify.EIdempotencyKeyReused: http.StatusConflict,
@@ -62,6 +65,8 @@ var errorStatus = map[string]int{
 	bulkverify.ERequestTimeout:       http.StatusRequestTimeout,
 	bulkverify.EBusy:                 http.StatusServiceUnavailable,
 	bulkverify.ERateLimited:          http.StatusTooManyRequests,
+	bulkverify.ETooManyAttempts:      http.StatusTooManyRequests,
+	bulkverify.EProviderNotEnabled:   http.StatusForbidden,
 	bulkverify.EInternal:             http.StatusInternalServerError,
 }
 

@@ -64,9 +64,15 @@ type Server struct {
 	JWTSecret []byte
 	JWTTTL    time.Duration
 	ChunkSize int
-	// MaxChunks bounds the chunks of an upload whose length is known
-	// (see batchcsv.Options.MaxChunks).
+	// MaxChunks bounds the chunks of an upload, whether or not its length
+	// is known (see batchcsv.Options.MaxChunks).
 	MaxChunks int
+	// MaxColumns, MaxLineBytes and MaxRows bound an upload's header
+	// columns, the length of each of its records and its data rows
+	// (TOO_MANY_COLUMNS, LINE_TOO_LONG, TOO_MANY_ROWS); 0 is no bound.
+	MaxColumns   int
+	MaxLineBytes int
+	MaxRows      int
 	// BatchWindow is how many chunks of one batch may be queued at once;
 	// TenantWeights multiplies it per client_id.
 	BatchWindow    int
@@ -75,9 +81,26 @@ type Server struct {
 	// UploadIdleTimeout answers 408 to an upload whose body stops coming.
 	UploadIdleTimeout time.Duration
 	// MaxConcurrentUploads bounds the uploads read at once; 0 is no bound.
+	// One tenant reads at most half of them.
 	MaxConcurrentUploads int
-	uploadSlots          chan struct{}
+	uploadSlots          *uploadSlots
 	ended                endedBatches
+	// UploadMinBytesPerSecond answers 408 to an upload whose body brings
+	// less than this on average over each UploadIdleTimeout (30 s when
+	// unset) spent waiting for it; 0 is no minimum.
+	UploadMinBytesPerSecond int64
+	// BodyReadTimeout bounds reading the body of every request but an
+	// upload; 0 is no bound.
+	BodyReadTimeout time.Duration
+	// AuthThrottle, when set, answers 429 TOO_MANY_ATTEMPTS to a client id
+	// or source address past AuthFailuresPerMinute failed
+	// authentications.
+	AuthThrottle          AuthThrottle
+	AuthFailuresPerMinute int
+	// TenantProviders, when not nil, lists the providers each client_id
+	// may upload to (BV_TENANT_PROVIDERS); a client not in it may upload
+	// to none.
+	TenantProviders map[string][]string
 	// Monitoring is the queue UI served at /monitoring/ to Operators.
 	Monitoring http.Handler
 	Operators  []string
@@ -109,9 +132,10 @@ type Server struct {
 // Handler returns the API's routes behind its middleware.
 func (s *Server) Handler() http.Handler {
 	if s.MaxConcurrentUploads > 0 && s.uploadSlots == nil {
-		s.uploadSlots = make(chan struct{}, s.MaxConcurrentUploads)
+		s.uploadSlots = newUploadSlots(s.MaxConcurrentUploads)
 	}
-	return s.instrument(s.routes())
+	mux := s.routes()
+	return s.boundBodies(mux, s.instrument(mux))
 }
 
 func (s *Server) routes() *http.ServeMux {
@@ -135,6 +159,10 @@ type route struct {
 	pattern string
 	handler http.HandlerFunc
 }
+
+// uploadRoutes are the routes whose body is a file: their bodies are
+// bounded by the upload limits, every other body by boundBodies.
+var uploadRoutes = []string{"POST /v1/verification/batch", "POST /v1/verification/{provider}/batch"}
 
 // apiRoutes lists the authenticated routes; the OpenAPI test checks each
 // one is documented.

@@ -77,18 +77,29 @@ type Options struct {
 	// SizeHint, when above 0, is about how many bytes the input has (an
 	// upload's Content-Length): the duplicate table is sized for the rows
 	// it should hold once a thousand rows show their length, instead of
-	// doubling its way there.
+	// doubling its way there, and so is the chunk size under MaxChunks.
 	SizeHint int64
-	// MaxChunks, when above 0 and SizeHint is known, bounds how many
-	// chunks the input is cut into: once a thousand rows show their
-	// length, chunks grow past ChunkSize rows if the rows to come need
-	// it. Fewer, larger chunks of a big batch mean fewer parts to write
-	// and for the finalizer to read (each an S3 request).
+	// MaxChunks, when above 0, bounds how many chunks the input is cut
+	// into, whether or not SizeHint is known: chunks grow past ChunkSize
+	// rows when the rows need it (see chunker). Fewer, larger chunks of a
+	// big batch mean fewer parts to write and for the finalizer to read
+	// (each an S3 request).
 	MaxChunks int
 	// ClaimCheckers names, for each claim column, the providers that check
 	// it: a file with a claim column its provider does not check is
 	// refused with a message that names them.
 	ClaimCheckers map[string][]string
+	// MaxColumns and MaxHeaderBytes, when above 0, bound the header's
+	// columns and length: past either, the file is TOO_MANY_COLUMNS.
+	MaxColumns     int
+	MaxHeaderBytes int
+	// MaxLineBytes, when above 0, bounds the length of every record after
+	// the header (its line breaks inside quotes included): a longer one is
+	// LINE_TOO_LONG, found before the record is read into memory.
+	MaxLineBytes int
+	// MaxRows, when above 0, bounds the data rows: one more is
+	// TOO_MANY_ROWS, found as that row is read.
+	MaxRows int
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -96,34 +107,23 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // Split reads a CSV input in one pass, checks its header against spec,
 // validates every row, finds duplicate rows and cuts the rows into chunks of
 // opts.ChunkSize. It keeps the chunk boundaries in memory and a 16-byte
-// digest per distinct valid row. A file that cannot be accepted yields a
+// digest per distinct valid row, and never more of the input than
+// opts.MaxLineBytes of a record. A file that cannot be accepted yields a
 // *bulkverify.Error that names the line.
 func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
-	chunkSize := max(opts.ChunkSize, 1)
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(newRecordGuard(r, opts.MaxHeaderBytes, opts.MaxLineBytes), 64<<10)
 	var base int64
 	if p, _ := br.Peek(3); bytes.Equal(p, utf8BOM) {
 		br.Discard(3)
 		base = 3
 	}
 	cr := newReader(br)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return Plan{}, bulkverify.Errorf(bulkverify.EEmptyFile, "the file is empty: upload a CSV with a header row (%s) and at least one data row", strings.Join(spec.Required, ","))
-	}
+	plan, err := readHeader(cr, spec, opts)
 	if err != nil {
-		return Plan{}, fileError(err)
-	}
-	plan := Plan{Header: normalizeHeader(header)}
-	if err := checkHeader(header, plan.Header, spec); err != nil {
 		return Plan{}, err
 	}
-	if err := checkClaims(plan.Header, spec, opts.ClaimCheckers); err != nil {
-		return Plan{}, err
-	}
-	plan.Ignored = ignoredColumns(plan.Header, spec)
 	start := base + cr.InputOffset()
-	cur := Chunk{Offset: start, FirstRow: 1}
+	chunks := &chunker{size: max(opts.ChunkSize, 1), max: opts.MaxChunks, cur: Chunk{Offset: start, FirstRow: 1}}
 	dedup := newDeduper(plan.Header, spec)
 	number := func(k int) int { return k }
 	if opts.Numbers != nil {
@@ -142,7 +142,7 @@ func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
 			rows := int(opts.SizeHint / max(read/sizeSample, 1))
 			dedup.reserve(rows)
 			if opts.MaxChunks > 0 {
-				chunkSize = max(chunkSize, (rows+opts.MaxChunks-1)/opts.MaxChunks)
+				chunks.size = max(chunks.size, (rows+opts.MaxChunks-1)/opts.MaxChunks)
 			}
 		}
 		rec, err := cr.Read()
@@ -156,45 +156,67 @@ func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
 		if err := checkText(rec, line); err != nil {
 			return Plan{}, err
 		}
+		if opts.MaxRows > 0 && plan.TotalRows == opts.MaxRows {
+			return Plan{}, tooManyRows(opts.MaxRows, line)
+		}
 		plan.TotalRows++
 		n := number(plan.TotalRows)
-		if opts.Numbers != nil {
-			cur.Numbers = append(cur.Numbers, n)
-		}
 		clear(fields)
 		row, reason := rowInto(fields, plan.Header, rec, n, spec)
+		dupOf := 0
 		if reason != "" {
 			plan.RejectedRows++
 			if len(plan.Problems) < opts.MaxProblems {
-				column, _ := spec.Problem(row)
-				plan.Problems = append(plan.Problems, RowProblem{RowNumber: n, Column: column, Reason: reason})
+				plan.Problems = append(plan.Problems, RowProblem{RowNumber: n, Column: problemColumn(row, rec, plan.Header, spec), Reason: reason})
 			}
 		} else if first, dup := dedup.seen(row); dup {
 			plan.Duplicates++
-			if cur.Dups == nil {
-				cur.Dups = map[int]int{}
-			}
-			cur.Dups[n] = first
+			dupOf = first
 		}
-		cur.Rows++
-		if cur.Rows == chunkSize {
-			end := base + cr.InputOffset()
-			cur.Length = end - cur.Offset
-			plan.Chunks = append(plan.Chunks, cur)
-			cur = Chunk{Index: cur.Index + 1, Offset: end, FirstRow: plan.TotalRows + 1}
-		}
+		chunks.add(n, opts.Numbers != nil, dupOf, base+cr.InputOffset())
 	}
 	if opts.Numbers != nil && len(opts.Numbers) != plan.TotalRows {
 		return Plan{}, fmt.Errorf("split: %d row numbers for %d rows", len(opts.Numbers), plan.TotalRows)
 	}
-	if cur.Rows > 0 {
-		cur.Length = base + cr.InputOffset() - cur.Offset
-		plan.Chunks = append(plan.Chunks, cur)
-	}
+	plan.Chunks = chunks.finish(base + cr.InputOffset())
 	if plan.TotalRows == 0 {
 		return Plan{}, bulkverify.Errorf(bulkverify.EEmptyFile, "the file has a header but no data rows: add at least one row under line 1")
 	}
 	return plan, nil
+}
+
+// readHeader reads and checks the header: its size, its names, and the
+// claim columns spec checks.
+func readHeader(cr *csv.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
+	header, err := cr.Read()
+	if err == io.EOF {
+		return Plan{}, bulkverify.Errorf(bulkverify.EEmptyFile, "the file is empty: upload a CSV with a header row (%s) and at least one data row", strings.Join(spec.Required, ","))
+	}
+	if err != nil {
+		return Plan{}, fileError(err)
+	}
+	if err := checkColumns(header, opts.MaxColumns); err != nil {
+		return Plan{}, err
+	}
+	plan := Plan{Header: normalizeHeader(header)}
+	if err := checkHeader(header, plan.Header, spec); err != nil {
+		return Plan{}, err
+	}
+	if err := checkClaims(plan.Header, spec, opts.ClaimCheckers); err != nil {
+		return Plan{}, err
+	}
+	plan.Ignored = ignoredColumns(plan.Header, spec)
+	return plan, nil
+}
+
+// problemColumn names the column a rejected row's reason is about; none
+// when the row's fields do not line up with the header.
+func problemColumn(row bulkverify.Row, rec, header []string, spec bulkverify.Spec) string {
+	if len(rec) != len(header) {
+		return ""
+	}
+	column, _ := spec.Problem(row)
+	return column
 }
 
 func newReader(r io.Reader) *csv.Reader {
@@ -304,6 +326,9 @@ func checkText(rec []string, line int) error {
 }
 
 func fileError(err error) error {
+	if le := limitError(err); le != nil {
+		return le
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		what := pe.Err.Error()
@@ -330,16 +355,19 @@ func RowFrom(header, rec []string, n int, spec bulkverify.Spec) (bulkverify.Row,
 // table from Options.SizeHint.
 const sizeSample = 1024
 
-// rowInto is RowFrom filling fields, which the row then holds.
+// rowInto is RowFrom filling fields, which the row then holds. A row whose
+// field count is not the header's holds no field: which value belongs to
+// which column is unknown, and none may be echoed under another column's
+// name (a token as reference_id).
 func rowInto(fields map[string]string, header, rec []string, n int, spec bulkverify.Spec) (bulkverify.Row, string) {
 	row := bulkverify.Row{Number: n, Fields: fields}
+	if len(rec) != len(header) {
+		return row, fmt.Sprintf("the row has %d fields, the header has %d: check the row for a missing or extra comma, or a value with a comma that is not quoted", len(rec), len(header))
+	}
 	for i, name := range header {
-		if name != "" && i < len(rec) {
+		if name != "" {
 			row.Fields[name] = strings.TrimSpace(rec[i])
 		}
-	}
-	if len(rec) != len(header) {
-		return row, fmt.Sprintf("the row has %d fields, the header has %d", len(rec), len(header))
 	}
 	return row, spec.Validate(row)
 }

@@ -300,9 +300,9 @@ func TestSplitSizesTheDuplicateTableFromTheUploadSize(t *testing.T) {
 	}
 }
 
-// A big upload whose length is known is cut into at most about MaxChunks
-// chunks, contiguous and covering every row; without its length, into
-// ChunkSize rows.
+// A big upload is cut into at most MaxChunks chunks, and no fewer than
+// half as many, contiguous and covering every row, whether its length is
+// known or not.
 func TestSplitGrowsChunksToMaxChunks(t *testing.T) {
 	var buf bytes.Buffer
 	buf.WriteString("reference_id,access_token,doctype\n")
@@ -317,7 +317,8 @@ func TestSplitGrowsChunksToMaxChunks(t *testing.T) {
 		maxChunks int
 	}{
 		{"length known", Options{ChunkSize: 100, SizeHint: int64(len(data)), MaxChunks: 1000}, 1000 + 10},
-		{"length unknown", Options{ChunkSize: 100, MaxChunks: 1000}, rows / 100},
+		{"length unknown", Options{ChunkSize: 100, MaxChunks: 1000}, 1000},
+		{"length unknown, one chunk at most", Options{ChunkSize: 100, MaxChunks: 1}, 1},
 		{"under the cap", Options{ChunkSize: 100, SizeHint: int64(len(data)), MaxChunks: 5000}, rows / 100},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,7 +326,7 @@ func TestSplitGrowsChunksToMaxChunks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := len(plan.Chunks); n > tt.maxChunks || n < tt.maxChunks/2 {
+			if n := len(plan.Chunks); n > tt.maxChunks || n < (tt.maxChunks+1)/2 {
 				t.Errorf("%d chunks, want about %d and no more", n, tt.maxChunks)
 			}
 			next, first := plan.Chunks[0].Offset, 1

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulkverify/bulkverify/envelope"
 	"github.com/bulkverify/bulkverify/provider"
+	"github.com/bulkverify/bulkverify/storage"
 )
 
 // Config is every setting of every command. Defaults live in Load. Each
@@ -24,9 +25,12 @@ import (
 type Config struct {
 	HTTPAddr string `env:"BV_HTTP_ADDR"`
 	// MetricsAddr is where `work` serves /metrics; "off" disables it.
+	// serve uses it only when it is set and not off (MetricsApart), else
+	// it serves /metrics on the API.
 	MetricsAddr string `env:"BV_METRICS_ADDR"`
 	// PprofAddr, when set, is where serve, work and dev serve
-	// net/http/pprof; off by default, never on a public address.
+	// net/http/pprof; off by default, and on a loopback address only
+	// unless PprofAllowRemote.
 	PprofAddr string `env:"BV_PPROF_ADDR"`
 	RedisURL  string `env:"BV_REDIS_URL" secret:"url"`
 	// RedisMode is single, cluster or sentinel.
@@ -64,6 +68,12 @@ type Config struct {
 	// ShutdownTimeout is how long a worker told to stop lets its chunks
 	// run before it hands them back to the queue.
 	ShutdownTimeout time.Duration `env:"BV_SHUTDOWN_TIMEOUT"`
+
+	// Crash containment (issue 18)
+	// MaxChunkCrashes is how many deliveries of a chunk may crash their
+	// worker (out of memory, a panic) before the next one settles it
+	// unverified: its unfinished rows FAILED/PROCESSING_FAILED, retryable.
+	MaxChunkCrashes int `env:"BV_MAX_CHUNK_CRASHES"`
 	// UpstreamHedgeAfter is the least wait before a hung idempotent
 	// upstream request gets a second copy; 0 turns hedging off.
 	UpstreamHedgeAfter time.Duration `env:"BV_UPSTREAM_HEDGE_AFTER"`
@@ -102,6 +112,30 @@ type Config struct {
 	// MaxConcurrentUploads bounds the uploads one serve process reads at
 	// once; the next get 503 with Retry-After.
 	MaxConcurrentUploads int `env:"BV_MAX_CONCURRENT_UPLOADS"`
+
+	// Intake limits (issue 18)
+	// MaxColumns bounds an upload's header columns (TOO_MANY_COLUMNS; a
+	// header line over 64 KB is refused too).
+	MaxColumns int `env:"BV_MAX_COLUMNS"`
+	// MaxLineBytes bounds each record of an upload (LINE_TOO_LONG).
+	MaxLineBytes int `env:"BV_MAX_LINE_BYTES"`
+	// MaxRows bounds an upload's data rows (TOO_MANY_ROWS).
+	MaxRows int `env:"BV_MAX_ROWS"`
+
+	// Tenancy and authentication limits (issue 18)
+	// UploadMinBytesPerSecond answers 408 to an upload whose body averages
+	// less over a BV_UPLOAD_IDLE_TIMEOUT spent waiting for it; 0 is off.
+	UploadMinBytesPerSecond int `env:"BV_UPLOAD_MIN_BYTES_PER_SECOND"`
+	// BodyReadTimeout bounds reading the body of every request but an
+	// upload (POST /v1/authorize's form, ...).
+	BodyReadTimeout time.Duration `env:"BV_BODY_READ_TIMEOUT"`
+	// AuthFailuresPerMinute is how many failed authentications a client id,
+	// and a source address, may make in a minute before 429; 0 is off.
+	AuthFailuresPerMinute int `env:"BV_AUTH_FAILURES_PER_MINUTE"`
+	// TenantProviders, when set, lists the providers each client_id may
+	// upload to (client_id:provider+provider,...); unset, every client may
+	// use every provider.
+	TenantProviders TenantProviders `env:"BV_TENANT_PROVIDERS"`
 	// APIRate is each tenant's API requests/s across every serve process;
 	// 0 is unlimited. APIBurst is how many may come at once.
 	APIRate  float64 `env:"BV_API_RATE"`
@@ -115,6 +149,24 @@ type Config struct {
 	WebhookBackoff time.Duration `env:"BV_WEBHOOK_BACKOFF"`
 	// WebhookProgressInterval spaces batch.progress events; 0 sends none.
 	WebhookProgressInterval time.Duration `env:"BV_WEBHOOK_PROGRESS_INTERVAL"`
+
+	// Storage at rest (issue 18)
+	// S3SSE is the server-side encryption of every object written:
+	// AES256 (the store's keys), aws:kms or off (a store without it).
+	S3SSE string `env:"BV_S3_SSE"`
+	// S3SSEKMSKeyID names the KMS key of aws:kms; empty for the store's
+	// default key.
+	S3SSEKMSKeyID string `env:"BV_S3_SSE_KMS_KEY_ID"`
+	// KeyRotationInterval is how often each worker re-wraps the data keys
+	// of live batches under BV_DATA_KEY (and counts those it cannot).
+	KeyRotationInterval time.Duration `env:"BV_KEY_ROTATION_INTERVAL"`
+
+	// Deployment checks (issue 18)
+	// PprofAllowRemote lets BV_PPROF_ADDR be a non-loopback address.
+	PprofAllowRemote bool `env:"BV_PPROF_ALLOW_REMOTE"`
+	// MetricsApart is set when BV_METRICS_ADDR names an address (not
+	// off): serve then serves /metrics there instead of on the API.
+	MetricsApart bool
 }
 
 // ProviderConfig is one provider's settings: BV_<NAME>_BASE_URL, _RATE,
@@ -199,6 +251,27 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		// 0 turns progress events off.
 		WebhookProgressInterval: l.durationOrZero("BV_WEBHOOK_PROGRESS_INTERVAL", 30*time.Second),
 	}
+	// Crash containment (issue 18)
+	c.MaxChunkCrashes = l.integer("BV_MAX_CHUNK_CRASHES", 3, 1, 100)
+	// Deployment checks (issue 18)
+	c.PprofAllowRemote = l.boolean("BV_PPROF_ALLOW_REMOTE", false)
+	c.MetricsApart = l.str("BV_METRICS_ADDR", "off") != "off"
+	// Tenancy and authentication limits (issue 18)
+	c.UploadMinBytesPerSecond = l.integer("BV_UPLOAD_MIN_BYTES_PER_SECOND", 16384, 0, 1<<30)
+	c.BodyReadTimeout = l.duration("BV_BODY_READ_TIMEOUT", 10*time.Second)
+	c.AuthFailuresPerMinute = l.integer("BV_AUTH_FAILURES_PER_MINUTE", 10, 0, 1000000)
+	c.TenantProviders = l.tenantProviders("BV_TENANT_PROVIDERS", providers, c.Clients)
+	// Storage at rest (issue 18)
+	c.S3SSE = l.str("BV_S3_SSE", string(storage.SSEAES256))
+	c.S3SSEKMSKeyID = l.str("BV_S3_SSE_KMS_KEY_ID", "")
+	c.KeyRotationInterval = l.duration("BV_KEY_ROTATION_INTERVAL", 10*time.Minute)
+	if _, err := storage.ParseEncryption(c.S3SSE, c.S3SSEKMSKeyID); err != nil {
+		l.fail("%v", err)
+	}
+	// Intake limits (issue 18)
+	c.MaxColumns = l.integer("BV_MAX_COLUMNS", 256, 2, 32768)
+	c.MaxLineBytes = l.integer("BV_MAX_LINE_BYTES", 64<<10, 1024, 64<<20)
+	c.MaxRows = l.integer("BV_MAX_ROWS", 5_000_000, 1, 100_000_000)
 	for _, k := range []struct{ name, val string }{{"BV_DATA_KEY", c.DataKey}, {"BV_DATA_KEY_PREVIOUS", c.DataKeyPrevious}} {
 		if k.val != "" {
 			if _, err := envelope.ParseKey(k.val); err != nil {
@@ -250,6 +323,13 @@ func (l *loader) provider(p provider.Provider) ProviderConfig {
 		pc.Values[v.Name] = l.str(p.VarEnv(v), v.Default)
 	}
 	return pc
+}
+
+// S3Encryption returns the server-side encryption of BV_S3_SSE and
+// BV_S3_SSE_KMS_KEY_ID (Load has checked them).
+func (c Config) S3Encryption() storage.Encryption {
+	e, _ := storage.ParseEncryption(c.S3SSE, c.S3SSEKMSKeyID)
+	return e
 }
 
 // Keyring returns the keyring of BV_DATA_KEY and BV_DATA_KEY_PREVIOUS.

@@ -31,12 +31,15 @@ var Queues = map[string]int{QueueFinalize: 6, QueueWebhooks: 4, QueueChunks: 3}
 
 // VerifyChunk is the payload of a verify:chunk task. It carries no row data
 // (and so no secrets): the worker reads the chunk's byte range of the stored
-// input.
+// input, under the header stored once with the batch.
 type VerifyChunk struct {
-	BatchID  string   `json:"batch_id"`
-	Tenant   string   `json:"tenant,omitempty"`
-	Provider string   `json:"provider"`
-	Header   []string `json:"header"`
+	BatchID  string `json:"batch_id"`
+	Tenant   string `json:"tenant,omitempty"`
+	Provider string `json:"provider"`
+	// Header is set only in payloads queued before the header was stored
+	// with the batch; such a chunk is read under it. New payloads leave it
+	// out: a wide header once per chunk filled Redis.
+	Header []string `json:"header,omitempty"`
 	batchcsv.Chunk
 }
 
@@ -67,7 +70,7 @@ func DecodeVerifyChunk(b []byte) (VerifyChunk, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return p, fmt.Errorf("decode %s payload: %w", TypeVerifyChunk, err)
 	}
-	if p.BatchID == "" || p.Length <= 0 || p.FirstRow < 1 || len(p.Header) == 0 {
+	if p.BatchID == "" || p.Length <= 0 || p.FirstRow < 1 {
 		return p, fmt.Errorf("decode %s payload: incomplete payload %s", TypeVerifyChunk, b)
 	}
 	return p, nil

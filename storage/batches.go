@@ -31,15 +31,18 @@ type Batches struct {
 	rdb       redis.UniversalClient
 	now       func() time.Time
 	retention time.Duration
-	// dataKeys and started spare each chunk of a batch two round trips.
+	// dataKeys and started spare each chunk of a batch two round trips;
+	// headers keeps the headers Input read with the data keys.
 	dataKeys *recent[string]
 	started  *recent[bool]
+	headers  *recent[[]string]
 }
 
 // NewBatches returns a Batches over rdb. State expires after retention.
 func NewBatches(rdb redis.UniversalClient, now func() time.Time, retention time.Duration) *Batches {
 	return &Batches{rdb: rdb, now: now, retention: retention,
-		dataKeys: newRecent[string](4096, time.Minute), started: newRecent[bool](4096, time.Hour)}
+		dataKeys: newRecent[string](4096, time.Minute), started: newRecent[bool](4096, time.Hour),
+		headers: newRecent[[]string](maxCachedHeaders, time.Minute)}
 }
 
 // The hash tag keeps a batch's keys in one Redis Cluster slot.
@@ -47,6 +50,9 @@ func batchKey(id string) string { return KeyPrefix + "batch:{" + id + "}" }
 func doneKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:done" }
 func planKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:plan" }
 func paceKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:pace" }
+
+// headerKey holds the batch's header, once for all its chunks.
+func headerKey(id string) string { return KeyPrefix + "batch:{" + id + "}:header" }
 func inflightKey(id string) string {
 	return KeyPrefix + "batch:{" + id + "}:inflight"
 }
@@ -66,8 +72,8 @@ func (s *Batches) retentionSeconds() int { return int(s.retention / time.Second)
 func (s *Batches) stateTTL() time.Duration { return 2*s.retention + 24*time.Hour }
 
 // Create stores a new batch in state queued with its chunk payloads, by
-// chunk index. At most window chunks of the batch are released to the queue
-// at a time (see NextChunk).
+// chunk index, and its header once (see Input). At most window chunks of
+// the batch are released to the queue at a time (see NextChunk).
 func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error {
 	key := batchKey(b.ID)
 	fields := map[string]any{
@@ -106,6 +112,10 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 			}
 		}
 		p.Expire(ctx, planKey(b.ID), s.stateTTL())
+		if len(b.Header) > 0 {
+			h, _ := json.Marshal(b.Header) // strings only: cannot fail
+			p.Set(ctx, headerKey(b.ID), h, s.stateTTL())
+		}
 		p.HSet(ctx, key, fields)
 		p.Expire(ctx, key, s.stateTTL())
 		return nil
@@ -411,6 +421,44 @@ func (s *Batches) DataKey(ctx context.Context, id string) (string, error) {
 	}
 	s.dataKeys.put(id, k, s.now())
 	return k, nil
+}
+
+// maxCachedHeaders bounds the headers Input keeps: a header is at most
+// 64 KB (batchcsv.MaxHeaderBytes), so they take at most 16 MB.
+const maxCachedHeaders = 256
+
+// Input returns what a worker needs to read a chunk of batch id's input:
+// the wrapped data key, and the header stored by Create (nil for a batch
+// created before headers were stored with the batch, whose chunk payloads
+// carry it). Both come in one round trip, and are then remembered for a
+// minute: neither changes.
+func (s *Batches) Input(ctx context.Context, id string) (dataKey string, header []string, err error) {
+	now := s.now()
+	if k, ok := s.dataKeys.get(id, now); ok {
+		if h, ok := s.headers.get(id, now); ok {
+			return k, h, nil
+		}
+	}
+	var key, head *redis.StringCmd
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		key = p.HGet(ctx, batchKey(id), "data_key")
+		head = p.Get(ctx, headerKey(id))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return "", nil, fmt.Errorf("input of batch %s: %w", id, err)
+	}
+	if errors.Is(key.Err(), redis.Nil) {
+		return "", nil, fmt.Errorf("input of batch %s: %w", id, ErrBatchNotFound)
+	}
+	if head.Err() == nil {
+		if err := json.Unmarshal([]byte(head.Val()), &header); err != nil {
+			return "", nil, fmt.Errorf("header of batch %s: %w", id, err)
+		}
+	}
+	s.dataKeys.put(id, key.Val(), now)
+	s.headers.put(id, header, now)
+	return key.Val(), header, nil
 }
 
 // StopOf returns why batch id is being stopped, or "" when it is not.

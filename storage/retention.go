@@ -18,9 +18,9 @@ const finishedKey = KeyPrefix + "finished"
 
 // batchKeys returns every Redis key of a batch but its tenant's index
 // entry: state, plan, done and in-flight sets, progress samples, hand-back
-// counts and each chunk's saved rows.
+// and crash counts, the header and each chunk's saved rows.
 func batchKeys(id string, chunks int) []string {
-	keys := []string{batchKey(id), planKey(id), doneKey(id), inflightKey(id), paceKey(id), requeuesKey(id)}
+	keys := []string{batchKey(id), planKey(id), doneKey(id), inflightKey(id), paceKey(id), requeuesKey(id), crashesKey(id), headerKey(id)}
 	for i := range chunks {
 		keys = append(keys, rowsKey(id, i))
 	}

@@ -34,7 +34,9 @@ type BatchStore interface {
 	DoneChunks(ctx context.Context, id string) (map[int]bool, error)
 	InFlight(ctx context.Context, id string) ([]int, error)
 	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
-	DataKey(ctx context.Context, id string) (string, error)
+	// Input returns the batch's wrapped data key and its header (nil for a
+	// batch whose chunk payloads carry it).
+	Input(ctx context.Context, id string) (dataKey string, header []string, err error)
 }
 
 // Checkpoints saves a chunk's finished rows and counts its hand-backs.
@@ -93,13 +95,18 @@ type Handlers struct {
 	// MaxRequeues bounds how often a chunk is handed back for rate
 	// limiting; on the last delivery throttled rows fail instead.
 	MaxRequeues int
+	// MaxChunkCrashes bounds the deliveries of a chunk that may crash
+	// their worker (out of memory, a panic; counted by Leases): the next
+	// one settles the chunk without verifying it (0 is taken as 1).
+	MaxChunkCrashes int
 	// CheckpointEvery is how often a running chunk saves its finished
 	// rows (0: every 250ms); see checkpointSaver.
 	CheckpointEvery time.Duration
 	// Stops cuts a chunk's rows in flight when its batch is stopped.
 	Stops *StopWatch
 	// Leases holds a lease on each chunk while it runs, so that the chunk
-	// is queued again soon if this worker dies.
+	// is queued again soon if this worker dies, and counts the deliveries
+	// that crashed; nil counts none.
 	Leases  *Leases
 	Now     func() time.Time
 	Log     *slog.Logger
@@ -117,13 +124,15 @@ func (h *Handlers) Register(mux *asynq.ServeMux) {
 // part, is counted once, and does not call the upstream again for the rows
 // it had finished. On its last allowed attempt, a chunk that still cannot be
 // verified is written with its unfinished rows FAILED, so that its batch
-// completes instead of waiting forever.
-func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
+// completes instead of waiting forever; so is a chunk whose deliveries
+// crashed their worker MaxChunkCrashes times (see settleCrashed).
+func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) (err error) {
 	p, err := jobs.DecodeVerifyChunk(t.Payload())
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	defer h.Leases.Hold(ctx, p.BatchID, p.Index)()
+	crashes, release := h.Leases.Hold(ctx, p.BatchID, p.Index)
+	defer func() { err = h.endDelivery(p, release, recover(), err) }()
 	done, err := h.Batches.ChunkIsDone(ctx, p.BatchID, p.Index)
 	if err != nil {
 		return err
@@ -133,6 +142,9 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 		// part is written; only what follows completion may be missing.
 		chunkLog(h.Log, p).Info("chunk already done; not verified again")
 		return h.finishChunk(ctx, p, nil)
+	}
+	if crashes >= h.maxCrashes() {
+		return h.settleCrashed(ctx, p, crashes)
 	}
 	if stop, err := h.Batches.StopOf(ctx, p.BatchID); err != nil || stop != "" {
 		if err != nil {
@@ -147,8 +159,9 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) error {
 		if stop, serr := h.Batches.StopOf(ctx, p.BatchID); serr == nil && stop != "" {
 			return h.stopChunk(ctx, p, stop)
 		}
-		if !lastAttempt(ctx, err) {
-			return err
+		var pe *panicError
+		if !lastAttempt(ctx, err) || errors.As(err, &pe) {
+			return err // a panic is a crash: settled by a later delivery
 		}
 		return h.giveUp(ctx, p, err)
 	}
@@ -189,6 +202,11 @@ func (h *Handlers) settleRows(ctx context.Context, p jobs.VerifyChunk, fill func
 	if err != nil {
 		return nil, err
 	}
+	return h.settle(ctx, p, rows, fill)
+}
+
+// settle is settleRows for rows already read.
+func (h *Handlers) settle(ctx context.Context, p jobs.VerifyChunk, rows []bulkverify.Row, fill func(bulkverify.Row) bulkverify.Result) ([]bulkverify.Result, error) {
 	saved, err := h.Checkpoints.SavedRows(ctx, p.BatchID, p.Index)
 	if err != nil {
 		return nil, err
@@ -317,17 +335,26 @@ func (h *Handlers) finishChunk(ctx context.Context, p jobs.VerifyChunk, results 
 	return nil
 }
 
+// readChunk reads the chunk's rows from the stored input, under the header
+// stored with the batch, or the one its payload carries when it was queued
+// before headers were stored with the batch.
 func (h *Handlers) readChunk(ctx context.Context, p jobs.VerifyChunk, spec bulkverify.Spec) ([]bulkverify.Row, []string, error) {
-	dataKey, err := h.Batches.DataKey(ctx, p.BatchID)
+	dataKey, header, err := h.Batches.Input(ctx, p.BatchID)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(p.Header) > 0 {
+		header = p.Header
+	}
+	if len(header) == 0 {
+		return nil, nil, fmt.Errorf("chunk %d of batch %s: the batch has no stored header: %w", p.Index, p.BatchID, asynq.SkipRetry)
 	}
 	body, err := h.Files.OpenInputRange(ctx, p.BatchID, dataKey, p.Offset, p.Length)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer body.Close()
-	rows, reasons, err := batchcsv.ReadRows(body, p.Header, p.Chunk, spec)
+	rows, reasons, err := batchcsv.ReadRows(body, header, p.Chunk, spec)
 	if err != nil {
 		return nil, nil, fmt.Errorf("batch %s: %w", p.BatchID, err)
 	}
@@ -371,7 +398,8 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {
 			continue
 		}
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer recoverRow(&err)
 			res, err := run.verify(gctx, row)
 			var rle *RateLimitError
 			if errors.As(err, &rle) {

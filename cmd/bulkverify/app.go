@@ -94,6 +94,7 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 		return err
 	}
 	a.files = storage.NewFiles(s3c, a.cfg.S3Bucket, keys, a.cfg.PresignTTL)
+	a.files.SetEncryption(a.cfg.S3Encryption()) // EnsureBucket checks the store takes it
 	if err := a.files.EnsureBucket(pctx, createBucket); err != nil {
 		return fmt.Errorf("object store: %w", err)
 	}
@@ -224,7 +225,10 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Queue: asynq.NewClientFromRedisClient(a.rdb),
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
 		ChunkSize: a.cfg.ChunkSize, MaxChunks: a.cfg.MaxChunks, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
+		MaxColumns: a.cfg.MaxColumns, MaxLineBytes: a.cfg.MaxLineBytes, MaxRows: a.cfg.MaxRows,
 		UploadIdleTimeout: a.cfg.UploadIdleTimeout, MaxConcurrentUploads: a.cfg.MaxConcurrentUploads,
+		UploadMinBytesPerSecond: int64(a.cfg.UploadMinBytesPerSecond), BodyReadTimeout: a.cfg.BodyReadTimeout,
+		AuthFailuresPerMinute: a.cfg.AuthFailuresPerMinute, TenantProviders: a.cfg.TenantProviders,
 		APIRate:     a.cfg.APIRate,
 		Monitoring:  asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: sharedRedis{a.rdb}, ReadOnly: true}),
 		Operators:   a.cfg.Operators,
@@ -246,10 +250,17 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 	if a.cfg.APIRate > 0 {
 		srv.Limiter = storage.NewTenantLimiter(a.rdb, a.cfg.APIRate, a.cfg.APIBurst)
 	}
+	if a.cfg.AuthFailuresPerMinute > 0 {
+		srv.AuthThrottle = storage.NewAuthThrottle(a.rdb, a.cfg.AuthFailuresPerMinute, time.Minute)
+	}
 	// No ReadTimeout: an upload may take long; a stalled one is cut by
 	// BV_UPLOAD_IDLE_TIMEOUT instead.
+	handler := srv.Handler()
+	if a.cfg.MetricsApart && !a.serving {
+		handler = withoutMetrics(handler) // serve has them on BV_METRICS_ADDR
+	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -309,6 +320,7 @@ func (a *app) runWorker(ctx context.Context) error {
 		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
 	h.Webhooks = a.webhookEmitter(h.Queue)
+	h.MaxChunkCrashes = a.cfg.MaxChunkCrashes // crash containment (issue 18)
 	h.Stops.Start()
 	defer h.Stops.Shutdown()
 	h.Leases.Start()
@@ -345,6 +357,14 @@ func (a *app) runWorker(ctx context.Context) error {
 		OnExpired: announceExpiry(h.Queue)}
 	reaper.Start()
 	defer reaper.Shutdown()
+	dataKeys, err := a.cfg.Keyring() // open has checked it
+	if err != nil {
+		srv.Shutdown()
+		return err
+	}
+	rotator := &worker.KeyRotator{Batches: a.batches, Keys: dataKeys, Stale: worker.NewStaleKeysGauge(a.reg), Every: a.cfg.KeyRotationInterval, Log: a.log}
+	rotator.Start()
+	defer rotator.Shutdown()
 	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now}
 	go sweeper.Run(ctx)
 	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
@@ -353,15 +373,25 @@ func (a *app) runWorker(ctx context.Context) error {
 	return nil
 }
 
-// serveMetrics serves the worker's /metrics on BV_METRICS_ADDR until ctx
-// ends. dev serves them on the API instead.
+// withoutMetrics is h without its /metrics route (404), for a serve whose
+// metrics have their own listener.
+func withoutMetrics(h http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", h)
+	mux.Handle("/metrics", http.NotFoundHandler())
+	return mux
+}
+
+// serveMetrics serves /metrics and /healthz on BV_METRICS_ADDR until ctx
+// ends: work always, serve when the variable is set. dev serves them on
+// the API instead.
 func (a *app) serveMetrics(ctx context.Context) error {
 	if a.cfg.MetricsAddr == "off" || a.serving {
 		return nil
 	}
 	ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
 	if err != nil {
-		return fmt.Errorf("serve worker metrics on %s: %w (set BV_METRICS_ADDR to a free address, or off)", a.cfg.MetricsAddr, err)
+		return fmt.Errorf("serve metrics on %s: %w (set BV_METRICS_ADDR to a free address, or off)", a.cfg.MetricsAddr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
@@ -372,7 +402,7 @@ func (a *app) serveMetrics(ctx context.Context) error {
 		<-ctx.Done()
 		srv.Close()
 	}()
-	a.log.Info("worker metrics", "url", listenURL(ln.Addr())+"/metrics")
+	a.log.Info("metrics", "url", listenURL(ln.Addr())+"/metrics")
 	return nil
 }
 
