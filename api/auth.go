@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/bulkverify/bulkverify"
 )
 
 type tenantKey struct{}
@@ -27,15 +29,20 @@ const (
 )
 
 // authenticate admits a request that carries client-id and x-api-key, or a
-// bearer JWT from /v1/authorize and x-api-key.
+// bearer JWT from /v1/authorize and x-api-key. A bad JWT or a wrong key
+// counts against the throttle (by source address, and by client id when
+// one is claimed); past its limit the answer is 429 TOO_MANY_ATTEMPTS,
+// even to the right key. Missing credentials are no attempt.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		clientID, apiKey := r.Header.Get("client-id"), r.Header.Get("x-api-key")
 		if scheme, bearer, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			sub, err := s.parseJWT(strings.TrimSpace(bearer))
 			if err != nil {
-				s.Metrics.Errors.WithLabelValues("UNAUTHORIZED").Inc()
-				writeDetail(w, http.StatusUnauthorized, detailBadCredentials)
+				if !s.authFailed(w, r, authKeys(r, "")) {
+					s.Metrics.Errors.WithLabelValues("UNAUTHORIZED").Inc()
+					writeDetail(w, http.StatusUnauthorized, detailBadCredentials)
+				}
 				return
 			}
 			clientID = sub
@@ -45,9 +52,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			writeDetail(w, http.StatusUnauthorized, detailNotAuthenticated)
 			return
 		}
+		keys := authKeys(r, clientID)
 		if !s.secretMatches(clientID, apiKey) {
-			s.Metrics.Errors.WithLabelValues("FORBIDDEN").Inc()
-			writeDetail(w, http.StatusForbidden, detailInvalidClient)
+			if !s.authFailed(w, r, keys) {
+				s.Metrics.Errors.WithLabelValues("FORBIDDEN").Inc()
+				writeDetail(w, http.StatusForbidden, detailInvalidClient)
+			}
+			return
+		}
+		if s.authBlocked(w, r, keys) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tenantKey{}, clientID)))
@@ -66,13 +79,23 @@ func (s *Server) secretMatches(clientID, secret string) bool {
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
+		if timedOut(err) {
+			s.writeError(w, r, bulkverify.Errorf(bulkverify.ERequestTimeout, "the form did not arrive within %s: send it again", s.BodyReadTimeout))
+			return
+		}
 		writeDetail(w, http.StatusUnauthorized, detailBadSecret)
 		return
 	}
 	clientID := r.PostForm.Get("client_id")
+	keys := authKeys(r, clientID)
 	if clientID == "" || !s.secretMatches(clientID, r.PostForm.Get("client_secret")) {
-		s.Metrics.Errors.WithLabelValues("UNAUTHORIZED").Inc()
-		writeDetail(w, http.StatusUnauthorized, detailBadSecret)
+		if !s.authFailed(w, r, keys) {
+			s.Metrics.Errors.WithLabelValues("UNAUTHORIZED").Inc()
+			writeDetail(w, http.StatusUnauthorized, detailBadSecret)
+		}
+		return
+	}
+	if s.authBlocked(w, r, keys) {
 		return
 	}
 	now := s.Now()

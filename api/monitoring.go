@@ -21,7 +21,14 @@ func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusUnauthorized, detailNotAuthenticated)
 		return
 	}
-	if !s.secretMatches(id, secret) || !slices.Contains(s.Operators, id) {
+	// A wrong secret counts against the authentication throttle, as on
+	// every route: this one must not be a way around it.
+	keys := authKeys(r, id)
+	matches := s.secretMatches(id, secret)
+	if !matches && s.authFailed(w, r, keys) || matches && s.authBlocked(w, r, keys) {
+		return
+	}
+	if !matches || !slices.Contains(s.Operators, id) {
 		s.Metrics.Errors.WithLabelValues("FORBIDDEN").Inc()
 		writeDetail(w, http.StatusForbidden, "the queue monitor is for operators: add this client_id to BV_OPERATORS")
 		return

@@ -182,9 +182,10 @@ func peakRSS(t *testing.T, pid int) float64 {
 	return 0
 }
 
-// 30 uploads of 7 MB at once against a real serve process: it reads at
-// most BV_MAX_CONCURRENT_UPLOADS of them, answers the rest 503 with
-// Retry-After, and its memory stays bounded.
+// 30 uploads of 7 MB at once, from two tenants, against a real serve
+// process: it reads at most BV_MAX_CONCURRENT_UPLOADS of them (half each
+// tenant's), answers the rest 503 with Retry-After, and its memory stays
+// bounded.
 func TestConcurrentBigUploadsKeepServeMemoryBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -231,13 +232,14 @@ func TestConcurrentBigUploadsKeepServeMemoryBounded(t *testing.T) {
 	codes := map[int]int{}
 	retryAfter := true
 	var wg sync.WaitGroup
-	for range 30 {
+	for i := range 30 {
+		tenant := []string{"demo", "other"}[i%2]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			req, _ := http.NewRequest(http.MethodPost, api+"/v1/verification/batch?provider=digilocker", strings.NewReader(data))
-			req.Header.Set("client-id", "demo")
-			req.Header.Set("x-api-key", "demo-secret")
+			req.Header.Set("client-id", tenant)
+			req.Header.Set("x-api-key", tenant+"-secret")
 			req.Header.Set("Content-Type", "text/csv")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
