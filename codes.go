@@ -20,6 +20,9 @@ const (
 	CodeApplicationNotFound  Code = "APPLICATION_NOT_FOUND"
 	CodeUntrustedDownloadURL Code = "UNTRUSTED_DOWNLOAD_URL"
 	CodeSessionExpired       Code = "SESSION_EXPIRED"
+	// CodeProcessingFailed: the row's chunk crashed a worker (out of
+	// memory, a panic) BV_MAX_CHUNK_CRASHES times and was not verified.
+	CodeProcessingFailed Code = "PROCESSING_FAILED"
 
 	// The codes of claims checked against the document, in the order in
 	// which they are chosen when several checks fail (see ClaimCodes).

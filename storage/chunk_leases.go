@@ -13,6 +13,15 @@ import (
 // so that a chunk whose worker died (kill -9, a lost machine) is found long
 // before asynq's own lease (30 s, then up to a minute more) gives it back:
 // its lease expires, and a sweeper queues it again.
+//
+// The same leases count the deliveries of a chunk that crashed their
+// worker, so that a chunk that kills every worker it reaches (out of
+// memory, a panic) is not delivered for ever. A batch's crashes hash holds,
+// per chunk, the deliveries that took the chunk's lease and have not ended
+// of their own accord: taking a lease adds one, a delivery that returns
+// (done or with an error) takes it off again when it drops its lease. What
+// is left once the lease has lapsed are crashes. Both steps are the
+// scripts the lease already ran, so counting costs a chunk no command.
 
 // ChunkLease is one worker's hold on one chunk. Token tells holders apart.
 type ChunkLease struct {
@@ -26,6 +35,34 @@ func leaseKey(id string, chunk int) string {
 }
 func rescueKey(id string, chunk int) string {
 	return KeyPrefix + "batch:{" + id + "}:rescue:" + strconv.Itoa(chunk)
+}
+
+// crashesKey is the hash of a batch's open deliveries by chunk (see above).
+func crashesKey(id string) string { return KeyPrefix + "batch:{" + id + "}:crashes" }
+
+// takeLeaseScript writes a delivery's lease and counts it open. KEYS[1]
+// the chunk's lease, KEYS[2] the batch's crashes hash; ARGV[1] the token,
+// ARGV[2] the lease's TTL (ms), ARGV[3] the chunk, ARGV[4] the hash's TTL
+// (s). Returns the earlier deliveries still open, less one whose lease is
+// live (it is running, not crashed).
+var takeLeaseScript = redis.NewScript(`
+local live = redis.call('EXISTS', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local open = redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return math.max(open - 1 - live, 0)`)
+
+// TakeChunkLease writes the lease of a chunk's new delivery for ttl and
+// counts the delivery open until DropChunkLease ends it. It returns how
+// many earlier deliveries of the chunk crashed: took its lease and never
+// ended, and nobody holds the lease now.
+func (s *Batches) TakeChunkLease(ctx context.Context, l ChunkLease, ttl time.Duration) (crashes int, err error) {
+	n, err := takeLeaseScript.Run(ctx, s.rdb, []string{leaseKey(l.BatchID, l.Chunk), crashesKey(l.BatchID)},
+		l.Token, ttl.Milliseconds(), l.Chunk, int(s.stateTTL()/time.Second)).Int()
+	if err != nil {
+		return 0, fmt.Errorf("take lease of chunk %d of batch %s: %w", l.Chunk, l.BatchID, err)
+	}
+	return n, nil
 }
 
 // RenewChunkLeases writes the leases for ttl more, in one round trip.
@@ -45,13 +82,28 @@ func (s *Batches) RenewChunkLeases(ctx context.Context, leases []ChunkLease, ttl
 	return nil
 }
 
+// dropLeaseScript ends a lease: KEYS[1] the chunk's lease, KEYS[2] the
+// batch's crashes hash; ARGV[1] the token, ARGV[2] the chunk, ARGV[3] "1"
+// when the delivery ended of its own accord.
 var dropLeaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if ARGV[3] == '1' and redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
+  redis.call('HDEL', KEYS[2], ARGV[2])
+end
 return 0`)
 
 // DropChunkLease ends a lease, unless another holder's renewal replaced it.
-func (s *Batches) DropChunkLease(ctx context.Context, l ChunkLease) error {
-	if err := dropLeaseScript.Run(ctx, s.rdb, []string{leaseKey(l.BatchID, l.Chunk)}, l.Token).Err(); err != nil {
+// ended says that the delivery ended of its own accord (it returned, done
+// or with an error): it no longer counts as open. A delivery that panicked
+// passes false and stays counted as a crash, as does one that never
+// returns (its worker died) and so never drops its lease.
+func (s *Batches) DropChunkLease(ctx context.Context, l ChunkLease, ended bool) error {
+	end := "0"
+	if ended {
+		end = "1"
+	}
+	err := dropLeaseScript.Run(ctx, s.rdb, []string{leaseKey(l.BatchID, l.Chunk), crashesKey(l.BatchID)}, l.Token, l.Chunk, end).Err()
+	if err != nil {
 		return fmt.Errorf("drop lease of chunk %d of batch %s: %w", l.Chunk, l.BatchID, err)
 	}
 	return nil
