@@ -118,7 +118,10 @@ func (c *cluster) startMinIO() {
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
 	c.minio, _ = startProc(t, "minio", minioBinary(t), []string{"server", t.TempDir(),
 		"--address", fmt.Sprintf("127.0.0.1:%d", port), "--console-address", fmt.Sprintf("127.0.0.1:%d", proctest.FreePort(t)), "--quiet"},
-		[]string{"MINIO_ROOT_USER=" + s3User, "MINIO_ROOT_PASSWORD=" + s3Password, "MINIO_BROWSER=off", "MINIO_UPDATE=off"}, "")
+		[]string{"MINIO_ROOT_USER=" + s3User, "MINIO_ROOT_PASSWORD=" + s3Password, "MINIO_BROWSER=off", "MINIO_UPDATE=off",
+			// A KMS key, so that the program's default BV_S3_SSE=AES256 is
+			// taken, as in production.
+			"MINIO_KMS_SECRET_KEY=bulkverify-chaos:7ys3G0D+zHCI1FPl2O52lv3YsNxFug0wxPs1DCAeU/Y="}, "")
 	c.minioOK = func() bool {
 		resp, err := http.Get(endpoint + "/minio/health/ready")
 		if err != nil {

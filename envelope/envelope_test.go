@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -116,5 +117,112 @@ func TestKeyringRotates(t *testing.T) {
 	}
 	if _, err := ParseKey("c2hvcnQ="); err == nil {
 		t.Error("ParseKey took a 5-byte key")
+	}
+}
+
+// openAll reads a whole sealed file.
+func openAll(key []byte, id string, sealed []byte) ([]byte, error) {
+	d, err := NewDecrypter(key, id, bytes.NewReader(sealed))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(d)
+}
+
+func TestACutOrExtendedSealedFileDoesNotOpen(t *testing.T) {
+	key := NewDataKey()
+	plain := bytes.Repeat([]byte("access_token,doctype\nverified-1,PANCR\n"), 3*FrameSize/38+1) // 3 whole frames and a bit
+	sealed := seal(t, key, "batch-1", plain)
+	whole := seal(t, key, "batch-1", plain[:3*FrameSize]) // its last frame is a whole one
+	frameEnd := func(i int) int { return HeaderSize + i*sealedSize }
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"cut after the header", sealed[:HeaderSize], ErrTruncated},
+		{"cut after the first frame", sealed[:frameEnd(1)], ErrTruncated},
+		{"cut after the third frame, before the short last one", sealed[:frameEnd(3)], ErrTruncated},
+		{"cut inside the last frame", sealed[:len(sealed)-1], ErrTampered},
+		{"a byte added after the short last frame", append(bytes.Clone(sealed), 0), ErrTampered},
+		{"a whole frame cut from the end of three", whole[:frameEnd(2)], ErrTruncated},
+		{"a frame added after a whole last frame", append(bytes.Clone(whole), whole[HeaderSize:frameEnd(1)]...), ErrTruncated},
+		{"cut at a frame boundary and marked format 1", func() []byte {
+			b := bytes.Clone(sealed[:frameEnd(2)])
+			copy(b, "BVE1")
+			return b
+		}(), ErrTampered},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := openAll(key, "batch-1", tt.data)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("got %d bytes and %v, want %v", len(got), err, tt.want)
+			}
+		})
+	}
+	t.Run("a whole file opens", func(t *testing.T) {
+		for _, p := range [][]byte{plain, plain[:3*FrameSize]} {
+			got, err := openAll(key, "batch-1", seal(t, key, "batch-1", p))
+			if err != nil || !bytes.Equal(got, p) {
+				t.Errorf("got %d bytes and %v, want the %d bytes of plaintext", len(got), err, len(p))
+			}
+		}
+	})
+}
+
+func TestAnEmptyFileHasAFinalFrame(t *testing.T) {
+	key := NewDataKey()
+	sealed := seal(t, key, "batch-1", nil)
+	if len(sealed) != HeaderSize+Overhead {
+		t.Fatalf("sealed %d bytes, want a header and one empty frame (%d)", len(sealed), HeaderSize+Overhead)
+	}
+	if got, err := openAll(key, "batch-1", sealed); err != nil || len(got) != 0 {
+		t.Errorf("got %q, %v; want nothing, no error", got, err)
+	}
+	if _, err := openAll(key, "batch-1", sealed[:HeaderSize]); !errors.Is(err, ErrTruncated) {
+		t.Errorf("header alone: got %v, want ErrTruncated", err)
+	}
+}
+
+// v1Plain is the plaintext of testdata/v1.sealed, which the format 1
+// sealer (before final frames were marked) made under a key of 32 bytes
+// 0x42 for batch "batch-v1".
+func v1Plain() []byte {
+	var b bytes.Buffer
+	b.WriteString("access_token,doctype\n")
+	for i := 0; b.Len() < 2*FrameSize+5000; i++ {
+		b.WriteString("token-" + string(bytes.Repeat([]byte("x"), i%13)) + ",PANCR\n")
+	}
+	return b.Bytes()
+}
+
+func TestInputsSealedInFormat1StillOpen(t *testing.T) {
+	sealed, err := os.ReadFile("testdata/v1.sealed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(sealed[:4]) != "BVE1" {
+		t.Fatalf("testdata/v1.sealed starts %q, want BVE1", sealed[:4])
+	}
+	key, plain := bytes.Repeat([]byte{0x42}, KeySize), v1Plain()
+	got, err := openAll(key, "batch-v1", sealed)
+	if err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("whole file: got %d bytes, %v; want the %d bytes of plaintext", len(got), err, len(plain))
+	}
+	for _, r := range [][2]int64{{0, 100}, {FrameSize - 10, 20}, {FrameSize + 7, FrameSize}, {int64(len(plain)) - 50, 50}} {
+		so, sl, _ := RangeOf(r[0], r[1])
+		end := min(so+sl, int64(len(sealed)))
+		d, err := NewRangeDecrypter(key, "batch-v1", bytes.NewReader(sealed[so:end]), r[0], r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(d)
+		if err != nil || !bytes.Equal(got, plain[r[0]:r[0]+r[1]]) {
+			t.Errorf("range %d+%d: got %d bytes, %v; want the plaintext range", r[0], r[1], len(got), err)
+		}
+	}
+	if _, err := openAll(key, "batch-v2", sealed); !errors.Is(err, ErrTampered) {
+		t.Errorf("another batch's id: got %v, want ErrTampered", err)
 	}
 }

@@ -21,7 +21,9 @@ import (
 // Files keeps batch files in one S3 bucket under batches/<request_id>/. A
 // batch's input is sealed under a data key of its own (see envelope),
 // which PutInput returns wrapped by the service key; the outputs hold no
-// secret and are stored as they are.
+// secret. Every object is written with the store's server-side encryption
+// (SetEncryption), and erasing a batch deletes every version of its
+// objects.
 type Files struct {
 	client  *s3.Client
 	presign *s3.PresignClient
@@ -30,6 +32,7 @@ type Files struct {
 	ttl     time.Duration
 	now     func() time.Time
 	urls    presignedURLs
+	sse     Encryption
 }
 
 // NewFiles returns a Files over client and bucket; inputs are sealed
@@ -105,9 +108,10 @@ type readCloser struct {
 	io.Closer
 }
 
-// DeleteInput removes a batch's input (a rejected upload).
+// DeleteInput removes a batch's input, every version of it (a rejected
+// upload).
 func (f *Files) DeleteInput(ctx context.Context, id string) error {
-	return f.Delete(ctx, inputKey(id))
+	return f.deleteAll(ctx, inputKey(id))
 }
 
 // PutPart writes one chunk's results whole; a repeated chunk overwrites
@@ -151,19 +155,11 @@ func (f *Files) PresignErrors(ctx context.Context, id string) (string, error) {
 	return f.PresignGet(ctx, errorsKey(id), id+"-errors.csv")
 }
 
-// DeleteBatch removes every file of a batch: input, parts and outputs.
+// DeleteBatch removes every file of a batch, input, parts and outputs, in
+// every version a versioned bucket keeps, and their delete markers.
 func (f *Files) DeleteBatch(ctx context.Context, id string) error {
-	p := s3.NewListObjectsV2Paginator(f.client, &s3.ListObjectsV2Input{Bucket: &f.bucket, Prefix: aws.String(batchPrefix(id))})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("list files of batch %s: %w", id, err)
-		}
-		for _, o := range page.Contents {
-			if err := f.Delete(ctx, *o.Key); err != nil {
-				return err
-			}
-		}
+	if err := f.deleteAll(ctx, batchPrefix(id)); err != nil {
+		return fmt.Errorf("delete files of batch %s: %w", id, err)
 	}
 	return nil
 }
@@ -191,8 +187,16 @@ func (f *Files) AbortStaleUploads(ctx context.Context, olderThan time.Duration) 
 }
 
 // EnsureBucket checks that the bucket exists and, if create is set, creates
-// it when it does not.
+// it when it does not; then that it takes f's encryption
+// (CheckEncryption).
 func (f *Files) EnsureBucket(ctx context.Context, create bool) error {
+	if err := f.ensureBucket(ctx, create); err != nil {
+		return err
+	}
+	return f.CheckEncryption(ctx)
+}
+
+func (f *Files) ensureBucket(ctx context.Context, create bool) error {
 	_, err := f.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &f.bucket})
 	if err == nil {
 		return nil
@@ -250,7 +254,7 @@ func (f *Files) upload(ctx context.Context, key string, r io.Reader, contentType
 		partBuffers.Put(bufp)
 		return fmt.Errorf("upload %s: %w", key, err)
 	}
-	up, err := f.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &f.bucket, Key: &key, ContentType: &contentType})
+	up, err := f.client.CreateMultipartUpload(ctx, f.sse.createMultipartUpload(&s3.CreateMultipartUploadInput{Bucket: &f.bucket, Key: &key, ContentType: &contentType}))
 	if err != nil {
 		partBuffers.Put(bufp)
 		return fmt.Errorf("upload %s: %w", key, err)
@@ -323,13 +327,13 @@ func (f *Files) uploadParts(ctx context.Context, key string, uploadID *string, r
 }
 
 func (f *Files) put(ctx context.Context, key string, b []byte, contentType string) error {
-	_, err := f.client.PutObject(ctx, &s3.PutObjectInput{
+	_, err := f.client.PutObject(ctx, f.sse.putObject(&s3.PutObjectInput{
 		Bucket:        &f.bucket,
 		Key:           &key,
 		Body:          bytes.NewReader(b),
 		ContentLength: aws.Int64(int64(len(b))),
 		ContentType:   &contentType,
-	})
+	}))
 	if err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
@@ -358,14 +362,6 @@ func (f *Files) OpenRange(ctx context.Context, key string, offset, length int64)
 		return nil, fmt.Errorf("get %s %s: %w", key, rng, err)
 	}
 	return out.Body, nil
-}
-
-// Delete removes key; a missing key is not an error.
-func (f *Files) Delete(ctx context.Context, key string) error {
-	if _, err := f.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &f.bucket, Key: &key}); err != nil {
-		return fmt.Errorf("delete %s: %w", key, err)
-	}
-	return nil
 }
 
 // PresignGet returns a URL that downloads key, as filename, until the TTL

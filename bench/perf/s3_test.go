@@ -40,7 +40,9 @@ func startS3(t *testing.T) s3Server {
 		port, console := proctest.FreePort(t), proctest.FreePort(t)
 		addr := "127.0.0.1:" + strconv.Itoa(port)
 		proctest.Start(t, "minio", bin, []string{"server", t.TempDir(), "--address", addr, "--console-address", "127.0.0.1:" + strconv.Itoa(console), "--quiet"},
-			map[string]string{"MINIO_ROOT_USER": s3Key, "MINIO_ROOT_PASSWORD": s3Secret, "MINIO_BROWSER": "off"}, "")
+			map[string]string{"MINIO_ROOT_USER": s3Key, "MINIO_ROOT_PASSWORD": s3Secret, "MINIO_BROWSER": "off",
+				// A KMS key: the program writes with BV_S3_SSE=AES256, as in production.
+				"MINIO_KMS_SECRET_KEY": "bulkverify-bench:7ys3G0D+zHCI1FPl2O52lv3YsNxFug0wxPs1DCAeU/Y="}, "")
 		s = s3Server{url: "http://" + addr, kind: "MinIO (separate process, local disk)"}
 	} else {
 		srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
