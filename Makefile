@@ -5,7 +5,7 @@ FUZZTIME ?= 5m
 
 WEB := api/web
 
-.PHONY: fuzz help build run test test-short lint bench bench-all bench-ratelimit deploy-check alerts-check bench-go web web-check web-check-if-npm chaos
+.PHONY: fuzz help build run test test-short lint bench bench-all bench-ratelimit deploy-check compose-env alerts-check bench-go web web-check web-check-if-npm chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -57,8 +57,11 @@ bench: build ## issue 13's figures beside same-run baselines, one table (real re
 
 bench-all: bench bench-go bench-ratelimit ## every benchmark (~11 min)
 
-deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types, KEDA's CRD schemas, hardening), no Docker or cluster needed
+deploy-check: ## validate deploy/compose.yaml (compose-go) and deploy/k8s (strict API types, KEDA's CRD schemas, hardening, egress policy), and run check-config on every serve and work they define; no Docker or cluster needed
 	cd deploy/validate && $(GO) vet ./... && $(GO) test -count=1 ./... && $(GO) run .
+
+compose-env: ## write deploy/.env: random secrets for deploy/compose.yaml (data key, API key, webhook, MinIO, Grafana); never replaces one
+	cd deploy/validate && $(GO) run . compose-env $(CURDIR)/deploy/.env
 
 alerts-check: ## promtool: check deploy/prometheus.yml and the alert rules, run their unit tests (installs prometheus if missing)
 	./scripts/ensure-prometheus.sh
@@ -66,8 +69,9 @@ alerts-check: ## promtool: check deploy/prometheus.yml and the alert rules, run 
 	promtool check rules deploy/alerts.yml
 	promtool test rules deploy/alerts_test.yml
 
-fuzz: ## each fuzz target for FUZZTIME (default 5m): CSV intake and every provider's answer decoding
+fuzz: ## each fuzz target for FUZZTIME (default 5m): CSV intake, its limits (columns, line length, rows) and every provider's answer decoding
 	$(GO) test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./batchcsv/
+	$(GO) test -run '^$$' -fuzz '^FuzzSplitLimits$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./batchcsv/
 	$(GO) test -run '^$$' -fuzz '^FuzzIssuedFilesAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/digilocker/
 	$(GO) test -run '^$$' -fuzz '^FuzzListDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/sila/
 	$(GO) test -run '^$$' -fuzz '^FuzzDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/flexfactor/

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,6 +26,7 @@ func fakeDNS(_ context.Context, host string) ([]string, error) {
 		"ula.example.com":       {"fd00::1"},
 		"loopback6.example.com": {"::1"},
 		"mapped.example.com":    {"::ffff:127.0.0.1"},
+		"nat64.example.com":     {"93.184.216.34", "64:ff9b::a00:5"},
 		"localhost":             {"127.0.0.1", "::1"},
 	}
 	if a, ok := addrs[host]; ok {
@@ -59,6 +61,12 @@ func TestPolicyCheck(t *testing.T) {
 		{"https://127.0.0.2/", false, "loopback"},
 		{"https://[::1]:9999/", false, "loopback"},
 		{"https://nowhere.example.com/", false, "does not resolve"},
+		{"https://nat64.example.com/", false, "NAT64 address (64:ff9b::/96) of 10.0.0.5"},
+		{"https://[64:ff9b::a00:5]/x", false, "NAT64 address (64:ff9b::/96) of 10.0.0.5"},
+		{"https://[2002:a00:5::1]/x", false, "6to4 address (2002::/16) of 10.0.0.5"},
+		{"https://0.0.0.1/x", false, `"this network" (0.0.0.0/8)`},
+		{"https://[::ffff:10.0.0.5]/x", false, "IPv4-mapped address of 10.0.0.5, a private address"},
+		{"https://[::ffff:93.184.216.34]/hook", true, ""},
 		{"ftp://hooks.example.com/", false, "https://"},
 		{"/relative", false, "https://"},
 		{"http://receiver.internal:8080/hook", true, ""},
@@ -78,6 +86,84 @@ func TestPolicyCheck(t *testing.T) {
 				t.Errorf("got %v, want INVALID_CALLBACK_URL saying %q", err, tt.wantIn)
 			}
 		})
+	}
+}
+
+// NotPublic refuses every range that is not globally reachable, including
+// the IPv6 forms that carry an IPv4 address a gateway translates to.
+func TestNotPublic(t *testing.T) {
+	tests := []struct {
+		addr string
+		want string // "" when the address is public
+	}{
+		{"93.184.216.34", ""},
+		{"8.8.8.8", ""},
+		{"2606:2800:220:1:248:1893:25c8:1946", ""},
+		{"2a00:1450:4001:80b::200e", ""},
+		{"::ffff:93.184.216.34", ""},
+		{"127.0.0.1", "a loopback address"},
+		{"127.255.0.9", "a loopback address"},
+		{"10.0.0.5", "a private address"},
+		{"172.16.3.4", "a private address"},
+		{"192.168.1.20", "a private address"},
+		{"169.254.169.254", "a link-local address"},
+		{"224.0.0.1", "a multicast address"},
+		{"0.0.0.0", `an address of "this network" (0.0.0.0/8)`},
+		{"0.0.0.1", `an address of "this network" (0.0.0.0/8)`},
+		{"100.64.1.1", "a shared (CGNAT) address (100.64.0.0/10)"},
+		{"192.0.0.8", "an IETF protocol address (192.0.0.0/24)"},
+		{"192.0.2.1", "a documentation address (192.0.2.0/24)"},
+		{"198.18.0.1", "a benchmarking address (198.18.0.0/15)"},
+		{"198.51.100.7", "a documentation address (198.51.100.0/24)"},
+		{"203.0.113.7", "a documentation address (203.0.113.0/24)"},
+		{"240.0.0.1", "a reserved address (240.0.0.0/4)"},
+		{"255.255.255.255", "a reserved address (240.0.0.0/4)"},
+		{"::", "the unspecified address"},
+		{"::1", "a loopback address"},
+		{"fe80::1", "a link-local address"},
+		{"fe80::1%eth0", "a link-local address"},
+		{"ff02::1", "a multicast address"},
+		{"::ffff:127.0.0.1", "an IPv4-mapped address of 127.0.0.1, a loopback address"},
+		{"::ffff:10.0.0.5", "an IPv4-mapped address of 10.0.0.5, a private address"},
+		{"::ffff:0.0.0.1", `an IPv4-mapped address of 0.0.0.1, an address of "this network" (0.0.0.0/8)`},
+		{"::10.0.0.5", "an IPv4-compatible address (::/96) of 10.0.0.5"},
+		{"::93.184.216.34", "an IPv4-compatible address (::/96) of 93.184.216.34"},
+		{"::ffff:0:10.0.0.5", "an IPv4-translated address (::ffff:0:0:0/96) of 10.0.0.5"},
+		{"64:ff9b::a00:5", "a NAT64 address (64:ff9b::/96) of 10.0.0.5"},
+		{"64:ff9b::7f00:1", "a NAT64 address (64:ff9b::/96) of 127.0.0.1"},
+		{"64:ff9b::5db8:d822", "a NAT64 address (64:ff9b::/96) of 93.184.216.34"},
+		{"64:ff9b:1::a00:5", "a local-use NAT64 address (64:ff9b:1::/48)"},
+		{"100::1", "a discard-only address (100::/64)"},
+		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", "a Teredo address (2001::/32)"},
+		{"2001:db8::1", "a documentation address (2001:db8::/32)"},
+		{"2002:a00:5::1", "a 6to4 address (2002::/16) of 10.0.0.5"},
+		{"2002:7f00:1::1", "a 6to4 address (2002::/16) of 127.0.0.1"},
+		{"3fff::1", "a documentation address (3fff::/20)"},
+		{"fd00::1", "a unique-local address (fc00::/7)"},
+		{"fec0::1", "a site-local address (fec0::/10)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			got := NotPublic(netip.MustParseAddr(tt.addr))
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if PublicAddr(netip.MustParseAddr(tt.addr)) != (tt.want == "") {
+				t.Errorf("PublicAddr disagrees with NotPublic %q", got)
+			}
+		})
+	}
+}
+
+// The dialer refuses the embedded forms too: a name that resolves to
+// 64:ff9b::7f00:1 is not connected to.
+func TestDialRefusesEmbeddedForms(t *testing.T) {
+	p := Policy{}
+	for _, addr := range []string{"[64:ff9b::7f00:1]:443", "[2002:a00:5::1]:443", "0.0.0.1:443", "[::127.0.0.1]:443"} {
+		_, err := p.DialContext(context.Background(), "tcp", addr)
+		if bulkverify.ErrorCode(err) != bulkverify.EInvalidCallbackURL {
+			t.Errorf("dial %s: got %v, want INVALID_CALLBACK_URL before connecting", addr, err)
+		}
 	}
 }
 

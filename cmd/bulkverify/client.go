@@ -35,6 +35,28 @@ func clientFlags(fs *flag.FlagSet, getenv func(string) string) *apiClient {
 	return c
 }
 
+// checkRequestID refuses an id that is not a request_id (32 hexadecimal
+// characters) before it goes into a URL path or a file name, where "../x"
+// or "a/b" would name something else.
+func checkRequestID(id string) error {
+	if len(id) == 32 && strings.Trim(id, "0123456789abcdefABCDEF") == "" {
+		return nil
+	}
+	shown := id
+	if len(shown) > 40 {
+		shown = shown[:40] + "..."
+	}
+	return fmt.Errorf("request_id %q is not 32 hexadecimal characters", shown)
+}
+
+// requestIDArg checks a REQUEST_ID argument.
+func requestIDArg(id string) error {
+	if err := checkRequestID(id); err != nil {
+		return fmt.Errorf("%w: give the request_id that submit printed, such as 3f2a9c0e5b7d4e1f8a6c2b9d0e4f7a13", err)
+	}
+	return nil
+}
+
 func envOr(getenv func(string) string, k, def string) string {
 	if v := getenv(k); v != "" {
 		return v

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/envelope"
+	"github.com/bulkverify/bulkverify/provider"
 	"github.com/bulkverify/bulkverify/provider/providers"
 	"github.com/bulkverify/bulkverify/provider/simulation"
 )
@@ -30,8 +31,7 @@ const (
 // runDev runs everything in one process. Each embedded part is replaced by
 // the real one when its variable is set.
 func runDev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	env := map[string]string{"BV_CLIENTS": devClients, "BV_HTTP_ADDR": "127.0.0.1:8080", "BV_OPERATORS": "demo",
-		"BV_WEBHOOK_SECRETS": "demo:" + devWebhookSecret, "BV_WEBHOOK_ALLOW_HOSTS": "127.0.0.1,localhost"}
+	env := devDefaults(getenv)
 	var embedded []string
 	if getenv("BV_REDIS_URL") == "" {
 		mr := miniredis.NewMiniRedis()
@@ -49,31 +49,25 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		defer stop()
 		env["BV_S3_ENDPOINT"] = url
-		env["BV_S3_ACCESS_KEY_ID"], env["BV_S3_SECRET_ACCESS_KEY"] = devS3Key, devS3Key
 		embedded = append(embedded, "s3")
 	}
-	for _, p := range providers.All {
-		if getenv(p.EnvPrefix()+"BASE_URL") != "" {
-			continue
-		}
-		s := p.DevSettings(getenv)
-		url, stop, err := serveLocal(p.Simulate(s, simulation.Faults{}))
+	for _, p := range devSimulated(getenv) {
+		url, stop, err := serveLocal(p.Simulate(p.DevSettings(getenv), simulation.Faults{}))
 		if err != nil {
 			return fmt.Errorf("start the %s simulator: %w", p.Name, err)
 		}
 		defer stop()
 		env[p.EnvPrefix()+"BASE_URL"] = url
-		for _, v := range p.Vars {
-			env[p.VarEnv(v)] = s.Get(v.Name)
-		}
 		embedded = append(embedded, p.Name+" simulator")
 	}
 	if getenv("BV_DATA_KEY") == "" {
-		env["BV_DATA_KEY"] = base64.StdEncoding.EncodeToString(envelope.NewDataKey())
 		embedded = append(embedded, "a data key made for this run (set BV_DATA_KEY to keep batches readable across restarts)")
 	}
 	cfg, err := config.Load(overlay(getenv, env), providers.All)
 	if err != nil {
+		return err
+	}
+	if err := checkPprof(cfg); err != nil {
 		return err
 	}
 	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat), embeddedRedis: slices.Contains(embedded, "redis")}
@@ -86,6 +80,39 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		fmt.Fprintf(stdout, "dev: demo's webhooks are signed with %s; try: bulkverify webhook-receiver --secret %s, and callback_url=http://127.0.0.1:9999/\n", devWebhookSecret, devWebhookSecret)
 	}
 	return a.serveAndWork(ctx, stdout)
+}
+
+// devDefaults returns the variables dev mode sets where getenv has none:
+// the demo tenant, the embedded S3's key, the simulators' credentials and a
+// data key made for this run. The URLs of the embedded parts are not in it:
+// runDev adds them once they listen. check-config dev reads the same.
+func devDefaults(getenv func(string) string) map[string]string {
+	env := map[string]string{"BV_CLIENTS": devClients, "BV_HTTP_ADDR": "127.0.0.1:8080", "BV_OPERATORS": "demo",
+		"BV_WEBHOOK_SECRETS": "demo:" + devWebhookSecret, "BV_WEBHOOK_ALLOW_HOSTS": "127.0.0.1,localhost"}
+	if getenv("BV_S3_ENDPOINT") == "" {
+		env["BV_S3_ACCESS_KEY_ID"], env["BV_S3_SECRET_ACCESS_KEY"] = devS3Key, devS3Key
+	}
+	for _, p := range devSimulated(getenv) {
+		s := p.DevSettings(getenv)
+		for _, v := range p.Vars {
+			env[p.VarEnv(v)] = s.Get(v.Name)
+		}
+	}
+	if getenv("BV_DATA_KEY") == "" {
+		env["BV_DATA_KEY"] = base64.StdEncoding.EncodeToString(envelope.NewDataKey())
+	}
+	return env
+}
+
+// devSimulated lists the providers dev simulates: those without a base URL.
+func devSimulated(getenv func(string) string) []provider.Provider {
+	var out []provider.Provider
+	for _, p := range providers.All {
+		if getenv(p.EnvPrefix()+"BASE_URL") == "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // overlay returns a getenv that prefers the real environment and falls back

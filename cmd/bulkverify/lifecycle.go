@@ -84,6 +84,9 @@ func runCancel(ctx context.Context, args []string, getenv func(string) string, s
 	if id == "" {
 		return fmt.Errorf("usage: bulkverify cancel REQUEST_ID [--wait]")
 	}
+	if err := requestIDArg(id); err != nil {
+		return err
+	}
 	var st api.BatchStatus
 	if err := c.post(ctx, "/v1/verification/batch/"+url.PathEscape(id)+"/cancel", &st); err != nil {
 		return err
@@ -107,6 +110,9 @@ func runRetry(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if id == "" {
 		return fmt.Errorf("usage: bulkverify retry REQUEST_ID [--codes A,B] [--wait]")
+	}
+	if err := requestIDArg(id); err != nil {
+		return err
 	}
 	path := "/v1/verification/batch/" + url.PathEscape(id) + "/retry"
 	if *codes != "" {

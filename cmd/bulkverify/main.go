@@ -127,6 +127,9 @@ commands:
   serve                               the intake API
   work                                a worker (run as many as you like)
   simulate                            the provider simulators alone
+  check-config serve|work|dev         check the configuration that command would load
+                                      (placeholders, short secrets, BV_DATA_KEY, pprof);
+                                      connects to nothing; exit 0 when it finds no problem
   submit FILE --provider P [--wait]   upload a CSV batch; --wait shows progress and
                                       downloads the output; --dry-run only checks it
   status REQUEST_ID                   print a batch's status
@@ -158,6 +161,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return runWork(ctx, rest, getenv, stdout)
 	case "simulate":
 		return runSimulate(ctx, rest, getenv, stdout)
+	case "check-config":
+		return runCheckConfig(ctx, rest, getenv, stdout)
 	case "submit":
 		return runSubmit(ctx, rest, getenv, stdout)
 	case "status":

@@ -6,13 +6,38 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/netip"
+	"strings"
 	"time"
+
+	"github.com/bulkverify/bulkverify/config"
 )
+
+// checkPprof refuses a BV_PPROF_ADDR that is not on a loopback address
+// (":6060" listens on every interface), unless BV_PPROF_ALLOW_REMOTE=true.
+// serve, work and dev call it at start, check-config too.
+func checkPprof(cfg config.Config) error {
+	addr := cfg.PprofAddr
+	if addr == "" || cfg.PprofAllowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("BV_PPROF_ADDR=%q is not host:port, such as 127.0.0.1:6060", addr)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Unmap().IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("BV_PPROF_ADDR=%q is not a loopback address: profiles show what the process holds, so serve them on 127.0.0.1:PORT or [::1]:PORT and reach them through a tunnel or kubectl port-forward; set BV_PPROF_ALLOW_REMOTE=true to listen elsewhere anyway", addr)
+}
 
 // servePprof serves net/http/pprof on BV_PPROF_ADDR until ctx ends; it is
 // off when the variable is unset. The profiles show request and row data
-// in stack frames at most, but they are a debugging door: bind it to
-// loopback or a private interface only.
+// in stack frames at most, but they are a debugging door: checkPprof keeps
+// it on loopback unless BV_PPROF_ALLOW_REMOTE=true.
 func (a *app) servePprof(ctx context.Context) error {
 	if a.cfg.PprofAddr == "" {
 		return nil

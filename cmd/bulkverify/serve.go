@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
 	"os"
 
@@ -11,6 +11,9 @@ import (
 	"github.com/bulkverify/bulkverify/config"
 	"github.com/bulkverify/bulkverify/provider/providers"
 )
+
+// errNoClients is why serve refuses to start without BV_CLIENTS.
+var errNoClients = errors.New("BV_CLIENTS is not set: give the API tenants as client_id:client_secret pairs separated by commas")
 
 // loadApp reads the configuration for a production command: Redis and the
 // API clients must be configured.
@@ -23,7 +26,10 @@ func loadApp(getenv func(string) string, needClients bool) (*app, error) {
 		return nil, err
 	}
 	if needClients && len(cfg.Clients) == 0 {
-		return nil, fmt.Errorf("BV_CLIENTS is not set: give the API tenants as client_id:client_secret pairs separated by commas")
+		return nil, errNoClients
+	}
+	if err := checkPprof(cfg); err != nil {
+		return nil, err
 	}
 	a := &app{cfg: cfg, log: newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)}
 	a.log.Info("configuration", "settings", cfg.Dump())
@@ -41,6 +47,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer a.close()
 	if err := a.servePprof(ctx); err != nil {
 		return err
+	}
+	// With BV_METRICS_ADDR set to an address, /metrics leaves the API's
+	// listener for its own, as on a worker; unset or off, the API serves
+	// it as before (a shared environment may turn the workers' off).
+	if a.cfg.MetricsApart {
+		if err := a.serveMetrics(ctx); err != nil {
+			return err
+		}
 	}
 	return a.serveAPI(ctx, a.cfg.HTTPAddr, stdout)
 }

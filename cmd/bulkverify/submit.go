@@ -179,6 +179,10 @@ func (w waiter) run(ctx context.Context, c *apiClient, id string, stdout io.Writ
 	if !*w.wait {
 		return nil
 	}
+	// The id came from the server's answer: it names the output file.
+	if err := checkRequestID(id); err != nil {
+		return fmt.Errorf("the server answered a bad request id (%w): nothing is saved", err)
+	}
 	wctx, cancel := context.WithTimeout(ctx, *w.timeout)
 	defer cancel()
 	st, err := waitDone(wctx, c, id, newProgress(stdout, *w.json))
@@ -261,6 +265,9 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if id == "" {
 		return fmt.Errorf("usage: bulkverify status REQUEST_ID")
+	}
+	if err := requestIDArg(id); err != nil {
+		return err
 	}
 	_, raw, err := c.status(ctx, id)
 	if err != nil {

@@ -26,7 +26,7 @@ func checkObjects(objs []object, queues []string) []error {
 			errs = append(errs, checkScaledObject(o, objs, queues)...)
 		}
 	}
-	return errs
+	return append(errs, checkEgress(objs)...)
 }
 
 // problems collects the errors found in one object.

@@ -9,12 +9,19 @@
 //     CRDs (vendored in crds/) with unknown fields forbidden, as kubeconform
 //     -strict does;
 //   - the objects are checked together: every Deployment is hardened (non-
-//     root, probes, requests and limits), every PodDisruptionBudget selects
-//     a Deployment, and the ScaledObject scales an existing worker
-//     Deployment on the Redis lists of every queue in jobs/tasks.go.
+//     root, probes, requests and limits, a NetworkPolicy that limits its
+//     egress yet lets it reach DNS, Redis, S3 and its upstreams' ports),
+//     every PodDisruptionBudget selects a Deployment, and the ScaledObject
+//     scales an existing worker Deployment on the Redis lists of every
+//     queue in jobs/tasks.go;
+//   - the compose file publishes ports on 127.0.0.1 only and holds no
+//     secret (they come from deploy/.env), and its test feeds the
+//     environment of every serve and work in deploy/ to `bulkverify
+//     check-config`.
 //
 // Run it from its directory (make deploy-check); it prints one line per
-// file and every problem it finds.
+// file and every problem it finds. `go run . compose-env PATH` writes the
+// secrets of compose.yaml to a new .env file instead (make compose-env).
 package main
 
 import (
@@ -26,6 +33,14 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "compose-env" {
+		if err := writeComposeEnv(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "compose-env:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("wrote %s: random secrets for deploy/compose.yaml (keep it private)\n", os.Args[2])
+		return
+	}
 	if err := run("..", "../../jobs/tasks.go"); err != nil {
 		fmt.Fprintln(os.Stderr, "validate:", err)
 		os.Exit(1)
@@ -68,6 +83,6 @@ func run(dir, tasksFile string) error {
 		}
 		return errors.New(msg)
 	}
-	fmt.Printf("deploy/k8s: ok (hardening, disruption budgets, autoscaling on queues %v)\n", queues)
+	fmt.Printf("deploy/k8s: ok (hardening, egress policy, disruption budgets, autoscaling on queues %v)\n", queues)
 	return nil
 }

@@ -102,6 +102,13 @@ func TestEveryMistakeIsReported(t *testing.T) {
 		{"a budget that blocks every drain", []edit{{k8s, "  minAvailable: 1", "  minAvailable: 2"}}, "minAvailable 2 leaves none of Deployment bulkverify-api's 2 replicas evictable"},
 		{"a misspelled Deployment field", []edit{{k8s, "terminationGracePeriodSeconds: 45", "terminationGracePeriod: 45"}}, `unknown field "terminationGracePeriod"`},
 		{"a kind nothing checks", []edit{{k8s, "apiVersion: v1\nkind: Service", "apiVersion: v1\nkind: Endpoints"}}, "v1/Endpoints is not checked here"},
+		{"pods whose egress no policy limits", []edit{{k8s, "values: [bulkverify-api, bulkverify-worker]", "values: [bulkverify-api]"}}, "Deployment bulkverify/bulkverify-worker (bulkverify.yaml): no NetworkPolicy limits the egress of its pods"},
+		{"an egress policy without DNS", []edit{{k8s, "        - {protocol: UDP, port: 53}\n", ""}}, "allow no DNS (UDP 53)"},
+		{"Redis's port closed", []edit{{k8s, "        - {protocol: TCP, port: 6379}", "        - {protocol: TCP, port: 6380}"}}, "container worker: BV_REDIS_URL needs TCP port 6379"},
+		{"an upstream on a port the policy closes", []edit{{k8s, "BV_SILA_BASE_URL: https://sandbox.silamoney.com", "BV_SILA_BASE_URL: https://sandbox.silamoney.com:8443"}}, "BV_SILA_BASE_URL (sandbox.silamoney.com:8443) needs TCP port 8443"},
+		{"S3 on a port the policy closes", []edit{{k8s, "  BV_S3_BUCKET: bulkverify\n", "  BV_S3_BUCKET: bulkverify\n  BV_S3_ENDPOINT: http://minio.storage.svc:9000\n"}}, "BV_S3_ENDPOINT (minio.storage.svc:9000) needs TCP port 9000"},
+		{"a misspelled NetworkPolicy field", []edit{{k8s, "  policyTypes: [Egress]", "  policyType: [Egress]"}}, `unknown field "policyType"`},
+		{"envFrom a Secret that is not there", []edit{{k8s, "          args: [\"work\"]\n          ports: [{containerPort: 9091, name: metrics}]\n          envFrom:\n            - configMapRef: {name: bulkverify}\n            - secretRef: {name: bulkverify}", "          args: [\"work\"]\n          ports: [{containerPort: 9091, name: metrics}]\n          envFrom:\n            - configMapRef: {name: bulkverify}\n            - secretRef: {name: bulkverify-worker}"}}, "envFrom Secret bulkverify-worker is not in the manifests"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
