@@ -1,0 +1,42 @@
+package api
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDocsNameEveryRoute: every route the API registers is in the
+// documentation (README.md or docs/*.md; the route table is in
+// docs/api.md) as "`METHOD /path", so a reader finds each one.
+func TestDocsNameEveryRoute(t *testing.T) {
+	t.Parallel()
+	pages, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no ../docs/*.md found (%v)", err)
+	}
+	var docs strings.Builder
+	for _, name := range append([]string{filepath.Join("..", "README.md")}, pages...) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs.Write(b)
+	}
+	var registered []string
+	for _, rt := range new(Server).apiRoutes() {
+		registered = append(registered, rt.pattern)
+	}
+	registered = append(registered, routesLiterals(t)...)
+	for _, pattern := range registered {
+		key := docKey(pattern)
+		// A route that serves files ({file}) is documented by its files.
+		if i := strings.Index(key, "{file}"); i >= 0 {
+			key = key[:i]
+		}
+		if !strings.Contains(docs.String(), "`"+key) {
+			t.Errorf("route %s is in neither README.md nor docs/*.md (looked for `%s)", pattern, key)
+		}
+	}
+}
