@@ -38,6 +38,7 @@ func authorize(t *testing.T, h http.Handler, id, secret string) (int, map[string
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := newAuthServer(func() time.Time { return now })
 	h := s.Handler()
@@ -98,6 +99,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestTheWebUIIsServedWithoutCredentials(t *testing.T) {
+	t.Parallel()
 	h := newAuthServer(time.Now).Handler()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))

@@ -142,6 +142,7 @@ var (
 )
 
 func TestFailedAuthenticationIsThrottledPastTheLimit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		// wrong is the nth wrong attempt, each from its own address so
@@ -193,6 +194,7 @@ func TestFailedAuthenticationIsThrottledPastTheLimit(t *testing.T) {
 func addrN(n int) string { return fmt.Sprintf("203.0.113.%d:4242", n) }
 
 func TestEachSourceAddressIsThrottledOnItsOwn(t *testing.T) {
+	t.Parallel()
 	b := setupThrottle(t)
 	for n := 1; n <= 10; n++ {
 		// A different client id each time: only the address adds up.
@@ -222,6 +224,7 @@ func TestEachSourceAddressIsThrottledOnItsOwn(t *testing.T) {
 }
 
 func TestWhatCountsAsAFailedAuthentication(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		req     func(jwt string) *http.Request
@@ -266,6 +269,7 @@ func TestWhatCountsAsAFailedAuthentication(t *testing.T) {
 }
 
 func TestAnUnreachableThrottleLetsAuthenticationWorkAsBefore(t *testing.T) {
+	t.Parallel()
 	b := setupThrottle(t)
 	b.throttle.err = errors.New("redis: connection refused")
 	tests := []struct {

@@ -20,9 +20,9 @@ import (
 )
 
 // fakeBatches serves Get from a map; the routes under test call nothing
-// else of the BatchStore.
+// else of the BatchService.
 type fakeBatches struct {
-	BatchStore
+	bulkverify.BatchService
 	batches map[string]bulkverify.Batch
 }
 
@@ -35,9 +35,9 @@ func (f fakeBatches) Get(ctx context.Context, id string) (bulkverify.Batch, erro
 }
 
 // fakeFiles serves each batch's output.csv from a map and counts the
-// opens; the routes under test call nothing else of the FileStore.
+// opens; the routes under test call nothing else of the FileService.
 type fakeFiles struct {
-	FileStore
+	bulkverify.FileService
 	outputs map[string]string
 	opened  *atomic.Int32
 }
@@ -131,6 +131,7 @@ type claimsAnswer struct {
 }
 
 func TestBatchClaimsCountsEveryFieldAndListsTheMismatchedRows(t *testing.T) {
+	t.Parallel()
 	orders := map[string]func([]string) []string{
 		"in the writer's column order": func(s []string) []string { return s },
 		"in reversed column order":     func(s []string) []string { s = slices.Clone(s); slices.Reverse(s); return s },
@@ -183,6 +184,7 @@ func TestBatchClaimsCountsEveryFieldAndListsTheMismatchedRows(t *testing.T) {
 }
 
 func TestBatchClaimsLimitsTheMismatchedRowsButCountsThemAll(t *testing.T) {
+	t.Parallel()
 	b := setupClaims(t, claimsOutput(t, func(s []string) []string { return s }))
 	code, body := get(t, b.handler, "/v1/verification/batch/done/claims?limit=1")
 	var got claimsAnswer
@@ -196,6 +198,7 @@ func TestBatchClaimsLimitsTheMismatchedRowsButCountsThemAll(t *testing.T) {
 }
 
 func TestBatchClaimsOfAProviderWithoutClaimsReadsNoFile(t *testing.T) {
+	t.Parallel()
 	b := setupClaims(t, "")
 	code, body := get(t, b.handler, "/v1/verification/batch/sila/claims")
 	var got claimsAnswer
@@ -209,6 +212,7 @@ func TestBatchClaimsOfAProviderWithoutClaimsReadsNoFile(t *testing.T) {
 }
 
 func TestBatchClaimsRefusals(t *testing.T) {
+	t.Parallel()
 	b := setupClaims(t, claimsOutput(t, func(s []string) []string { return s }))
 	tests := []struct {
 		name, path  string
@@ -238,6 +242,7 @@ func TestBatchClaimsRefusals(t *testing.T) {
 }
 
 func TestReadClaimsOfAnOutputWithoutClaimColumnsCountsNotClaimed(t *testing.T) {
+	t.Parallel()
 	const old = "row_number,reference_id,status,code,message\n1,a,VERIFIED,OK,ok\n2,b,FAILED,TOKEN_INVALID,bad\n"
 	got, err := readClaims(strings.NewReader(old), []string{"name"}, 10)
 	if err != nil {

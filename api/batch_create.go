@@ -19,7 +19,6 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // batchAccepted is the data of a 202 answer to a batch upload.
@@ -153,7 +152,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{accepted: acc}, err
 	}
 	id, sha, claim, err := s.Batches.ClaimIdempotencyKey(ctx, tenant, key)
-	if errors.Is(err, storage.ErrIdempotencyPending) {
+	if errors.Is(err, bulkverify.ErrIdempotencyPending) {
 		return uploadResult{}, bulkverify.Errorf(bulkverify.EConflict, "%s: retry in a few seconds", err)
 	}
 	if err != nil {
@@ -191,7 +190,7 @@ func (s *Server) spec(provider string) (bulkverify.Spec, error) {
 	}
 	if !slices.Contains(s.Providers, provider) {
 		return spec, bulkverify.Errorf(bulkverify.EInvalidProvider,
-			"provider %q is not enabled on this service (enabled: %s): set its BV_%s_BASE_URL and credentials", provider, strings.Join(s.Providers, ", "), strings.ToUpper(provider))
+			"provider %q is not enabled on this service (enabled: %s): set its %sBASE_URL and credentials", provider, strings.Join(s.Providers, ", "), bulkverify.EnvPrefix(provider))
 	}
 	return spec, nil
 }

@@ -1,13 +1,12 @@
 package api
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
-	"strconv"
+
+	"github.com/bulkverify/bulkverify/batchcsv"
 )
 
 // errorRow is one row of a batch's errors.csv.
@@ -59,18 +58,12 @@ func (s *Server) handleBatchErrors(w http.ResponseWriter, r *http.Request) {
 // readErrorRows reads up to limit rows of an errors.csv and no further.
 func readErrorRows(r io.Reader, limit int) (errorRows, error) {
 	out := errorRows{Rows: []errorRow{}}
-	cr := csv.NewReader(r)
-	header, err := cr.Read()
+	er, err := batchcsv.NewErrorReader(r)
 	if err != nil {
-		return out, fmt.Errorf("header: %w", err)
-	}
-	col := func(name string) int { return slices.Index(header, name) }
-	iRow, iRef, iCode, iMsg, iRetry := col("row_number"), col("reference_id"), col("code"), col("message"), col("retryable")
-	if iRow < 0 || iRef < 0 || iCode < 0 || iMsg < 0 || iRetry < 0 {
-		return out, fmt.Errorf("unexpected header %q", header)
+		return out, err
 	}
 	for {
-		rec, err := cr.Read()
+		row, err := er.Next()
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
@@ -81,12 +74,8 @@ func readErrorRows(r io.Reader, limit int) (errorRows, error) {
 			out.Truncated = true
 			return out, nil
 		}
-		n, err := strconv.Atoi(rec[iRow])
-		if err != nil {
-			return out, fmt.Errorf("row number %q", rec[iRow])
-		}
 		out.Rows = append(out.Rows, errorRow{
-			RowNumber: n, ReferenceID: rec[iRef], Code: rec[iCode], Message: rec[iMsg], Retryable: rec[iRetry] == "true",
+			RowNumber: row.RowNumber, ReferenceID: row.ReferenceID, Code: string(row.Code), Message: row.Message, Retryable: row.Retryable,
 		})
 	}
 }

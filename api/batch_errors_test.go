@@ -8,6 +8,7 @@ import (
 )
 
 func TestReadErrorRows(t *testing.T) {
+	t.Parallel()
 	const file = "row_number,reference_id,code,message,retryable\n" +
 		"3,ref-3,TOKEN_INVALID,\"bad, token\",false\n" +
 		"7,'=cmd,UPSTREAM_UNAVAILABLE,down,true\n" +

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +13,6 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/batchcsv"
-	"github.com/bulkverify/bulkverify/jobs"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // batchList is the data of the list answer, paginated like seeds/001.
@@ -66,9 +63,9 @@ func (s *Server) providerNames() []string {
 	return slices.Sorted(maps.Keys(s.Specs))
 }
 
-func (s *Server) parseListQuery(r *http.Request, tenant string) (storage.ListQuery, error) {
+func (s *Server) parseListQuery(r *http.Request, tenant string) (bulkverify.ListQuery, error) {
 	v := r.URL.Query()
-	q := storage.ListQuery{Tenant: tenant, Page: 1, PerPage: defaultPerPage}
+	q := bulkverify.ListQuery{Tenant: tenant, Page: 1, PerPage: defaultPerPage}
 	bad := func(format string, args ...any) error {
 		return bulkverify.Errorf(bulkverify.EInvalidRequest, format, args...)
 	}
@@ -126,7 +123,7 @@ func (s *Server) handleBatchCancel(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.Batches.Cancel(ctx, b.ID)
+	res, err := s.Intake.Cancel(ctx, b)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -134,12 +131,6 @@ func (s *Server) handleBatchCancel(w http.ResponseWriter, r *http.Request) {
 	if res.Cancelled {
 		s.Metrics.Cancels.WithLabelValues(b.Provider).Inc()
 		s.Log.Info("batch cancelled", "request_id", b.ID, "tenant", b.Tenant, "was", b.State)
-	}
-	if res.Idle {
-		// No chunk in flight will queue the finalizer: queue it here.
-		if err := jobs.EnqueueFinalize(context.WithoutCancel(ctx), s.Queue, b.ID); err != nil {
-			s.Log.Warn("queue finalizer of cancelled batch; the sweeper will retry", "request_id", b.ID, "tenant", b.Tenant, "err", err)
-		}
 	}
 	if b, err = s.Batches.Get(ctx, b.ID); err != nil {
 		s.writeError(w, r, err)
@@ -168,16 +159,7 @@ func (s *Server) handleBatchDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if !b.State.Ended() {
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchNotFinished, "batch %s is %s: cancel it first, then delete it once it is cancelled", b.ID, b.State))
-		return
-	}
-	// Files first: should this fail, the state is still there to try again.
-	if err := s.Files.DeleteBatch(ctx, b.ID); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.Batches.Erase(ctx, b); err != nil {
+	if err := s.Intake.Erase(ctx, b); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -248,33 +230,22 @@ func (s *Server) retryableRows(ctx context.Context, id string, codes []string) (
 		return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
 	}
 	defer body.Close()
-	cr := csv.NewReader(body)
-	header, err := cr.Read()
+	er, err := batchcsv.NewErrorReader(body)
 	if err != nil {
 		return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
 	}
-	col := func(name string) int { return slices.Index(header, name) }
-	iRow, iCode, iRetry := col("row_number"), col("code"), col("retryable")
-	if iRow < 0 || iCode < 0 || iRetry < 0 {
-		return nil, fmt.Errorf("errors of batch %s: unexpected header %v", id, header)
-	}
 	var out []int
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		row, err := er.Next()
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
 		}
-		if rec[iRetry] != "true" || (len(codes) > 0 && !slices.Contains(codes, rec[iCode])) {
-			continue
+		if row.Retryable && (len(codes) == 0 || slices.Contains(codes, string(row.Code))) {
+			out = append(out, row.RowNumber)
 		}
-		n, err := strconv.Atoi(rec[iRow])
-		if err != nil {
-			return nil, fmt.Errorf("errors of batch %s: row number %q", id, rec[iRow])
-		}
-		out = append(out, n)
 	}
 }
 

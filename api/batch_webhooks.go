@@ -1,25 +1,16 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/bulkverify/bulkverify/storage"
+	"github.com/bulkverify/bulkverify"
 )
-
-// WebhookLog is the delivery log of the batches' webhooks.
-type WebhookLog interface {
-	// WebhookAttempts returns the attempts of batch id, newest first.
-	WebhookAttempts(ctx context.Context, id string) ([]storage.WebhookAttempt, error)
-}
-
-var _ WebhookLog = (*storage.Batches)(nil)
 
 // webhookDeliveries is the data of the delivery log answer.
 type webhookDeliveries struct {
-	RequestID   string                   `json:"request_id"`
-	CallbackURL *string                  `json:"callback_url"`
-	Deliveries  []storage.WebhookAttempt `json:"deliveries"`
+	RequestID   string                      `json:"request_id"`
+	CallbackURL *string                     `json:"callback_url"`
+	Deliveries  []bulkverify.WebhookAttempt `json:"deliveries"`
 }
 
 // handleBatchWebhooks answers the delivery attempts of a batch's

@@ -75,6 +75,7 @@ func pieces(n, size int) []string {
 }
 
 func TestUploadBodiesThatStallOrTrickleGet408(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		idle      time.Duration
@@ -124,6 +125,7 @@ func TestUploadBodiesThatStallOrTrickleGet408(t *testing.T) {
 // A handler slow between its reads (storing what it read) does not make
 // the client's body slow.
 func TestTimeBetweenReadsIsNotHeldAgainstTheUpload(t *testing.T) {
+	t.Parallel()
 	s := newAuthServer(time.Now)
 	s.UploadIdleTimeout, s.UploadMinBytesPerSecond, s.MaxUploadBytes = 200*time.Millisecond, 1<<20, 1<<30
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,6 +154,7 @@ func TestTimeBetweenReadsIsNotHeldAgainstTheUpload(t *testing.T) {
 // A request whose body was read whole stays alive however long its
 // handler works on: the body's deadline is lifted at its end.
 func TestARequestOutlivesItsBodyDeadline(t *testing.T) {
+	t.Parallel()
 	const deadline = 200 * time.Millisecond
 	s := newAuthServer(time.Now)
 	s.BodyReadTimeout, s.UploadIdleTimeout, s.MaxUploadBytes = deadline, deadline, 1<<30
@@ -188,6 +191,7 @@ func TestARequestOutlivesItsBodyDeadline(t *testing.T) {
 }
 
 func TestEveryBodyButAnUploadsHasAReadDeadline(t *testing.T) {
+	t.Parallel()
 	s := newAuthServer(time.Now)
 	s.BodyReadTimeout, s.UploadIdleTimeout, s.MaxUploadBytes = 300*time.Millisecond, 5*time.Second, 1<<30
 	s.Specs, s.Providers, s.ChunkSize = providers.Specs(), []string{"digilocker"}, 100

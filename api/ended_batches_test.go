@@ -8,6 +8,7 @@ import (
 )
 
 func TestEndedBatchesKeepOnlyEndedOnesForAShortWhile(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	var c endedBatches
 	c.put(bulkverify.Batch{ID: "running", State: bulkverify.StateProcessing}, now)

@@ -76,9 +76,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := bulkverify.ErrorCode(err)
 	status, ok := errorStatus[code]
 	if !ok {
-		status = http.StatusBadRequest
+		status = http.StatusInternalServerError // a code the edge does not know is our bug
 	}
-	if code == bulkverify.EInternal {
+	if status == http.StatusInternalServerError {
 		s.Log.Error("request failed", "pattern", r.Pattern, "err", err)
 	}
 	s.Metrics.Errors.WithLabelValues(code).Inc()

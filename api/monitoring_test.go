@@ -7,6 +7,7 @@ import (
 )
 
 func TestQueueMonitorIsForOperatorsOnly(t *testing.T) {
+	t.Parallel()
 	s := newOpenAPITestServer()
 	s.Clients["ops"] = "ops-secret"
 	s.Operators = []string{"ops"}

@@ -13,6 +13,7 @@ import (
 // in the document: each route that can send one documents it, with
 // sub_codes writeError answers with that status.
 func TestOpenAPIDocumentsTheLimitsAnswers(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Paths      map[string]map[string]json.RawMessage `json:"paths"`
 		Components struct {

@@ -20,10 +20,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bulkverify/bulkverify/batchcsv"
-	"github.com/bulkverify/bulkverify/storage"
-	"github.com/bulkverify/bulkverify/webhook"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/batchcsv"
+	"github.com/bulkverify/bulkverify/webhook"
 )
 
 // oaDoc is the part of the OpenAPI document the tests read.
@@ -208,6 +209,7 @@ func routesLiterals(t *testing.T) []string {
 }
 
 func TestOpenAPIDocumentIsOpenAPI31(t *testing.T) {
+	t.Parallel()
 	d := loadOpenAPI(t)
 	if !strings.HasPrefix(d.OpenAPI, "3.1") {
 		t.Errorf("got openapi %q, want 3.1.x", d.OpenAPI)
@@ -218,6 +220,7 @@ func TestOpenAPIDocumentIsOpenAPI31(t *testing.T) {
 }
 
 func TestOpenAPIDocumentsEveryRegisteredRoute(t *testing.T) {
+	t.Parallel()
 	d := loadOpenAPI(t)
 	ops := d.operations(t)
 	s := newOpenAPITestServer()
@@ -253,6 +256,7 @@ func TestOpenAPIDocumentsEveryRegisteredRoute(t *testing.T) {
 // request without credentials: a route documented as secured must refuse
 // it, and a route documented as open must not.
 func TestOpenAPISecurityMatchesTheRoutes(t *testing.T) {
+	t.Parallel()
 	d := loadOpenAPI(t)
 	h := newOpenAPITestServer().Handler()
 	wantRequirements := []string{"header:client-id+header:x-api-key", "header:x-api-key+http:bearer"}
@@ -322,6 +326,7 @@ func (d *oaDoc) requirements(security []map[string][]string) []string {
 // documented error response lists is one writeError answers with that
 // HTTP status.
 func TestOpenAPIErrorSubCodesMatchTheirStatus(t *testing.T) {
+	t.Parallel()
 	d := loadOpenAPI(t)
 	for key, op := range d.operations(t) {
 		for status, r := range op.Responses {
@@ -406,6 +411,7 @@ func checkProperties(t *testing.T, d *oaDoc, schema string, fields []string) {
 }
 
 func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
+	t.Parallel()
 	d := loadOpenAPI(t)
 	tests := []struct {
 		schema string
@@ -428,7 +434,7 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 		{"ClaimCounts", claimCounts{}},
 		{"MismatchedRow", mismatchedRow{}},
 		{"WebhookDeliveries", webhookDeliveries{}},
-		{"WebhookDelivery", storage.WebhookAttempt{}},
+		{"WebhookDelivery", bulkverify.WebhookAttempt{}},
 		{"WebhookMessage", webhook.Body{}},
 	}
 	for _, tt := range tests {
@@ -457,6 +463,7 @@ func TestOpenAPISchemasListEveryJSONField(t *testing.T) {
 // TestOpenAPIRoutesAnswerTheirSchemas ties each route's answer to the
 // schema of the Go type it sends.
 func TestOpenAPIRoutesAnswerTheirSchemas(t *testing.T) {
+	t.Parallel()
 	d := loadOpenAPI(t)
 	ops := d.operations(t)
 	tests := []struct {
@@ -504,6 +511,7 @@ func TestOpenAPIRoutesAnswerTheirSchemas(t *testing.T) {
 // TestOpenAPIDescribesUntypedAnswers checks the answers built from maps
 // against their schemas, by calling the handlers.
 func TestOpenAPIDescribesUntypedAnswers(t *testing.T) {
+	t.Parallel()
 	d := loadOpenAPI(t)
 	h := newOpenAPITestServer().Handler()
 	authorize := func(secret string) *http.Request {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestProvidersListsEveryKnownProviderWithItsColumnsAndClaims(t *testing.T) {
+	t.Parallel()
 	s := newAuthServer(time.Now)
 	s.Specs, s.Providers = providers.Specs(), []string{"digilocker"}
 	code, body := get(t, s.Handler(), "/v1/providers")

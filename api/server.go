@@ -5,40 +5,12 @@ package api
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/jobs"
-	"github.com/bulkverify/bulkverify/storage"
 )
-
-// BatchStore is the batch state the API reads and creates.
-type BatchStore interface {
-	Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error
-	Get(ctx context.Context, id string) (bulkverify.Batch, error)
-	List(ctx context.Context, q storage.ListQuery) ([]bulkverify.Batch, int, error)
-	Cancel(ctx context.Context, id string) (storage.CancelResult, error)
-	Erase(ctx context.Context, b bulkverify.Batch) error
-	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error)
-	ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error
-	ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string)
-}
-
-// FileStore is the object store the API writes inputs to and presigns
-// outputs from.
-type FileStore interface {
-	PutInput(ctx context.Context, id string, r io.Reader) (wrappedKey string, err error)
-	OpenInput(ctx context.Context, id, wrappedKey string) (io.ReadCloser, error)
-	DeleteInput(ctx context.Context, id string) error
-	OpenErrors(ctx context.Context, id string) (io.ReadCloser, error)
-	OpenOutput(ctx context.Context, id string) (io.ReadCloser, error)
-	PresignOutput(ctx context.Context, id string) (string, error)
-	PresignErrors(ctx context.Context, id string) (string, error)
-	DeleteBatch(ctx context.Context, id string) error
-}
 
 // Releaser moves a batch's chunks into the queue as its window allows.
 type Releaser interface {
@@ -48,17 +20,13 @@ type Releaser interface {
 // Pinger checks a dependency for /readyz.
 type Pinger func(ctx context.Context) error
 
-var _ BatchStore = (*storage.Batches)(nil)
-var _ FileStore = (*storage.Files)(nil)
-
 // Server is the HTTP API.
 type Server struct {
-	Batches BatchStore
-	Files   FileStore
+	Batches bulkverify.BatchService
+	Files   bulkverify.FileService
 	Feeder  Releaser
-	// Queue takes the finalizer of a batch cancelled with nothing in
-	// flight.
-	Queue jobs.Enqueuer
+	// Intake cancels and erases batches.
+	Intake bulkverify.IntakeService
 	// Clients maps client_id to client_secret.
 	Clients   map[string]string
 	JWTSecret []byte
@@ -120,7 +88,7 @@ type Server struct {
 	// client without one cannot set a callback_url.
 	WebhookSecrets map[string]string
 	// Webhooks is the delivery log of the batches' webhooks.
-	Webhooks WebhookLog
+	Webhooks bulkverify.WebhookLog
 	// LookupHost resolves a callback host; nil means the system resolver.
 	LookupHost func(ctx context.Context, host string) ([]string, error)
 	Ready      map[string]Pinger

@@ -13,6 +13,7 @@ import (
 )
 
 func TestTenantProvidersLimitWhereATenantMayUpload(t *testing.T) {
+	t.Parallel()
 	const (
 		digilockerCSV = "access_token,doctype\nverified-1,PANCR\n"
 		silaCSV       = "user_handle,doc_types\nuser-1,id_drivers_permit\n"

@@ -8,6 +8,7 @@ import (
 )
 
 func TestUploadSlotsAreSharedBetweenTenants(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		tenant  string
 		release bool   // give back one of tenant's slots instead of taking one

@@ -59,6 +59,7 @@ func sourceManifest(t *testing.T) string {
 // the digest of the sources it was built from. (make web-check rebuilds
 // and compares byte for byte, where npm is at hand.)
 func TestTheConsoleBuildIsTheBuildOfItsSources(t *testing.T) {
+	t.Parallel()
 	built, err := fs.ReadFile(webDist, "web/dist/sources.sha256")
 	if err != nil {
 		t.Fatalf("got no web/dist/sources.sha256 (%v): run `make web`", err)
@@ -89,6 +90,7 @@ func TestTheConsoleBuildIsTheBuildOfItsSources(t *testing.T) {
 }
 
 func TestTheConsoleIsServedUnderAStrictContentSecurityPolicy(t *testing.T) {
+	t.Parallel()
 	h := newAuthServer(time.Now).Handler()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
@@ -115,6 +117,7 @@ func TestTheConsoleIsServedUnderAStrictContentSecurityPolicy(t *testing.T) {
 }
 
 func TestTheConsoleAssetsHaveTheirTypesAndRevalidate(t *testing.T) {
+	t.Parallel()
 	h := newAuthServer(time.Now).Handler()
 	tests := []struct{ path, wantType string }{
 		{"/assets/app.js", "text/javascript"},

@@ -115,7 +115,7 @@ func (p Provider) missing(s Settings) error {
 }
 
 // EnvPrefix returns BV_<NAME>_, the prefix of the provider's variables.
-func (p Provider) EnvPrefix() string { return "BV_" + strings.ToUpper(p.Name) + "_" }
+func (p Provider) EnvPrefix() string { return bulkverify.EnvPrefix(p.Name) }
 
 // VarEnv returns the variable that sets v: BV_<NAME>_<v.Name>, or
 // BV_<v.Name> for a Shared one.

@@ -79,6 +79,7 @@ func listKeys(t *testing.T, c *s3.Client, bucket, prefix string) []string {
 // server-side encryption asked for, as MinIO with its KMS reports it; the
 // output still downloads through its presigned URL and the input opens.
 func TestEveryObjectOfABatchIsEncryptedAtRest(t *testing.T) {
+	t.Parallel()
 	m := miniotest.Start(t)
 	m.Bucket(t, "bulkverify", false)
 	want := []string{"input.csv", "output.csv", "errors.csv", "parts/00000000.csv", "parts/00000001.csv", "parts/00000002.csv"}
@@ -154,6 +155,7 @@ func TestEveryObjectOfABatchIsEncryptedAtRest(t *testing.T) {
 // stops the process at start, naming the variable, rather than failing
 // every upload; with BV_S3_SSE=off it is used as before.
 func TestAStoreWithoutEncryptionIsRefusedAtStart(t *testing.T) {
+	t.Parallel()
 	m := miniotest.StartWithoutKMS(t)
 	m.Bucket(t, "bulkverify", false)
 	ctx := context.Background()
@@ -179,6 +181,7 @@ func TestAStoreWithoutEncryptionIsRefusedAtStart(t *testing.T) {
 // file and every delete marker (a plain delete only hides the data behind
 // a marker); another batch's files stay.
 func TestErasingABatchOnAVersionedBucketDeletesEveryVersion(t *testing.T) {
+	t.Parallel()
 	m := miniotest.Start(t)
 	m.Bucket(t, "bulkverify", true)
 	ctx := context.Background()
@@ -224,6 +227,7 @@ func TestErasingABatchOnAVersionedBucketDeletesEveryVersion(t *testing.T) {
 // memory it ignores the version id "null") still have a batch's files
 // deleted, and nothing else.
 func TestErasingABatchWorksOnStoresWithoutVersions(t *testing.T) {
+	t.Parallel()
 	files, err := s3afero.MultiBucket(afero.NewBasePathFs(afero.NewOsFs(), t.TempDir()))
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,9 @@ import (
 )
 
 func TestAuthThrottleBlocksAKeyPastItsLimitUntilTheWindowCloses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	rdb := redistest.Connect(t, redistest.URL(t))
+	rdb := redistest.Client(t)
 	const window = 700 * time.Millisecond
 	th := NewAuthThrottle(rdb, 3, window)
 
@@ -72,8 +73,9 @@ func TestAuthThrottleBlocksAKeyPastItsLimitUntilTheWindowCloses(t *testing.T) {
 }
 
 func TestAuthThrottleLetsNoConcurrentFailurePastTheLimit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	th := NewAuthThrottle(redistest.Connect(t, redistest.URL(t)), 10, time.Minute)
+	th := NewAuthThrottle(redistest.Client(t), 10, time.Minute)
 	var mu sync.Mutex
 	within := 0
 	var wg sync.WaitGroup

@@ -15,6 +15,7 @@ import (
 // it has: the chunk payloads do not carry it, and a worker reads it with
 // the data key in one round trip.
 func TestTheHeaderIsStoredOncePerBatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	header := []string{"reference_id", "access_token", "doctype"}

@@ -519,24 +519,13 @@ var completeChunkLua string
 
 var completeChunkScript = redis.NewScript(completeChunkLua)
 
-// ChunkDone is what CompleteChunk found.
-type ChunkDone struct {
-	// First is true the first time this chunk is reported.
-	First bool
-	// AllDone is true when the batch is ready to be finalized (every chunk
-	// done; or, for a batch being stopped, every released chunk done) and
-	// is not finished yet: the caller must make sure the finalizer is
-	// queued.
-	AllDone bool
-	// Aborted is true when this chunk pushed the batch over its failure
-	// threshold.
-	Aborted bool
-}
-
-func finishedStates() string {
+// stateList is the states for which keep holds, comma-separated, as the
+// scripts receive them: stateList(bulkverify.State.Ended) or
+// stateList(bulkverify.State.Finished).
+func stateList(keep func(bulkverify.State) bool) string {
 	var out []string
 	for _, st := range bulkverify.States {
-		if st.Ended() {
+		if keep(st) {
 			out = append(out, string(st))
 		}
 	}
@@ -559,21 +548,21 @@ func codeArgs(codes map[bulkverify.Code]int) []any {
 // CompleteChunk records chunk of batch id as done and adds its counts, once
 // however often it is called for the same chunk, and drops the chunk's
 // saved rows in the same step.
-func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (ChunkDone, error) {
+func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (bulkverify.ChunkDone, error) {
 	args := []any{chunk, c.Rows, c.Verified, c.NotVerified, c.Failed, s.retentionSeconds(), s.now().UnixMilli(),
-		string(bulkverify.StateFinalizing), finishedStates(), string(bulkverify.StopAborted)}
+		string(bulkverify.StateFinalizing), stateList(bulkverify.State.Ended), string(bulkverify.StopAborted)}
 	args = append(args, codeArgs(c.Codes)...)
 	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id), rowsKey(id, chunk)}, args...).Int64Slice()
 	if err != nil {
-		return ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, err)
+		return bulkverify.ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, err)
 	}
 	if res[0] < 0 {
-		return ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, ErrBatchNotFound)
+		return bulkverify.ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, ErrBatchNotFound)
 	}
 	if res[2] == 1 {
 		s.moved(ctx, bulkverify.StateProcessing, bulkverify.StateFinalizing)
 	}
-	done := ChunkDone{First: res[0] == 1, AllDone: res[1] == 1, Aborted: res[3] == 1}
+	done := bulkverify.ChunkDone{First: res[0] == 1, AllDone: res[1] == 1, Aborted: res[3] == 1}
 	if done.Aborted {
 		if err := s.explainAbort(ctx, id); err != nil {
 			return done, err
@@ -622,20 +611,10 @@ var cancelLua string
 
 var cancelScript = redis.NewScript(cancelLua)
 
-// CancelResult is what Cancel found.
-type CancelResult struct {
-	// Cancelled is true when this call cancelled the batch; false when it
-	// was cancelled already.
-	Cancelled bool
-	// Idle is true when no chunk is in flight: the caller must queue the
-	// finalizer itself.
-	Idle bool
-}
-
 // Cancel moves a batch to cancelling: no more chunks are released and the
 // workers cut the rows in flight. It returns ErrBatchNotFound, or a
 // *bulkverify.Error EBatchFinished when the batch is past cancelling.
-func (s *Batches) Cancel(ctx context.Context, id string) (CancelResult, error) {
+func (s *Batches) Cancel(ctx context.Context, id string) (bulkverify.CancelResult, error) {
 	var tooLate []string
 	for _, st := range bulkverify.States {
 		if st != bulkverify.StateCancelled && (st.Ended() || st == bulkverify.StateFinalizing) {
@@ -645,20 +624,20 @@ func (s *Batches) Cancel(ctx context.Context, id string) (CancelResult, error) {
 	res, err := cancelScript.Run(ctx, s.rdb, []string{batchKey(id), inflightKey(id)}, s.now().UnixMilli(),
 		string(bulkverify.StateCancelling), string(bulkverify.StateCancelled), strings.Join(tooLate, ","), string(bulkverify.StopCancelled)).Slice()
 	if err != nil {
-		return CancelResult{}, fmt.Errorf("cancel batch %s: %w", id, err)
+		return bulkverify.CancelResult{}, fmt.Errorf("cancel batch %s: %w", id, err)
 	}
 	outcome, _ := res[0].(int64)
 	prev, _ := res[1].(string)
 	inflight, _ := res[2].(int64)
 	switch outcome {
 	case -1:
-		return CancelResult{}, fmt.Errorf("cancel batch %s: %w", id, ErrBatchNotFound)
+		return bulkverify.CancelResult{}, fmt.Errorf("cancel batch %s: %w", id, ErrBatchNotFound)
 	case -2:
-		return CancelResult{}, bulkverify.Errorf(bulkverify.EBatchFinished, "batch %s is %s: it can no longer be cancelled", id, prev)
+		return bulkverify.CancelResult{}, bulkverify.Errorf(bulkverify.EBatchFinished, "batch %s is %s: it can no longer be cancelled", id, prev)
 	case 1:
 		s.moved(ctx, bulkverify.State(prev), bulkverify.StateCancelling)
 	}
-	return CancelResult{Cancelled: outcome == 1, Idle: inflight == 0 && bulkverify.State(prev) != bulkverify.StateCancelled}, nil
+	return bulkverify.CancelResult{Cancelled: outcome == 1, Idle: inflight == 0 && bulkverify.State(prev) != bulkverify.StateCancelled}, nil
 }
 
 //go:embed finish.lua
@@ -670,7 +649,7 @@ var finishScript = redis.NewScript(finishLua)
 // state, with the counts read back from the output. A batch already
 // finished is left alone.
 func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error {
-	args := []any{string(state), stateTimeField(state), s.now().UnixMilli(), finishedStates(),
+	args := []any{string(state), stateTimeField(state), s.now().UnixMilli(), stateList(bulkverify.State.Ended),
 		c.Rows, c.Verified, c.NotVerified, c.Failed, int(s.stateTTL() / time.Second)}
 	args = append(args, codeArgs(c.Codes)...)
 	prev, err := finishScript.Run(ctx, s.rdb, []string{batchKey(id), planKey(id), paceKey(id)}, args...).Text()

@@ -14,12 +14,13 @@ import (
 func TestMain(m *testing.M) { redistest.Main(m) }
 
 func newBatches(t *testing.T) *Batches {
-	rdb := redistest.Connect(t, redistest.URL(t))
+	rdb := redistest.Client(t)
 	now := time.UnixMilli(1_700_000_000_000)
 	return NewBatches(rdb, func() time.Time { return now }, time.Hour)
 }
 
 func TestCompleteChunkCountsEachChunkOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 6, Chunks: 3, CreatedAt: time.Now()}, 1, nil); err != nil {
@@ -68,6 +69,7 @@ func TestCompleteChunkCountsEachChunkOnce(t *testing.T) {
 }
 
 func TestCompleteChunkUnderConcurrentDeliveries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	const chunks, copies = 50, 4
@@ -101,6 +103,7 @@ func TestCompleteChunkUnderConcurrentDeliveries(t *testing.T) {
 }
 
 func TestUnknownBatch(t *testing.T) {
+	t.Parallel()
 	s := newBatches(t)
 	if _, err := s.Get(context.Background(), "nope"); !errors.Is(err, ErrBatchNotFound) {
 		t.Errorf("Get: got %v, want ErrBatchNotFound", err)
@@ -111,20 +114,21 @@ func TestUnknownBatch(t *testing.T) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	id, _, claim, err := s.ClaimIdempotencyKey(ctx, "t", "k")
 	if id != "" || claim == "" || err != nil {
 		t.Fatalf("first claim: got %q, %q, %v; want the claim", id, claim, err)
 	}
-	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
-		t.Errorf("claim while pending: got %v, want ErrIdempotencyPending", err)
+	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, bulkverify.ErrIdempotencyPending) {
+		t.Errorf("claim while pending: got %v, want bulkverify.ErrIdempotencyPending", err)
 	}
 	if _, _, c, err := s.ClaimIdempotencyKey(ctx, "other-tenant", "k"); c == "" || err != nil {
 		t.Errorf("another tenant's claim of the same key: got %q, %v; want the claim", c, err)
 	}
 	s.ReleaseIdempotencyKey(ctx, "t", "k", "pending:someone-else")
-	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, ErrIdempotencyPending) {
+	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, bulkverify.ErrIdempotencyPending) {
 		t.Errorf("a release with another claim freed the key: got %v", err)
 	}
 	s.ReleaseIdempotencyKey(ctx, "t", "k", claim)
@@ -139,6 +143,7 @@ func TestIdempotencyKey(t *testing.T) {
 }
 
 func TestCancelStopsReleaseAndFinishesOnceIdle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	b := bulkverify.Batch{ID: "c1", Tenant: "t", Provider: "digilocker", TotalRows: 4, Chunks: 4, CreatedAt: time.Now()}
@@ -189,6 +194,7 @@ func TestCancelStopsReleaseAndFinishesOnceIdle(t *testing.T) {
 }
 
 func TestCancelIsRefusedOnceFinalizing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	s.Create(ctx, bulkverify.Batch{ID: "f1", Tenant: "t", TotalRows: 1, Chunks: 1, CreatedAt: time.Now()}, 1, [][]byte{[]byte("p")})
@@ -205,6 +211,7 @@ func TestCancelIsRefusedOnceFinalizing(t *testing.T) {
 // A completed chunk's saved rows go with its completion: Redis holds the
 // checkpoints of the chunks in flight only.
 func TestCompleteChunkDropsItsSavedRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 4, Chunks: 2, CreatedAt: time.Now()}, 2, nil); err != nil {
@@ -228,6 +235,7 @@ func TestCompleteChunkDropsItsSavedRows(t *testing.T) {
 // Progress counts the saved rows of the chunks in flight, and the reads
 // survive Redis losing its scripts (a restart, SCRIPT FLUSH).
 func TestGetCountsRowsInFlightAndSurvivesAScriptFlush(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	for _, id := range []string{"b1", "b2"} {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bulkverify/bulkverify"
 )
 
 // A worker holds a lease on each chunk it runs, renewed every few seconds,
@@ -22,13 +24,6 @@ import (
 // (done or with an error) takes it off again when it drops its lease. What
 // is left once the lease has lapsed are crashes. Both steps are the
 // scripts the lease already ran, so counting costs a chunk no command.
-
-// ChunkLease is one worker's hold on one chunk. Token tells holders apart.
-type ChunkLease struct {
-	BatchID string
-	Chunk   int
-	Token   string
-}
 
 func leaseKey(id string, chunk int) string {
 	return KeyPrefix + "batch:{" + id + "}:lease:" + strconv.Itoa(chunk)
@@ -56,7 +51,7 @@ return math.max(open - 1 - live, 0)`)
 // counts the delivery open until DropChunkLease ends it. It returns how
 // many earlier deliveries of the chunk crashed: took its lease and never
 // ended, and nobody holds the lease now.
-func (s *Batches) TakeChunkLease(ctx context.Context, l ChunkLease, ttl time.Duration) (crashes int, err error) {
+func (s *Batches) TakeChunkLease(ctx context.Context, l bulkverify.ChunkLease, ttl time.Duration) (crashes int, err error) {
 	n, err := takeLeaseScript.Run(ctx, s.rdb, []string{leaseKey(l.BatchID, l.Chunk), crashesKey(l.BatchID)},
 		l.Token, ttl.Milliseconds(), l.Chunk, int(s.stateTTL()/time.Second)).Int()
 	if err != nil {
@@ -66,7 +61,7 @@ func (s *Batches) TakeChunkLease(ctx context.Context, l ChunkLease, ttl time.Dur
 }
 
 // RenewChunkLeases writes the leases for ttl more, in one round trip.
-func (s *Batches) RenewChunkLeases(ctx context.Context, leases []ChunkLease, ttl time.Duration) error {
+func (s *Batches) RenewChunkLeases(ctx context.Context, leases []bulkverify.ChunkLease, ttl time.Duration) error {
 	if len(leases) == 0 {
 		return nil
 	}
@@ -97,7 +92,7 @@ return 0`)
 // or with an error): it no longer counts as open. A delivery that panicked
 // passes false and stays counted as a crash, as does one that never
 // returns (its worker died) and so never drops its lease.
-func (s *Batches) DropChunkLease(ctx context.Context, l ChunkLease, ended bool) error {
+func (s *Batches) DropChunkLease(ctx context.Context, l bulkverify.ChunkLease, ended bool) error {
 	end := "0"
 	if ended {
 		end = "1"

@@ -12,9 +12,12 @@ import (
 // worker died, or they panicked) are the chunk's crashes; deliveries that
 // ended, or that still hold the lease, are not.
 func TestChunkLeasesCountTheDeliveriesThatCrashed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
-	lease := func(token string) ChunkLease { return ChunkLease{BatchID: "b1", Chunk: 2, Token: token} }
+	lease := func(token string) bulkverify.ChunkLease {
+		return bulkverify.ChunkLease{BatchID: "b1", Chunk: 2, Token: token}
+	}
 	take := func(token string) int {
 		t.Helper()
 		n, err := s.TakeChunkLease(ctx, lease(token), time.Minute)
@@ -48,19 +51,20 @@ func TestChunkLeasesCountTheDeliveriesThatCrashed(t *testing.T) {
 			t.Errorf("%s: got %d crashes, want %d", st.name, got, st.want)
 		}
 	}
-	if other, err := s.TakeChunkLease(ctx, ChunkLease{BatchID: "b1", Chunk: 3, Token: "x"}, time.Minute); err != nil || other != 0 {
+	if other, err := s.TakeChunkLease(ctx, bulkverify.ChunkLease{BatchID: "b1", Chunk: 3, Token: "x"}, time.Minute); err != nil || other != 0 {
 		t.Errorf("another chunk of the batch: got %d crashes (%v), want 0: each chunk counts its own", other, err)
 	}
 }
 
 // The crash counts live as long as the batch's state and go with it.
 func TestChunkCrashCountsExpireAndAreErasedWithTheBatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 1, Chunks: 1, CreatedAt: time.Now()}, 1, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.TakeChunkLease(ctx, ChunkLease{BatchID: "b1", Chunk: 0, Token: "d1"}, time.Minute); err != nil {
+	if _, err := s.TakeChunkLease(ctx, bulkverify.ChunkLease{BatchID: "b1", Chunk: 0, Token: "d1"}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if ttl := s.rdb.TTL(ctx, crashesKey("b1")).Val(); ttl < s.stateTTL()-time.Minute || ttl > s.stateTTL() {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bulkverify/bulkverify"
 )
 
 // A batch's chunks are released to the queue through a window: at most
@@ -19,7 +21,7 @@ import (
 // advance. Two releasers that peek the same chunk enqueue it once (the task
 // ID) and advance once (the script checks the index).
 
-// peekChunkScript: ARGV[1] is the finished states joined by ",". A batch
+// peekChunkScript: ARGV[1] is the ended states joined by ",". A batch
 // being stopped releases nothing more.
 var peekChunkScript = redis.NewScript(`
 local h = redis.call('HMGET', KEYS[1], 'released', 'chunks', 'window', 'state', 'stop')
@@ -41,7 +43,7 @@ return 0`)
 // NextChunk returns the index and payload of the batch's next chunk to
 // release, or ok=false when every chunk is released or the window is full.
 func (s *Batches) NextChunk(ctx context.Context, id string) (index int, payload []byte, ok bool, err error) {
-	res, err := peekChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), planKey(id)}, finishedStates()).Slice()
+	res, err := peekChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), planKey(id)}, stateList(bulkverify.State.Ended)).Slice()
 	if err != nil {
 		return 0, nil, false, fmt.Errorf("next chunk of batch %s: %w", id, err)
 	}

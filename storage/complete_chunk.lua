@@ -4,7 +4,7 @@
 -- saved rows (dropped: its part holds them now)
 -- ARGV[1] chunk index, ARGV[2..5] rows, verified, not_verified, failed,
 -- ARGV[6] retention in seconds, ARGV[7] now (unix ms),
--- ARGV[8] state finalizing, ARGV[9] the finished states joined by ",",
+-- ARGV[8] state finalizing, ARGV[9] the ended states joined by ",",
 -- ARGV[10] stop reason "aborted", ARGV[11] the number of code pairs,
 -- then ARGV[12..] code, count pairs.
 -- Returns {first, all_done, moved_to_finalizing, aborted_now};
@@ -14,13 +14,13 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 local h = redis.call('HMGET', KEYS[1], 'state', 'chunks', 'stop', 'max_failure_rate')
 local state, chunks, stop, mfr = h[1], tonumber(h[2]), h[3], tonumber(h[4])
-local finished = string.find(',' .. ARGV[9] .. ',', ',' .. state .. ',', 1, true) ~= nil
+local ended = string.find(',' .. ARGV[9] .. ',', ',' .. state .. ',', 1, true) ~= nil
 local first = redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('DEL', KEYS[5])
 redis.call('EXPIRE', KEYS[2], ARGV[6])
 local aborted = 0
-if first == 1 and not finished then
+if first == 1 and not ended then
   local processed = redis.call('HINCRBY', KEYS[1], 'processed_rows', ARGV[2])
   redis.call('HINCRBY', KEYS[1], 'verified', ARGV[3])
   redis.call('HINCRBY', KEYS[1], 'not_verified', ARGV[4])
@@ -38,7 +38,7 @@ if first == 1 and not finished then
     aborted = 1
   end
 end
-if finished then
+if ended then
   return {first, 0, 0, 0}
 end
 if stop then

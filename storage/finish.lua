@@ -2,7 +2,7 @@
 -- counts read back from the output. KEYS[1] batch hash, KEYS[2] plan,
 -- KEYS[3] progress samples.
 -- ARGV[1] final state, ARGV[2] its timestamp field, ARGV[3] now (unix ms),
--- ARGV[4] the finished states joined by ",", ARGV[5..8] rows, verified,
+-- ARGV[4] the ended states joined by ",", ARGV[5..8] rows, verified,
 -- not_verified, failed, ARGV[9] how long the state is kept (s), ARGV[10] the number
 -- of code pairs, then ARGV[11..] code, count pairs.
 -- Returns the previous state; '' when the batch does not exist. A batch

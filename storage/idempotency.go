@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bulkverify/bulkverify"
 )
 
 // idemPending prefixes the claim of an Idempotency-Key whose request is
@@ -20,16 +22,12 @@ const idemPending = "pending:"
 // covers the longest upload.
 const idemClaimTTL = time.Hour
 
-// ErrIdempotencyPending is returned when a request with the same key is
-// still being processed.
-var ErrIdempotencyPending = errors.New("a request with this Idempotency-Key is still being processed")
-
 func idemKey(tenant, key string) string { return KeyPrefix + "idem:" + tenant + ":" + key }
 
 // ClaimIdempotencyKey claims key for tenant. It returns the batch id and
 // the SHA-256 of its file when an earlier request with the key succeeded;
 // otherwise a claim that the caller must pass to Resolve or Release. A key
-// claimed by a running request gives ErrIdempotencyPending.
+// claimed by a running request gives bulkverify.ErrIdempotencyPending.
 func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error) {
 	k := idemKey(tenant, key)
 	var nonce [8]byte
@@ -50,7 +48,7 @@ func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (
 		return "", "", "", fmt.Errorf("read idempotency key: %w", err)
 	}
 	if strings.HasPrefix(v, idemPending) {
-		return "", "", "", ErrIdempotencyPending
+		return "", "", "", bulkverify.ErrIdempotencyPending
 	}
 	id, sha, _ = strings.Cut(v, ":")
 	return id, sha, "", nil

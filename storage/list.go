@@ -13,21 +13,9 @@ import (
 // scored by creation time (unix ms), so listing never scans the keyspace.
 func tenantKey(tenant string) string { return KeyPrefix + "tenant:{" + tenant + "}:batches" }
 
-// ListQuery selects a page of a tenant's batches.
-type ListQuery struct {
-	Tenant string
-	// Page counts from 1; PerPage is the page size.
-	Page, PerPage int
-	// Ascending lists the oldest first; the default is newest first.
-	Ascending bool
-	// State and Provider, when set, keep only the batches that match.
-	State    bulkverify.State
-	Provider string
-}
-
 // List returns one page of the tenant's batches and how many match in all.
 // Ids whose state has expired are dropped from the index as they are met.
-func (s *Batches) List(ctx context.Context, q ListQuery) ([]bulkverify.Batch, int, error) {
+func (s *Batches) List(ctx context.Context, q bulkverify.ListQuery) ([]bulkverify.Batch, int, error) {
 	key := tenantKey(q.Tenant)
 	start := int64((q.Page - 1) * q.PerPage)
 	if q.State == "" && q.Provider == "" {

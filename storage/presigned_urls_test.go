@@ -9,6 +9,7 @@ import (
 // A finished batch's URLs are signed once and handed out again while at
 // least three quarters of their TTL are left, then signed anew.
 func TestPresignedURLsAreReusedWhileFresh(t *testing.T) {
+	t.Parallel()
 	client, err := NewS3Client(context.Background(), S3Options{Endpoint: "http://127.0.0.1:1", Region: "us-east-1", PathStyle: true, StaticKey: "k", StaticSecret: "s"})
 	if err != nil {
 		t.Fatal(err)

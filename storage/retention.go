@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -58,16 +57,6 @@ redis.call('HSET', KEYS[1], 'state', ARGV[1], 'expired_at', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return state`)
 
-func finishedOnly() string {
-	var out []string
-	for _, st := range bulkverify.States {
-		if st.Finished() {
-			out = append(out, string(st))
-		}
-	}
-	return strings.Join(out, ",")
-}
-
 // MarkExpired moves a finished batch whose files were deleted to expired:
 // its data key and working keys are dropped, its state is kept, without
 // data, for another retention. It reports whether the batch was expired
@@ -81,7 +70,7 @@ func (s *Batches) MarkExpired(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	prev, err := expireScript.Run(ctx, s.rdb, batchKeys(id, b.Chunks), string(bulkverify.StateExpired), s.now().UnixMilli(),
-		finishedOnly(), s.retentionSeconds()).Text()
+		stateList(bulkverify.State.Finished), s.retentionSeconds()).Text()
 	if err != nil {
 		return false, fmt.Errorf("expire batch %s: %w", id, err)
 	}
@@ -111,7 +100,7 @@ return state`)
 // checkpoints, its data key, its list and retention entries. A batch still
 // running gives EBatchNotFinished.
 func (s *Batches) Erase(ctx context.Context, b bulkverify.Batch) error {
-	prev, err := eraseScript.Run(ctx, s.rdb, append(batchKeys(b.ID, b.Chunks), webhookKeys(b.ID)...), finishedStates()).Text()
+	prev, err := eraseScript.Run(ctx, s.rdb, append(batchKeys(b.ID, b.Chunks), webhookKeys(b.ID)...), stateList(bulkverify.State.Ended)).Text()
 	if err != nil {
 		return fmt.Errorf("erase batch %s: %w", b.ID, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bulkverify/bulkverify"
 )
 
 // A batch's webhooks keep, beside its state and in its cluster slot: the
@@ -30,22 +32,8 @@ func webhookKeys(id string) []string {
 	return []string{webhookLogKey(id), webhookStateKey(id), webhookProgressKey(id)}
 }
 
-// WebhookAttempt is one delivery attempt of a webhook message, as the
-// delivery log shows it.
-type WebhookAttempt struct {
-	Event     string    `json:"event"`
-	WebhookID string    `json:"webhook_id"`
-	Attempt   int       `json:"attempt"`
-	At        time.Time `json:"at"`
-	// HTTPStatus is the receiver's answer; nil when there was none.
-	HTTPStatus *int  `json:"http_status"`
-	DurationMS int64 `json:"duration_ms"`
-	// Error says why the attempt did not deliver; nil when it did.
-	Error *string `json:"error"`
-}
-
 // RecordWebhookAttempt adds a to the delivery log of batch id.
-func (s *Batches) RecordWebhookAttempt(ctx context.Context, id string, a WebhookAttempt) error {
+func (s *Batches) RecordWebhookAttempt(ctx context.Context, id string, a bulkverify.WebhookAttempt) error {
 	b, _ := json.Marshal(a) // plain fields: cannot fail
 	key := webhookLogKey(id)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -61,14 +49,14 @@ func (s *Batches) RecordWebhookAttempt(ctx context.Context, id string, a Webhook
 }
 
 // WebhookAttempts returns the delivery log of batch id, newest first.
-func (s *Batches) WebhookAttempts(ctx context.Context, id string) ([]WebhookAttempt, error) {
+func (s *Batches) WebhookAttempts(ctx context.Context, id string) ([]bulkverify.WebhookAttempt, error) {
 	raw, err := s.rdb.LRange(ctx, webhookLogKey(id), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read webhook log of batch %s: %w", id, err)
 	}
-	out := make([]WebhookAttempt, 0, len(raw))
+	out := make([]bulkverify.WebhookAttempt, 0, len(raw))
 	for _, r := range raw {
-		var a WebhookAttempt
+		var a bulkverify.WebhookAttempt
 		if err := json.Unmarshal([]byte(r), &a); err == nil {
 			out = append(out, a)
 		}

@@ -17,6 +17,7 @@ func createWithCallback(t *testing.T, s *Batches, id, callback string) {
 }
 
 func TestProgressDueSpacesEventsByTheInterval(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	createWithCallback(t, s, "b1", "https://hooks.example.com/")
@@ -49,6 +50,7 @@ func TestProgressDueSpacesEventsByTheInterval(t *testing.T) {
 }
 
 func TestProgressIsNeverDueWithoutCallbackOrOnceGone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	createWithCallback(t, s, "quiet", "")
@@ -64,11 +66,12 @@ func TestProgressIsNeverDueWithoutCallbackOrOnceGone(t *testing.T) {
 }
 
 func TestWebhookLogIsNewestFirstAndBounded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newBatches(t)
 	status := 500
 	for i := 1; i <= MaxWebhookAttempts+5; i++ {
-		a := WebhookAttempt{Event: "batch.completed", WebhookID: "msg_b1_completed", Attempt: i, At: time.UnixMilli(int64(i)).UTC(), HTTPStatus: &status}
+		a := bulkverify.WebhookAttempt{Event: "batch.completed", WebhookID: "msg_b1_completed", Attempt: i, At: time.UnixMilli(int64(i)).UTC(), HTTPStatus: &status}
 		if err := s.RecordWebhookAttempt(ctx, "b1", a); err != nil {
 			t.Fatal(err)
 		}

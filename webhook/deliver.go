@@ -14,7 +14,6 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/batchstatus"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // BatchReader reads a batch's state.
@@ -24,7 +23,7 @@ type BatchReader interface {
 
 // DeliveryLog records a batch's delivery attempts and what they learnt.
 type DeliveryLog interface {
-	RecordWebhookAttempt(ctx context.Context, id string, a storage.WebhookAttempt) error
+	RecordWebhookAttempt(ctx context.Context, id string, a bulkverify.WebhookAttempt) error
 	WebhookState(ctx context.Context, id, webhookID string) (gone, delivered bool, err error)
 	MarkWebhookDelivered(ctx context.Context, id, webhookID string) error
 	MarkWebhookGone(ctx context.Context, id string) error
@@ -36,12 +35,7 @@ type StatusRenderer interface {
 	Render(ctx context.Context, b bulkverify.Batch, withURLs bool) (batchstatus.Data, error)
 }
 
-var (
-	_ BatchReader    = (*storage.Batches)(nil)
-	_ DeliveryLog    = (*storage.Batches)(nil)
-	_ ProgressClock  = (*storage.Batches)(nil)
-	_ StatusRenderer = batchstatus.Renderer{}
-)
+var _ StatusRenderer = batchstatus.Renderer{}
 
 // Deliverer handles webhook:deliver tasks: one attempt per delivery of
 // the task. A 2xx delivers; a 410 Gone stops every message of the batch;
@@ -83,7 +77,7 @@ func (d *Deliverer) Deliver(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%s webhook of batch %s: %w", m.Event, m.BatchID, err)
 	}
-	a := storage.WebhookAttempt{Event: string(m.Event), WebhookID: m.WebhookID, Attempt: attemptOf(ctx), At: d.Now().UTC()}
+	a := bulkverify.WebhookAttempt{Event: string(m.Event), WebhookID: m.WebhookID, Attempt: attemptOf(ctx), At: d.Now().UTC()}
 	status, sendErr := d.send(ctx, b, m.WebhookID, body)
 	a.DurationMS = d.Now().Sub(a.At).Milliseconds()
 	outcome, result := d.judge(m, a.Attempt, status, sendErr)

@@ -22,12 +22,12 @@ import (
 // fakeLog is a DeliveryLog in memory.
 type fakeLog struct {
 	mu        sync.Mutex
-	attempts  []storage.WebhookAttempt
+	attempts  []bulkverify.WebhookAttempt
 	gone      bool
 	delivered map[string]bool
 }
 
-func (f *fakeLog) RecordWebhookAttempt(_ context.Context, _ string, a storage.WebhookAttempt) error {
+func (f *fakeLog) RecordWebhookAttempt(_ context.Context, _ string, a bulkverify.WebhookAttempt) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.attempts = append(f.attempts, a)
@@ -132,6 +132,7 @@ func (f *deliveryFixture) deliver(event Event) error {
 }
 
 func TestDeliverer(t *testing.T) {
+	t.Parallel()
 	t.Run("a 2xx delivers once: the message is not sent again", func(t *testing.T) {
 		f := newDeliveryFixture(t, http.StatusNoContent)
 		if err := f.deliver(EventCompleted); err != nil {
@@ -232,6 +233,7 @@ func TestDeliverer(t *testing.T) {
 }
 
 func TestBackoffSpreadsEightAttemptsOverAboutADay(t *testing.T) {
+	t.Parallel()
 	b := Backoff{Base: 30 * time.Second}
 	var lo, hi time.Duration
 	for n := 0; n < 7; n++ {

@@ -39,6 +39,7 @@ func fakeDNS(_ context.Context, host string) ([]string, error) {
 }
 
 func TestPolicyCheck(t *testing.T) {
+	t.Parallel()
 	p := Policy{AllowHosts: []string{"receiver.internal", "127.0.0.1"}, LookupHost: fakeDNS}
 	tests := []struct {
 		url     string
@@ -92,6 +93,7 @@ func TestPolicyCheck(t *testing.T) {
 // NotPublic refuses every range that is not globally reachable, including
 // the IPv6 forms that carry an IPv4 address a gateway translates to.
 func TestNotPublic(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		addr string
 		want string // "" when the address is public
@@ -158,6 +160,7 @@ func TestNotPublic(t *testing.T) {
 // The dialer refuses the embedded forms too: a name that resolves to
 // 64:ff9b::7f00:1 is not connected to.
 func TestDialRefusesEmbeddedForms(t *testing.T) {
+	t.Parallel()
 	p := Policy{}
 	for _, addr := range []string{"[64:ff9b::7f00:1]:443", "[2002:a00:5::1]:443", "0.0.0.1:443", "[::127.0.0.1]:443"} {
 		_, err := p.DialContext(context.Background(), "tcp", addr)
@@ -184,6 +187,7 @@ func (l *countingListener) Accept() (net.Conn, error) {
 // A name that resolved to a public address when checked and to a loopback
 // one when dialled (DNS rebinding) is refused before connecting.
 func TestSenderChecksTheAddressItDials(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -206,6 +210,7 @@ func TestSenderChecksTheAddressItDials(t *testing.T) {
 }
 
 func TestSenderFollowsNoRedirect(t *testing.T) {
+	t.Parallel()
 	var followed atomic.Int32
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { followed.Add(1) }))
 	defer target.Close()
@@ -223,6 +228,7 @@ func TestSenderFollowsNoRedirect(t *testing.T) {
 }
 
 func TestSenderSendsASignedMessage(t *testing.T) {
+	t.Parallel()
 	key := mustKey(t, specSecret)
 	got := make(chan *http.Request, 1)
 	bodies := make(chan string, 1)
@@ -250,6 +256,7 @@ func TestSenderSendsASignedMessage(t *testing.T) {
 }
 
 func TestSendReportsNoAnswer(t *testing.T) {
+	t.Parallel()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now

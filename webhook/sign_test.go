@@ -18,6 +18,7 @@ const (
 )
 
 func TestSignMatchesTheSpecificationsExample(t *testing.T) {
+	t.Parallel()
 	key, err := ParseSecret(specSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +29,7 @@ func TestSignMatchesTheSpecificationsExample(t *testing.T) {
 }
 
 func TestParseSecretRefusesWhatIsNotAWhsecKey(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_not base64!", "whsec_c2hvcnQ="} {
 		t.Run(s, func(t *testing.T) {
 			_, err := ParseSecret(s)
@@ -42,6 +44,7 @@ func TestParseSecretRefusesWhatIsNotAWhsecKey(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	key, other := mustKey(t, specSecret), mustKey(t, "whsec_b3RoZXItdGVuYW50cy1zZWNyZXQta2V5LTMyYnl0ZXM=")
 	at := time.Unix(specTimestamp, 0)
 	headers := func(id string, ts int64, sig string) http.Header {

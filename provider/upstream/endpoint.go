@@ -61,7 +61,7 @@ func (c Conn) NewRequest(ctx context.Context, op, method, path string, body io.R
 	// histogram.
 	req, err := http.NewRequestWithContext(ratelimit.WithOperation(ctx, op), method, c.Base+path, body)
 	if err != nil {
-		reason := "bad request URL, check BV_" + strings.ToUpper(c.Provider) + "_BASE_URL"
+		reason := "bad request URL, check " + bulkverify.EnvPrefix(c.Provider) + "BASE_URL"
 		return nil, &bulkverify.UpstreamError{Provider: c.Provider, Op: op, Reason: reason, Err: err}
 	}
 	return req, nil

@@ -1,0 +1,74 @@
+package bulkverify
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// BatchService is the batch state the HTTP layer reads and changes: it
+// creates, reads, lists, cancels and erases batches and holds the upload
+// Idempotency-Keys.
+type BatchService interface {
+	// Create stores a new batch in state queued with its chunk payloads;
+	// at most window chunks of it are released to the queue at a time.
+	Create(ctx context.Context, b Batch, window int, chunks [][]byte) error
+	// Get returns the batch with id, or an ENotFound *Error.
+	Get(ctx context.Context, id string) (Batch, error)
+	// List returns one page of a tenant's batches and how many match in
+	// all.
+	List(ctx context.Context, q ListQuery) ([]Batch, int, error)
+	// Cancel moves a batch to cancelling. It returns an ENotFound *Error,
+	// or an EBatchFinished one when the batch is past cancelling.
+	Cancel(ctx context.Context, id string) (CancelResult, error)
+	// Erase deletes every trace of an ended batch; a batch still running
+	// gives an EBatchNotFinished *Error.
+	Erase(ctx context.Context, b Batch) error
+	// ClaimIdempotencyKey claims key for tenant. It returns the batch id
+	// and the SHA-256 of its file when an earlier request with the key
+	// succeeded; otherwise a claim that the caller must pass to Resolve or
+	// Release. A key claimed by a running request gives
+	// ErrIdempotencyPending.
+	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error)
+	// ResolveIdempotencyKey records that key produced batch id from a
+	// file whose SHA-256 is sha (hex).
+	ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error
+	// ReleaseIdempotencyKey forgets the claim of a request that failed.
+	ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string)
+}
+
+// CancelResult is what cancelling a batch found.
+type CancelResult struct {
+	// Cancelled is true when this call cancelled the batch; false when it
+	// was cancelled already.
+	Cancelled bool
+	// Idle is true when no chunk is in flight: the caller must queue the
+	// finalizer itself.
+	Idle bool
+}
+
+// ErrIdempotencyPending is returned when a request with the same
+// Idempotency-Key is still being processed.
+var ErrIdempotencyPending = errors.New("a request with this Idempotency-Key is still being processed")
+
+// FileService is the object store the HTTP layer writes inputs to, reads
+// results from and presigns outputs from.
+type FileService interface {
+	// PutInput seals a batch's uploaded CSV as it stores it and returns
+	// its data key, wrapped.
+	PutInput(ctx context.Context, id string, r io.Reader) (wrappedKey string, err error)
+	// OpenInput returns the plaintext of a batch's stored input.
+	OpenInput(ctx context.Context, id, wrappedKey string) (io.ReadCloser, error)
+	// DeleteInput removes a batch's input (a rejected upload).
+	DeleteInput(ctx context.Context, id string) error
+	// OpenErrors returns a batch's errors.csv.
+	OpenErrors(ctx context.Context, id string) (io.ReadCloser, error)
+	// OpenOutput returns a batch's output.csv.
+	OpenOutput(ctx context.Context, id string) (io.ReadCloser, error)
+	// PresignOutput returns a URL that downloads a batch's output.csv.
+	PresignOutput(ctx context.Context, id string) (string, error)
+	// PresignErrors returns a URL that downloads a batch's errors.csv.
+	PresignErrors(ctx context.Context, id string) (string, error)
+	// DeleteBatch removes every file of a batch.
+	DeleteBatch(ctx context.Context, id string) error
+}

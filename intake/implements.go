@@ -1,0 +1,5 @@
+package intake
+
+import "github.com/bulkverify/bulkverify"
+
+var _ bulkverify.IntakeService = (*Service)(nil)

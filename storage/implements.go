@@ -1,0 +1,10 @@
+package storage
+
+import "github.com/bulkverify/bulkverify"
+
+// The services of the domain root that the store implements.
+var (
+	_ bulkverify.BatchService = (*Batches)(nil)
+	_ bulkverify.FileService  = (*Files)(nil)
+	_ bulkverify.WebhookLog   = (*Batches)(nil)
+)

@@ -1,0 +1,24 @@
+package storage_test
+
+import (
+	"github.com/bulkverify/bulkverify/api"
+	"github.com/bulkverify/bulkverify/storage"
+	"github.com/bulkverify/bulkverify/webhook"
+	"github.com/bulkverify/bulkverify/worker"
+)
+
+// The narrow interfaces the API, the worker and the webhook deliverer
+// declare for what they need of the store; cmd/bulkverify passes them
+// these types.
+var (
+	_ api.AuthThrottle      = (*storage.AuthThrottle)(nil)
+	_ api.TenantLimiter     = (*storage.TenantLimiter)(nil)
+	_ worker.BatchStore     = (*storage.Batches)(nil)
+	_ worker.Checkpoints    = (*storage.Batches)(nil)
+	_ worker.FileStore      = (*storage.Files)(nil)
+	_ worker.LeaseStore     = (*storage.Batches)(nil)
+	_ worker.SweepStore     = (*storage.Batches)(nil)
+	_ webhook.BatchReader   = (*storage.Batches)(nil)
+	_ webhook.DeliveryLog   = (*storage.Batches)(nil)
+	_ webhook.ProgressClock = (*storage.Batches)(nil)
+)
