@@ -14,7 +14,8 @@ import (
 // interval; a chunk that completes leaves the rest unsaved (its part holds
 // them), one handed back saves them.
 func TestCheckpointsAreSavedEveryIntervalAndOnHandBack(t *testing.T) {
-	rdb := redistest.Connect(t, redistest.URL(t))
+	t.Parallel()
+	rdb := redistest.Client(t)
 	store := storage.NewBatches(rdb, time.Now, time.Hour)
 	ctx := context.Background()
 	saved := func(chunk int) int {

@@ -8,18 +8,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bulkverify/bulkverify/storage"
+	"github.com/bulkverify/bulkverify"
 )
 
 // LeaseStore keeps the leases of the chunks a worker runs and counts the
 // deliveries that crashed (see storage.Batches.TakeChunkLease).
 type LeaseStore interface {
-	TakeChunkLease(ctx context.Context, l storage.ChunkLease, ttl time.Duration) (crashes int, err error)
-	RenewChunkLeases(ctx context.Context, leases []storage.ChunkLease, ttl time.Duration) error
-	DropChunkLease(ctx context.Context, l storage.ChunkLease, ended bool) error
+	TakeChunkLease(ctx context.Context, l bulkverify.ChunkLease, ttl time.Duration) (crashes int, err error)
+	RenewChunkLeases(ctx context.Context, leases []bulkverify.ChunkLease, ttl time.Duration) error
+	DropChunkLease(ctx context.Context, l bulkverify.ChunkLease, ended bool) error
 }
-
-var _ LeaseStore = (*storage.Batches)(nil)
 
 // Leases holds a lease on every chunk this worker runs and renews them all
 // in one round trip every Every, each for TTL. When the worker dies, its
@@ -41,14 +39,14 @@ type Leases struct {
 	// unended are the leases of deliveries that ended while Redis could
 	// not be told (an outage): Renew tells it, so that they do not count
 	// as crashes.
-	unended []storage.ChunkLease
+	unended []bulkverify.ChunkLease
 	loop    periodic
 }
 
 // heldLease is a lease this worker holds; counted says that taking it
 // counted the delivery open, so that dropping it must end it.
 type heldLease struct {
-	storage.ChunkLease
+	bulkverify.ChunkLease
 	counted bool
 }
 
@@ -61,7 +59,7 @@ func (l *Leases) Hold(ctx context.Context, batchID string, chunk int) (crashes i
 	}
 	b := make([]byte, 8)
 	rand.Read(b)
-	lease := &heldLease{ChunkLease: storage.ChunkLease{BatchID: batchID, Chunk: chunk, Token: hex.EncodeToString(b)}}
+	lease := &heldLease{ChunkLease: bulkverify.ChunkLease{BatchID: batchID, Chunk: chunk, Token: hex.EncodeToString(b)}}
 	crashes, err := l.Store.TakeChunkLease(ctx, lease.ChunkLease, l.TTL)
 	if err != nil {
 		l.Log.Warn("take chunk lease; renewed with the others, its crashes not counted", "batch", batchID, "chunk", chunk, "err", err)
@@ -126,7 +124,7 @@ func (l *Leases) Shutdown() {
 // that ended while it could not be told.
 func (l *Leases) Renew(ctx context.Context) error {
 	l.mu.Lock()
-	leases := make([]storage.ChunkLease, 0, len(l.held))
+	leases := make([]bulkverify.ChunkLease, 0, len(l.held))
 	for lease := range l.held {
 		leases = append(leases, lease.ChunkLease)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/internal/redistest"
 	"github.com/bulkverify/bulkverify/storage"
 )
@@ -15,8 +16,9 @@ import (
 // A chunk is leased while its handler holds it, renewed with every Renew,
 // and free once released.
 func TestLeasesHoldRenewAndRelease(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	rdb := redistest.Connect(t, redistest.URL(t))
+	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	l := &Leases{Store: batches, Every: time.Hour, TTL: 3 * time.Second, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	leased := func() bool {
@@ -53,8 +55,9 @@ func TestLeasesHoldRenewAndRelease(t *testing.T) {
 // hands back (Shutdown); one that panicked is, and so is one whose worker
 // died: its lease lapsed and it never returned.
 func TestLeasesCountOnlyTheDeliveriesThatCrashed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	rdb := redistest.Connect(t, redistest.URL(t))
+	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	l := &Leases{Store: batches, Every: time.Hour, TTL: time.Minute, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	hold := func() func(bool) {
@@ -98,21 +101,22 @@ func TestLeasesCountOnlyTheDeliveriesThatCrashed(t *testing.T) {
 // droppingStore is a LeaseStore whose DropChunkLease is DropFunc.
 type droppingStore struct {
 	*storage.Batches
-	DropFunc func(ctx context.Context, l storage.ChunkLease, ended bool) error
+	DropFunc func(ctx context.Context, l bulkverify.ChunkLease, ended bool) error
 }
 
-func (d droppingStore) DropChunkLease(ctx context.Context, l storage.ChunkLease, ended bool) error {
+func (d droppingStore) DropChunkLease(ctx context.Context, l bulkverify.ChunkLease, ended bool) error {
 	return d.DropFunc(ctx, l, ended)
 }
 
 // A delivery that ended while Redis could not be told (an outage) is told
 // with the next renewal: it is no crash.
 func TestLeasesTellALateEndWithTheNextRenewal(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	rdb := redistest.Connect(t, redistest.URL(t))
+	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	down := true
-	store := droppingStore{Batches: batches, DropFunc: func(ctx context.Context, l storage.ChunkLease, ended bool) error {
+	store := droppingStore{Batches: batches, DropFunc: func(ctx context.Context, l bulkverify.ChunkLease, ended bool) error {
 		if down {
 			return errors.New("redis: connection refused")
 		}
@@ -134,28 +138,5 @@ func TestLeasesTellALateEndWithTheNextRenewal(t *testing.T) {
 	}
 	if n, _ := l.Hold(ctx, "b1", 0); n != 0 {
 		t.Errorf("after the end was told: got %d crashes, want 0", n)
-	}
-}
-
-func TestRetryDelay(t *testing.T) {
-	tests := []struct {
-		name     string
-		n        int
-		err      error
-		min, max time.Duration
-	}{
-		{"the first retry comes within a second", 0, io.ErrUnexpectedEOF, 500 * time.Millisecond, time.Second},
-		{"the fourth within 8 s", 3, io.ErrUnexpectedEOF, 4 * time.Second, 8 * time.Second},
-		{"later ones wait at most 5 minutes", 20, io.ErrUnexpectedEOF, 150 * time.Second, 5 * time.Minute},
-		{"a hand-back for throttling waits what it asks, plus a quarter", 3, &RateLimitError{RetryIn: 10 * time.Second}, 10 * time.Second, 12500 * time.Millisecond},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for range 50 {
-				if got := RetryDelay(tt.n, tt.err, nil); got < tt.min || got > tt.max {
-					t.Fatalf("RetryDelay(%d) got %v, want %v..%v", tt.n, got, tt.min, tt.max)
-				}
-			}
-		})
 	}
 }

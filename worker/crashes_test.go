@@ -94,7 +94,7 @@ type crashFixture struct {
 // 1 three more that verify.
 func crashSetup(t *testing.T, maxCrashes int, leaseTTL time.Duration, chunk0 ...string) crashFixture {
 	t.Helper()
-	rdb := redistest.Connect(t, redistest.URL(t))
+	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	input := "reference_id,access_token,doctype\n"
 	for i, tok := range append(chunk0, "ok-4", "ok-5", "ok-6") {
@@ -186,6 +186,7 @@ func wantProcessingFailed(t *testing.T, r bulkverify.Result, crashes int) {
 // once, the other chunk's rows VERIFIED. The panic never kills the worker,
 // and the logs name the chunk but hold no row data.
 func TestAChunkThatKeepsPanickingIsSettledAndTheBatchGoesOn(t *testing.T) {
+	t.Parallel()
 	f := crashSetup(t, 3, time.Minute, "ok-1", "panics", "ok-3")
 	ctx := context.Background()
 	queue := asynq.NewClientFromRedisClient(f.rdb)
@@ -269,6 +270,7 @@ func TestAChunkThatKeepsPanickingIsSettledAndTheBatchGoesOn(t *testing.T) {
 // MaxChunkCrashes of them, the next delivery settles it without verifying
 // a row, and the batch moves on.
 func TestAChunkWhoseWorkersDieIsSettledOnceTheirLeasesLapsed(t *testing.T) {
+	t.Parallel()
 	f := crashSetup(t, 3, 50*time.Millisecond, "dies", "ok-2", "ok-3")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a chunk verified again hangs: fail instead
 	defer cancel()
@@ -313,6 +315,7 @@ func (panickyFiles) OpenInputRange(context.Context, string, string, int64, int64
 // it is settled; the delivery after that settles it without reading its
 // rows: they are known by number, with no reference_id.
 func TestAChunkThatCrashesWhenReadIsSettledUnread(t *testing.T) {
+	t.Parallel()
 	f := crashSetup(t, 1, time.Minute, "ok-1", "ok-2", "ok-3")
 	f.h.Files = panickyFiles{f.files}
 	ctx := context.Background()

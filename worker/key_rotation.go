@@ -41,8 +41,7 @@ type KeyRotator struct {
 	Every time.Duration
 	Log   *slog.Logger
 
-	stop context.CancelFunc
-	done chan struct{}
+	loop periodic
 }
 
 // NewStaleKeysGauge registers bulkverify_batches_previous_key with reg.
@@ -57,25 +56,10 @@ func NewStaleKeysGauge(reg prometheus.Registerer) prometheus.Gauge {
 
 // Start sweeps at once, so that Stale is known soon after a restart with
 // a new key, then every r.Every until Shutdown.
-func (r *KeyRotator) Start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	r.stop, r.done = cancel, make(chan struct{})
-	go func() {
-		defer close(r.done)
-		if err := r.Rotate(ctx); err != nil && ctx.Err() == nil {
-			r.Log.Warn("key rotation sweep", "err", err)
-		}
-		runEvery(ctx, r.Every, r.Log, "key rotation sweep", r.Rotate)
-	}()
-}
+func (r *KeyRotator) Start() { r.loop.startNow(r.Every, r.Log, "key rotation sweep", r.Rotate) }
 
 // Shutdown stops the sweeps and waits for one in progress.
-func (r *KeyRotator) Shutdown() {
-	if r.stop != nil {
-		r.stop()
-		<-r.done
-	}
-}
+func (r *KeyRotator) Shutdown() { r.loop.shutdown() }
 
 // Rotate re-wraps every live batch's data key under the current service
 // key and sets Stale to how many are still under another one.

@@ -34,7 +34,7 @@ type rotationSetup struct {
 
 func newRotationSetup(t *testing.T) rotationSetup {
 	t.Helper()
-	rdb := redistest.Connect(t, redistest.URL(t))
+	rdb := redistest.Client(t)
 	oldKey, newKey := envelope.NewDataKey(), envelope.NewDataKey()
 	s := rotationSetup{rdb: rdb, batches: storage.NewBatches(rdb, time.Now, time.Hour), dataKeys: map[string][]byte{}}
 	s.old, _ = envelope.NewKeyring(oldKey, nil)
@@ -84,6 +84,7 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 // new key alone, so BV_DATA_KEY_PREVIOUS can be dropped; the gauge counts
 // the batches still under another key before and after.
 func TestKeyRotationRewrapsEveryLiveBatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newRotationSetup(t)
 	s.create(t, "running", s.old, bulkverify.StateQueued)
@@ -131,6 +132,7 @@ func TestKeyRotationRewrapsEveryLiveBatch(t *testing.T) {
 // A batch whose data key is under neither key is counted and reported,
 // and the sweep goes on with the others.
 func TestKeyRotationCountsBatchesItCannotRewrap(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newRotationSetup(t)
 	stranger, _ := envelope.NewKeyring(envelope.NewDataKey(), nil)
@@ -167,6 +169,7 @@ func (e expiringStore) WrappedDataKeys(ctx context.Context) (map[string]string, 
 }
 
 func TestKeyRotationNeverRevivesAnExpiredBatchsKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newRotationSetup(t)
 	s.create(t, "expiring", s.old, bulkverify.StateCompleted)
@@ -186,6 +189,7 @@ func TestKeyRotationNeverRevivesAnExpiredBatchsKey(t *testing.T) {
 // Every worker runs the sweep: two at once swap each key once, and both
 // results open.
 func TestKeyRotationSweepsMayRunConcurrently(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newRotationSetup(t)
 	for _, id := range []string{"a", "b", "c", "d"} {

@@ -13,6 +13,7 @@ import (
 // Parts come out in chunk order however their reads finish, with at most
 // ahead+1 reads at once, and a failed read is reported for its chunk.
 func TestPrefetchedPartsComeInOrderWithBoundedReads(t *testing.T) {
+	t.Parallel()
 	var inflight, peak atomic.Int32
 	fetch := func(ctx context.Context, i int) (chunkRows, error) {
 		n := inflight.Add(1)

@@ -25,7 +25,8 @@ import (
 // header's ends INVALID_ROW with a blank reference_id, its values echoed
 // nowhere.
 func TestAChunkIsReadUnderItsBatchsStoredHeader(t *testing.T) {
-	rdb := redistest.Connect(t, redistest.URL(t))
+	t.Parallel()
+	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	input := "reference_id,access_token,doctype\nref-1,a,PANCR\nverified-secret,PANCR\nref-3,c,PANCR\n"
 	plan, err := batchcsv.Split(strings.NewReader(input), digilocker.Spec, batchcsv.Options{ChunkSize: 100})

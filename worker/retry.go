@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -101,6 +100,9 @@ type rowRun struct {
 	backoff  Backoff
 	now      func() time.Time
 	metrics  *Metrics
+	// wait waits d, or until ctx ends with its error; nil waits on a
+	// timer. Tests set it so that they never sleep.
+	wait func(ctx context.Context, d time.Duration) error
 	// final is set on a chunk's last allowed delivery: a row still
 	// throttled then fails instead of handing the chunk back.
 	final bool
@@ -129,7 +131,7 @@ func (r rowRun) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Resu
 					return bulkverify.Result{}, &RateLimitError{Provider: r.provider, RetryIn: r.backoff.Delay(throttled, err)}
 				}
 				res := bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
-					"the provider kept answering 429 Too Many Requests ("+err.Error()+"); lower BV_"+strings.ToUpper(r.provider)+"_RATE or submit the row again later", true)
+					"the provider kept answering 429 Too Many Requests ("+err.Error()+"); lower "+bulkverify.EnvPrefix(r.provider)+"RATE or submit the row again later", true)
 				return r.finish(res, row, attempts+throttled), nil
 			}
 		} else {
@@ -144,13 +146,24 @@ func (r rowRun) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Resu
 		d := r.backoff.Delay(n, err)
 		r.metrics.Retries.WithLabelValues(r.provider, reason).Inc()
 		r.metrics.Backoff.WithLabelValues(r.provider).Add(d.Seconds())
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return bulkverify.Result{}, ctx.Err()
-		case <-t.C:
+		if err := r.pause(ctx, d); err != nil {
+			return bulkverify.Result{}, err
 		}
+	}
+}
+
+// pause waits d, or until ctx ends with its error.
+func (r rowRun) pause(ctx context.Context, d time.Duration) error {
+	if r.wait != nil {
+		return r.wait(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

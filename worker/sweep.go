@@ -12,7 +12,6 @@ import (
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/jobs"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // SweepStore is the batch state the sweeper walks.
@@ -25,8 +24,6 @@ type SweepStore interface {
 	ClaimRescue(ctx context.Context, id string, chunk int, ttl time.Duration) (bool, error)
 	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
 }
-
-var _ SweepStore = (*storage.Batches)(nil)
 
 // TaskInspector finds and revives archived tasks.
 type TaskInspector interface {
@@ -55,14 +52,18 @@ type Sweeper struct {
 
 	// suspects are the running chunks seen without a lease, and when.
 	suspects map[string]time.Time
+	loop     periodic
 }
 
 // rescueClaim is how long the sweeper that queued a chunk again keeps the
 // others from doing it too.
 const rescueClaim = time.Minute
 
-// Run sweeps every s.Every until ctx ends.
-func (s *Sweeper) Run(ctx context.Context) { runEvery(ctx, s.Every, s.Log, "sweep", s.Sweep) }
+// Start sweeps every s.Every until Shutdown.
+func (s *Sweeper) Start() { s.loop.start(s.Every, s.Log, "sweep", s.Sweep) }
+
+// Shutdown stops sweeping and waits for a sweep in progress.
+func (s *Sweeper) Shutdown() { s.loop.shutdown() }
 
 // Sweep walks the active batches once.
 func (s *Sweeper) Sweep(ctx context.Context) error {

@@ -16,39 +16,54 @@ import (
 	"github.com/bulkverify/bulkverify/storage"
 )
 
-// A chunk task that asynq archived after its last retry is run again by
-// the sweeper, and a batch whose window has room gets its next chunks.
-func TestSweeperRevivesArchivedChunksAndReleasesTheNext(t *testing.T) {
-	ctx := context.Background()
-	rdb := redistest.Connect(t, redistest.URL(t))
+// sweepBundle is a store and an asynq queue in a Redis database of the
+// test's own, and the feeder that releases chunks into the queue.
+type sweepBundle struct {
+	batches *storage.Batches
+	queue   *asynq.Client
+	insp    *asynq.Inspector
+	feeder  *jobs.Feeder
+}
+
+func setupSweep(t *testing.T) sweepBundle {
+	t.Helper()
+	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	queue := asynq.NewClientFromRedisClient(rdb)
 	insp := asynq.NewInspectorFromRedisClient(rdb)
-	feeder := &jobs.Feeder{Chunks: batches, Queue: queue}
+	return sweepBundle{batches: batches, queue: queue, insp: insp, feeder: &jobs.Feeder{Chunks: batches, Queue: queue}}
+}
+
+// A chunk task that asynq archived after its last retry is run again by
+// the sweeper, and a batch whose window has room gets its next chunks.
+func TestSweeperRevivesArchivedChunksAndReleasesTheNext(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setupSweep(t)
 	payloads := [][]byte{[]byte(`{"c":0}`), []byte(`{"c":1}`), []byte(`{"c":2}`)}
-	if err := batches.Create(ctx, bulkverify.Batch{ID: "b1", TotalRows: 3, Chunks: 3, CreatedAt: time.Now()}, 2, payloads); err != nil {
+	if err := f.batches.Create(ctx, bulkverify.Batch{ID: "b1", TotalRows: 3, Chunks: 3, CreatedAt: time.Now()}, 2, payloads); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := feeder.Release(ctx, "b1"); n != 2 || err != nil {
+	if n, err := f.feeder.Release(ctx, "b1"); n != 2 || err != nil {
 		t.Fatalf("release: got %d, %v; want the window of 2", n, err)
 	}
 	// Chunk 0 fails for good; chunk 1 completes, but its worker dies
 	// before releasing chunk 2.
-	if err := insp.ArchiveTask(jobs.QueueChunks, jobs.ChunkTaskID("b1", 0)); err != nil {
+	if err := f.insp.ArchiveTask(jobs.QueueChunks, jobs.ChunkTaskID("b1", 0)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := batches.CompleteChunk(ctx, "b1", 1, bulkverify.ChunkCounts{Rows: 1}); err != nil {
+	if _, err := f.batches.CompleteChunk(ctx, "b1", 1, bulkverify.ChunkCounts{Rows: 1}); err != nil {
 		t.Fatal(err)
 	}
-	insp.DeleteTask(jobs.QueueChunks, jobs.ChunkTaskID("b1", 1))
+	f.insp.DeleteTask(jobs.QueueChunks, jobs.ChunkTaskID("b1", 1))
 
-	s := &Sweeper{Batches: batches, Feeder: feeder, Tasks: insp, Queue: queue,
+	s := &Sweeper{Batches: f.batches, Feeder: f.feeder, Tasks: f.insp, Queue: f.queue,
 		Every: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := s.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []int{0, 2} {
-		info, err := insp.GetTaskInfo(jobs.QueueChunks, jobs.ChunkTaskID("b1", c))
+		info, err := f.insp.GetTaskInfo(jobs.QueueChunks, jobs.ChunkTaskID("b1", c))
 		if err != nil {
 			t.Fatalf("chunk %d: %v", c, err)
 		}
@@ -74,29 +89,26 @@ func (a activeTasks) RunTask(queue, id string) error { return nil }
 // sweeps in a row, is queued again under a task ID of its own; a chunk
 // whose lease is held is left alone, and so is one seen only once.
 func TestSweeperQueuesAgainAChunkWhoseWorkerDied(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	rdb := redistest.Connect(t, redistest.URL(t))
-	batches := storage.NewBatches(rdb, time.Now, time.Hour)
-	queue := asynq.NewClientFromRedisClient(rdb)
-	insp := asynq.NewInspectorFromRedisClient(rdb)
-	feeder := &jobs.Feeder{Chunks: batches, Queue: queue}
+	f := setupSweep(t)
 	payloads := [][]byte{[]byte(`{"c":0}`), []byte(`{"c":1}`)}
-	if err := batches.Create(ctx, bulkverify.Batch{ID: "b1", TotalRows: 2, Chunks: 2, CreatedAt: time.Now()}, 2, payloads); err != nil {
+	if err := f.batches.Create(ctx, bulkverify.Batch{ID: "b1", TotalRows: 2, Chunks: 2, CreatedAt: time.Now()}, 2, payloads); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := feeder.Release(ctx, "b1"); err != nil {
+	if _, err := f.feeder.Release(ctx, "b1"); err != nil {
 		t.Fatal(err)
 	}
 	// Both chunks are running; chunk 1's worker renews its lease, chunk
 	// 0's worker died.
 	running := activeTasks{ids: map[string]bool{jobs.ChunkTaskID("b1", 0): true, jobs.ChunkTaskID("b1", 1): true}}
-	if err := batches.RenewChunkLeases(ctx, []storage.ChunkLease{{BatchID: "b1", Chunk: 1, Token: "w2"}}, time.Minute); err != nil {
+	if err := f.batches.RenewChunkLeases(ctx, []bulkverify.ChunkLease{{BatchID: "b1", Chunk: 1, Token: "w2"}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	s := &Sweeper{Batches: batches, Feeder: feeder, Tasks: running, Queue: queue,
+	s := &Sweeper{Batches: f.batches, Feeder: f.feeder, Tasks: running, Queue: f.queue,
 		Every: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
 	rescued := func() []string {
-		tasks, err := insp.ListPendingTasks(jobs.QueueChunks)
+		tasks, err := f.insp.ListPendingTasks(jobs.QueueChunks)
 		if err != nil {
 			t.Fatal(err)
 		}

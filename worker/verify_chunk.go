@@ -20,7 +20,6 @@ import (
 	"github.com/bulkverify/bulkverify/batchcsv"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/ratelimit"
-	"github.com/bulkverify/bulkverify/storage"
 )
 
 // BatchStore is the batch state the handlers update.
@@ -28,7 +27,7 @@ type BatchStore interface {
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
 	MarkStarted(ctx context.Context, id string) error
 	ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error)
-	CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (storage.ChunkDone, error)
+	CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (bulkverify.ChunkDone, error)
 	MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error
 	StopOf(ctx context.Context, id string) (bulkverify.Stop, error)
 	DoneChunks(ctx context.Context, id string) (map[int]bool, error)
@@ -71,12 +70,6 @@ type Announcer interface {
 	Finished(ctx context.Context, b bulkverify.Batch, state bulkverify.State) error
 	Progressed(ctx context.Context, batchID string) error
 }
-
-var (
-	_ BatchStore  = (*storage.Batches)(nil)
-	_ Checkpoints = (*storage.Batches)(nil)
-	_ FileStore   = (*storage.Files)(nil)
-)
 
 // Handlers processes verify:chunk and batch:finalize tasks.
 type Handlers struct {
@@ -239,7 +232,7 @@ func (h *Handlers) verifyChunk(ctx context.Context, p jobs.VerifyChunk) ([]bulkv
 	}
 	v, ok := h.Verifiers[p.Provider]
 	if !ok {
-		return nil, fmt.Errorf("no worker has a %s client: set BV_%s_BASE_URL and its credentials on the workers", p.Provider, strings.ToUpper(p.Provider))
+		return nil, fmt.Errorf("no worker has a %s client: set %sBASE_URL and its credentials on the workers", p.Provider, bulkverify.EnvPrefix(p.Provider))
 	}
 	if err := h.Batches.MarkStarted(ctx, p.BatchID); err != nil {
 		return nil, err

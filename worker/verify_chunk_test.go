@@ -109,8 +109,18 @@ func (v *throttlingVerifier) Verify(_ context.Context, row bulkverify.Row) (bulk
 	return bulkverify.Verified(row, "ok"), nil
 }
 
-func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *memFiles, *throttlingVerifier) {
-	rdb := redistest.Connect(t, redistest.URL(t))
+// chunkBundle is a batch "b1" of one chunk of five rows, two of them
+// throttled while v is blocked, and the handlers that verify it.
+type chunkBundle struct {
+	h     *Handlers
+	task  *asynq.Task
+	files *memFiles
+	v     *throttlingVerifier
+}
+
+func setupChunk(t *testing.T, maxRequeues int) chunkBundle {
+	t.Helper()
+	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	input := "access_token,doctype\na,PANCR\nb,PANCR\nc,PANCR\nslow-1,PANCR\nslow-2,PANCR\n"
 	plan, err := batchcsv.Split(strings.NewReader(input), digilocker.Spec, batchcsv.Options{ChunkSize: 100})
@@ -134,14 +144,15 @@ func newChunkFixture(t *testing.T, maxRequeues int) (*Handlers, *asynq.Task, *me
 		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Metrics:        NewMetrics(prometheus.NewRegistry()),
 	}
-	return h, asynq.NewTask(jobs.TypeVerifyChunk, payload), files, v
+	return chunkBundle{h: h, task: asynq.NewTask(jobs.TypeVerifyChunk, payload), files: files, v: v}
 }
 
 func TestThrottledChunkIsHandedBackAndDoesNotRepeatFinishedRows(t *testing.T) {
-	h, task, files, v := newChunkFixture(t, 5)
+	t.Parallel()
+	f := setupChunk(t, 5)
 	ctx := context.Background()
 
-	err := h.VerifyChunk(ctx, task)
+	err := f.h.VerifyChunk(ctx, f.task)
 	var rle *RateLimitError
 	if !errors.As(err, &rle) || rle.RetryIn <= 0 {
 		t.Fatalf("first delivery: got %v, want a *RateLimitError with a delay", err)
@@ -149,22 +160,22 @@ func TestThrottledChunkIsHandedBackAndDoesNotRepeatFinishedRows(t *testing.T) {
 	if IsFailure(err) {
 		t.Error("IsFailure counts a rate-limit hand-back as a failure: it would use up the task's retries")
 	}
-	if _, err := files.get(partOf("b1", 0)); err == nil {
+	if _, err := f.files.get(partOf("b1", 0)); err == nil {
 		t.Error("a handed-back chunk wrote its part")
 	}
 
-	v.mu.Lock()
-	v.blocked = false
-	v.mu.Unlock()
-	if err := h.VerifyChunk(ctx, task); err != nil {
+	f.v.mu.Lock()
+	f.v.blocked = false
+	f.v.mu.Unlock()
+	if err := f.h.VerifyChunk(ctx, f.task); err != nil {
 		t.Fatalf("second delivery: %v", err)
 	}
 	for row, want := range map[int]int{1: 1, 2: 1, 3: 1, 4: 3, 5: 3} {
-		if got := v.calls[row]; got != want {
+		if got := f.v.calls[row]; got != want {
 			t.Errorf("row %d: verified %d times, want %d (finished rows are not called again)", row, got, want)
 		}
 	}
-	part, _ := files.get(partOf("b1", 0))
+	part, _ := f.files.get(partOf("b1", 0))
 	results, err := batchcsv.DecodePart(bytes.NewReader(part))
 	if err != nil || len(results) != 5 {
 		t.Fatalf("part: %d rows, %v; want 5", len(results), err)
@@ -177,15 +188,16 @@ func TestThrottledChunkIsHandedBackAndDoesNotRepeatFinishedRows(t *testing.T) {
 }
 
 func TestThrottledRowsFailOnTheLastAllowedDelivery(t *testing.T) {
-	h, task, files, _ := newChunkFixture(t, 1)
+	t.Parallel()
+	f := setupChunk(t, 1)
 	ctx := context.Background()
-	if err := h.VerifyChunk(ctx, task); err == nil {
+	if err := f.h.VerifyChunk(ctx, f.task); err == nil {
 		t.Fatal("first delivery: got nil, want a *RateLimitError")
 	}
-	if err := h.VerifyChunk(ctx, task); err != nil {
+	if err := f.h.VerifyChunk(ctx, f.task); err != nil {
 		t.Fatalf("last delivery: got %v, want the chunk finished", err)
 	}
-	part, err := files.get(partOf("b1", 0))
+	part, err := f.files.get(partOf("b1", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,14 +216,15 @@ func TestThrottledRowsFailOnTheLastAllowedDelivery(t *testing.T) {
 // attempt, its rows FAILED with the reason, so the batch does not wait
 // forever.
 func TestAChunkThatCannotBeVerifiedIsGivenUpOnItsLastAttempt(t *testing.T) {
-	h, task, files, _ := newChunkFixture(t, 5)
-	p, _ := jobs.DecodeVerifyChunk(task.Payload())
+	t.Parallel()
+	f := setupChunk(t, 5)
+	p, _ := jobs.DecodeVerifyChunk(f.task.Payload())
 	p.Provider = "retired-provider" // no such provider: asynq will not retry
 	ctx := context.Background()
-	if err := h.VerifyChunk(ctx, asynq.NewTask(jobs.TypeVerifyChunk, jobs.EncodeVerifyChunk(p))); err != nil {
+	if err := f.h.VerifyChunk(ctx, asynq.NewTask(jobs.TypeVerifyChunk, jobs.EncodeVerifyChunk(p))); err != nil {
 		t.Fatalf("got %v, want the chunk given up and completed", err)
 	}
-	part, err := files.get(partOf("b1", 0))
+	part, err := f.files.get(partOf("b1", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +237,7 @@ func TestAChunkThatCannotBeVerifiedIsGivenUpOnItsLastAttempt(t *testing.T) {
 			t.Errorf("row %d: got %s/%s %q, want FAILED/UPSTREAM_UNAVAILABLE naming the provider", r.RowNumber, r.Status, r.Code, r.Message)
 		}
 	}
-	b, _ := h.Batches.Get(ctx, "b1")
+	b, _ := f.h.Batches.Get(ctx, "b1")
 	if b.DoneChunks != 1 || b.State != bulkverify.StateFinalizing {
 		t.Errorf("batch: %d chunks done, state %s; want 1, finalizing", b.DoneChunks, b.State)
 	}
@@ -232,15 +245,16 @@ func TestAChunkThatCannotBeVerifiedIsGivenUpOnItsLastAttempt(t *testing.T) {
 
 // A chunk delivered again after it completed is not verified again.
 func TestADoneChunkIsNotVerifiedAgain(t *testing.T) {
-	h, task, _, v := newChunkFixture(t, 5)
-	v.blocked = false
+	t.Parallel()
+	f := setupChunk(t, 5)
+	f.v.blocked = false
 	ctx := context.Background()
 	for range 2 {
-		if err := h.VerifyChunk(ctx, task); err != nil {
+		if err := f.h.VerifyChunk(ctx, f.task); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := v.calls[1]; got != 1 {
+	if got := f.v.calls[1]; got != 1 {
 		t.Errorf("row 1 verified %d times across two deliveries, want 1", got)
 	}
 }

@@ -38,19 +38,20 @@ func (a *announcements) Progressed(_ context.Context, id string) error {
 // what the crash left undone (the queue sends it once). The last chunk
 // announces no progress: the final event follows.
 func TestFinalizeAnnouncesTheFinalState(t *testing.T) {
-	h, task, _, v := newChunkFixture(t, 5)
-	v.blocked = false
+	t.Parallel()
+	f := setupChunk(t, 5)
+	f.v.blocked = false
 	a := &announcements{}
-	h.Webhooks = a
+	f.h.Webhooks = a
 	ctx := context.Background()
-	if err := h.VerifyChunk(ctx, task); err != nil {
+	if err := f.h.VerifyChunk(ctx, f.task); err != nil {
 		t.Fatal(err)
 	}
 	if len(a.progressed) != 0 {
 		t.Errorf("got progress of %v, want none for the last chunk", a.progressed)
 	}
 	for range 2 {
-		if err := h.Finalize(ctx, jobs.NewFinalizeTask("b1")); err != nil {
+		if err := f.h.Finalize(ctx, jobs.NewFinalizeTask("b1")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -58,7 +59,7 @@ func TestFinalizeAnnouncesTheFinalState(t *testing.T) {
 		t.Errorf("got announcements %v, want %v", a.finished, want)
 	}
 	a.err = errors.New("redis down")
-	if err := h.Finalize(ctx, jobs.NewFinalizeTask("b1")); err == nil {
+	if err := f.h.Finalize(ctx, jobs.NewFinalizeTask("b1")); err == nil {
 		t.Error("got nil when the event could not be queued, want an error so that the finalizer is retried")
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/api"
 	"github.com/bulkverify/bulkverify/config"
+	"github.com/bulkverify/bulkverify/intake"
 	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/provider/providers"
 	"github.com/bulkverify/bulkverify/ratelimit"
@@ -213,6 +213,27 @@ func (a *app) feeder() *jobs.Feeder {
 // serveAPI runs the intake API on addr until ctx ends. It prints the URL it
 // listens on.
 func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error {
+	// No ReadTimeout: an upload may take long; a stalled one is cut by
+	// BV_UPLOAD_IDLE_TIMEOUT instead.
+	hs := &http.Server{
+		Handler:           a.apiHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	url, wait, err := serveUntil(ctx, addr, hs, 15*time.Second)
+	if err != nil {
+		return fmt.Errorf("listen on %s (BV_HTTP_ADDR): %w", addr, err)
+	}
+	fmt.Fprintf(stdout, "api: %s\nweb UI: %s/\n", url, url)
+	if err := wait(); err != nil {
+		return fmt.Errorf("serve API: %w", err)
+	}
+	return nil
+}
+
+// apiHandler wires the intake API and registers its metrics.
+func (a *app) apiHandler() http.Handler {
 	secret := []byte(a.cfg.JWTSecret)
 	if len(secret) == 0 {
 		secret = make([]byte, 32)
@@ -222,7 +243,8 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 	metrics := api.NewMetrics(a.reg, a.reg)
 	a.reg.MustRegister(api.NewStateCollector(a.batches.CountByState))
 	srv := &api.Server{
-		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Queue: asynq.NewClientFromRedisClient(a.rdb),
+		Batches: a.batches, Files: a.files, Feeder: a.feeder(),
+		Intake:  &intake.Service{Batches: a.batches, Files: a.files, Queue: asynq.NewClientFromRedisClient(a.rdb), Log: a.log},
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
 		ChunkSize: a.cfg.ChunkSize, MaxChunks: a.cfg.MaxChunks, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
 		MaxColumns: a.cfg.MaxColumns, MaxLineBytes: a.cfg.MaxLineBytes, MaxRows: a.cfg.MaxRows,
@@ -243,47 +265,16 @@ func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error
 		Now:     time.Now,
 		Log:     a.log,
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s (BV_HTTP_ADDR): %w", addr, err)
-	}
 	if a.cfg.APIRate > 0 {
 		srv.Limiter = storage.NewTenantLimiter(a.rdb, a.cfg.APIRate, a.cfg.APIBurst)
 	}
 	if a.cfg.AuthFailuresPerMinute > 0 {
 		srv.AuthThrottle = storage.NewAuthThrottle(a.rdb, a.cfg.AuthFailuresPerMinute, time.Minute)
 	}
-	// No ReadTimeout: an upload may take long; a stalled one is cut by
-	// BV_UPLOAD_IDLE_TIMEOUT instead.
-	handler := srv.Handler()
 	if a.cfg.MetricsApart && !a.serving {
-		handler = withoutMetrics(handler) // serve has them on BV_METRICS_ADDR
+		return withoutMetrics(srv.Handler()) // serve has them on BV_METRICS_ADDR
 	}
-	hs := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
-	fmt.Fprintf(stdout, "api: %s\nweb UI: %s/\n", listenURL(ln.Addr()), listenURL(ln.Addr()))
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve API: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	return hs.Shutdown(sctx)
-}
-
-func listenURL(addr net.Addr) string {
-	host, port, _ := net.SplitHostPort(addr.String())
-	if host == "" || host == "::" || host == "0.0.0.0" {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port)
+	return srv.Handler()
 }
 
 // runWorker processes tasks until ctx ends, then finishes what it holds.
@@ -301,14 +292,53 @@ func (a *app) runWorker(ctx context.Context) error {
 		}
 		return fmt.Errorf("no provider is configured: set one of %s and its credentials (or run `bulkverify dev`)", strings.Join(vars, ", "))
 	}
-	feeder := a.feeder()
-	deliverer, err := a.webhookDeliverer()
+	w, err := a.newWorker(metrics, verifiers)
 	if err != nil {
 		return err
 	}
+	if err := w.Start(ctx); err != nil {
+		return err
+	}
+	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
+	<-ctx.Done()
+	return w.Shutdown(context.WithoutCancel(ctx))
+}
+
+// newWorker wires a worker: the task handlers and the components beside
+// them, none started.
+func (a *app) newWorker(metrics *worker.Metrics, verifiers map[string]bulkverify.Verifier) (*worker.Worker, error) {
+	deliverer, err := a.webhookDeliverer()
+	if err != nil {
+		return nil, err
+	}
+	dataKeys, err := a.cfg.Keyring() // open has checked it
+	if err != nil {
+		return nil, err
+	}
+	h := a.handlers(metrics, verifiers)
+	mux := asynq.NewServeMux()
+	h.Register(mux)
+	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
+	w := &worker.Worker{
+		Handler: mux, Stops: h.Stops, Leases: h.Leases,
+		Reaper: &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
+			OnExpired: announceExpiry(h.Queue)},
+		Rotator: &worker.KeyRotator{Batches: a.batches, Keys: dataKeys, Stale: worker.NewStaleKeysGauge(a.reg), Every: a.cfg.KeyRotationInterval, Log: a.log},
+		Sweeper: &worker.Sweeper{Batches: a.batches, Feeder: h.Feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now},
+	}
+	if a.metricsListened() {
+		w.Metrics = &untilShutdown{serve: a.serveMetrics}
+	}
+	w.Server = a.taskServer()
+	return w, nil
+}
+
+// handlers are the worker's task handlers, with the stop watch and the
+// chunk leases they use.
+func (a *app) handlers(metrics *worker.Metrics, verifiers map[string]bulkverify.Verifier) *worker.Handlers {
 	h := &worker.Handlers{
 		Batches: a.batches, Checkpoints: a.batches, Files: a.files,
-		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: feeder,
+		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: a.feeder(),
 		Verifiers: verifiers, Specs: providers.Specs(), RowConcurrency: a.cfg.RowConcurrency,
 		Backoff: worker.Backoff{
 			MaxAttempts: a.cfg.MaxAttempts, MaxThrottled: a.cfg.MaxThrottled,
@@ -321,14 +351,12 @@ func (a *app) runWorker(ctx context.Context) error {
 	}
 	h.Webhooks = a.webhookEmitter(h.Queue)
 	h.MaxChunkCrashes = a.cfg.MaxChunkCrashes // crash containment (issue 18)
-	h.Stops.Start()
-	defer h.Stops.Shutdown()
-	h.Leases.Start()
-	defer h.Leases.Shutdown()
-	mux := asynq.NewServeMux()
-	h.Register(mux)
-	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
-	srv := asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
+	return h
+}
+
+// taskServer is the asynq server that runs the worker's tasks.
+func (a *app) taskServer() *asynq.Server {
+	return asynq.NewServerFromRedisClient(a.rdb, asynq.Config{
 		Concurrency:       a.cfg.WorkerConcurrency,
 		TaskCheckInterval: a.cfg.TaskCheckInterval,
 		Queues:            jobs.Queues,
@@ -347,30 +375,6 @@ func (a *app) runWorker(ctx context.Context) error {
 		// Retries are due within a second, not asynq's default five.
 		DelayedTaskCheckInterval: time.Second,
 	})
-	if err := srv.Start(mux); err != nil {
-		return fmt.Errorf("start worker: %w", err)
-	}
-	if err := a.serveMetrics(ctx); err != nil {
-		return err
-	}
-	reaper := &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
-		OnExpired: announceExpiry(h.Queue)}
-	reaper.Start()
-	defer reaper.Shutdown()
-	dataKeys, err := a.cfg.Keyring() // open has checked it
-	if err != nil {
-		srv.Shutdown()
-		return err
-	}
-	rotator := &worker.KeyRotator{Batches: a.batches, Keys: dataKeys, Stale: worker.NewStaleKeysGauge(a.reg), Every: a.cfg.KeyRotationInterval, Log: a.log}
-	rotator.Start()
-	defer rotator.Shutdown()
-	sweeper := &worker.Sweeper{Batches: a.batches, Feeder: feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now}
-	go sweeper.Run(ctx)
-	a.log.Info("worker started", "concurrency", a.cfg.WorkerConcurrency, "providers", strings.Join(keys(verifiers), ","))
-	<-ctx.Done()
-	srv.Shutdown()
-	return nil
 }
 
 // withoutMetrics is h without its /metrics route (404), for a serve whose
@@ -382,28 +386,26 @@ func withoutMetrics(h http.Handler) http.Handler {
 	return mux
 }
 
+// metricsListened reports whether this process serves its metrics on
+// BV_METRICS_ADDR: work always, serve when the variable is set, unless it
+// is off. dev serves them on the API instead.
+func (a *app) metricsListened() bool { return a.cfg.MetricsAddr != "off" && !a.serving }
+
 // serveMetrics serves /metrics and /healthz on BV_METRICS_ADDR until ctx
-// ends: work always, serve when the variable is set. dev serves them on
-// the API instead.
-func (a *app) serveMetrics(ctx context.Context) error {
-	if a.cfg.MetricsAddr == "off" || a.serving {
-		return nil
-	}
-	ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
-	if err != nil {
-		return fmt.Errorf("serve metrics on %s: %w (set BV_METRICS_ADDR to a free address, or off)", a.cfg.MetricsAddr, err)
+// ends (see metricsListened); wait returns once it has closed.
+func (a *app) serveMetrics(ctx context.Context) (wait func() error, err error) {
+	if !a.metricsListened() {
+		return noWait, nil
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	a.log.Info("metrics", "url", listenURL(ln.Addr())+"/metrics")
-	return nil
+	url, wait, err := serveUntil(ctx, a.cfg.MetricsAddr, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("serve metrics on %s: %w (set BV_METRICS_ADDR to a free address, or off)", a.cfg.MetricsAddr, err)
+	}
+	a.log.Info("metrics", "url", url+"/metrics")
+	return wait, nil
 }
 
 func keys[V any](m map[string]V) []string {

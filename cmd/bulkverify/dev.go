@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -126,13 +125,17 @@ func overlay(getenv func(string) string, defaults map[string]string) func(string
 	}
 }
 
-// serveLocal serves h on a free loopback port.
-func serveLocal(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// serveLocal serves h on a free loopback port until stop, which closes it
+// and waits.
+func serveLocal(h http.Handler) (url string, stop func(), err error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	url, wait, err := serveUntil(ctx, "127.0.0.1:0", &http.Server{Handler: h}, 0)
 	if err != nil {
+		cancel()
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+	return url, func() {
+		cancel()
+		wait()
+	}, nil
 }

@@ -143,7 +143,7 @@ commands:
 Exit codes of submit --wait, retry --wait and cancel --wait: 0 completed,
 2 cancelled, 3 failed (or a dry run found bad rows), 1 any error.
 
-Configuration is read from BV_* environment variables; see README.md.`
+Configuration is read from BV_* environment variables; see docs/configuration.md.`
 
 // run is the whole program, so that tests can run it on :0.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

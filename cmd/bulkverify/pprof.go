@@ -37,14 +37,11 @@ func checkPprof(cfg config.Config) error {
 // servePprof serves net/http/pprof on BV_PPROF_ADDR until ctx ends; it is
 // off when the variable is unset. The profiles show request and row data
 // in stack frames at most, but they are a debugging door: checkPprof keeps
-// it on loopback unless BV_PPROF_ALLOW_REMOTE=true.
-func (a *app) servePprof(ctx context.Context) error {
+// it on loopback unless BV_PPROF_ALLOW_REMOTE=true. wait returns once it
+// has closed.
+func (a *app) servePprof(ctx context.Context) (wait func() error, err error) {
 	if a.cfg.PprofAddr == "" {
-		return nil
-	}
-	ln, err := net.Listen("tcp", a.cfg.PprofAddr)
-	if err != nil {
-		return fmt.Errorf("serve pprof on %s (BV_PPROF_ADDR): %w", a.cfg.PprofAddr, err)
+		return noWait, nil
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
@@ -52,12 +49,35 @@ func (a *app) servePprof(ctx context.Context) error {
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	a.log.Info("pprof", "url", listenURL(ln.Addr())+"/debug/pprof/")
-	return nil
+	url, wait, err := serveUntil(ctx, a.cfg.PprofAddr, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("serve pprof on %s (BV_PPROF_ADDR): %w", a.cfg.PprofAddr, err)
+	}
+	a.log.Info("pprof", "url", url+"/debug/pprof/")
+	return wait, nil
+}
+
+// serveSide serves what a command serves beside its work: pprof, and the
+// metrics too when metrics is set, until ctx ends or stop is called; stop
+// closes them and waits for them.
+func (a *app) serveSide(ctx context.Context, metrics bool) (stop func(), err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	waitPprof, err := a.servePprof(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	waitMetrics := noWait
+	if metrics {
+		if waitMetrics, err = a.serveMetrics(ctx); err != nil {
+			cancel()
+			waitPprof()
+			return nil, err
+		}
+	}
+	return func() {
+		cancel()
+		waitMetrics()
+		waitPprof()
+	}, nil
 }

@@ -36,6 +36,7 @@ func loadApp(getenv func(string) string, needClients bool) (*app, error) {
 	return a, nil
 }
 
+// runServe runs the intake API until ctx ends.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	a, err := loadApp(getenv, true)
 	if err != nil {
@@ -45,41 +46,25 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer a.close()
-	if err := a.servePprof(ctx); err != nil {
-		return err
-	}
 	// With BV_METRICS_ADDR set to an address, /metrics leaves the API's
 	// listener for its own, as on a worker; unset or off, the API serves
 	// it as before (a shared environment may turn the workers' off).
-	if a.cfg.MetricsApart {
-		if err := a.serveMetrics(ctx); err != nil {
-			return err
-		}
-	}
-	return a.serveAPI(ctx, a.cfg.HTTPAddr, stdout)
-}
-
-func runWork(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	a, err := loadApp(getenv, false)
+	stop, err := a.serveSide(ctx, a.cfg.MetricsApart)
 	if err != nil {
 		return err
 	}
-	if err := a.open(ctx, false); err != nil {
-		return err
-	}
-	defer a.close()
-	if err := a.servePprof(ctx); err != nil {
-		return err
-	}
-	return a.runWorker(ctx)
+	defer stop()
+	return a.serveAPI(ctx, a.cfg.HTTPAddr, stdout)
 }
 
 // serveAndWork runs the API and a worker together until ctx ends.
 func (a *app) serveAndWork(ctx context.Context, stdout io.Writer) error {
 	a.serving = true
-	if err := a.servePprof(ctx); err != nil {
+	stop, err := a.serveSide(ctx, false)
+	if err != nil {
 		return err
 	}
+	defer stop()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.serveAPI(gctx, a.cfg.HTTPAddr, stdout) })
 	g.Go(func() error { return a.runWorker(gctx) })

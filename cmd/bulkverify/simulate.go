@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -53,6 +52,23 @@ func runSimulate(ctx context.Context, args []string, getenv func(string) string,
 			return fmt.Errorf("--error-rate, --429-rate, --hang-rate and --truncate-rate are shares from 0 to 1")
 		}
 	}
+	h := simulators(settings, f)
+	base, wait, err := serveUntil(ctx, *addr, &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, 0)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	fmt.Fprintf(stdout, "simulators: %s\n", base)
+	for _, p := range providers.All {
+		fmt.Fprintf(stdout, "%sBASE_URL=%s/%s\n", p.EnvPrefix(), base, p.Name)
+	}
+	fmt.Fprintf(stdout, "stats: %s/_stats\n", base)
+	return wait()
+}
+
+// simulators serves every provider's simulator under /<name>/, each with
+// its own settings and its own copy of the faults, and their counters on
+// GET /_stats.
+func simulators(settings map[string]provider.Settings, f simulation.Faults) http.Handler {
 	mux := http.NewServeMux()
 	sims := map[string]provider.Simulator{}
 	for _, p := range providers.All {
@@ -69,23 +85,5 @@ func runSimulate(ctx context.Context, args []string, getenv func(string) string,
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(stats)
 	})
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
-	base := listenURL(ln.Addr())
-	fmt.Fprintf(stdout, "simulators: %s\n", base)
-	for _, p := range providers.All {
-		fmt.Fprintf(stdout, "%sBASE_URL=%s/%s\n", p.EnvPrefix(), base, p.Name)
-	}
-	fmt.Fprintf(stdout, "stats: %s/_stats\n", base)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	if err := srv.Serve(ln); err != http.ErrServerClosed {
-		return err
-	}
-	return nil
+	return mux
 }

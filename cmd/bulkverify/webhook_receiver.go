@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
@@ -32,18 +31,10 @@ func runWebhookReceiver(ctx context.Context, args []string, getenv func(string) 
 	if err != nil {
 		return fmt.Errorf("--secret: %w", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	url, wait, err := serveUntil(ctx, *addr, &http.Server{Handler: &webhook.Receiver{Key: key, Out: stdout, Now: time.Now}, ReadHeaderTimeout: 10 * time.Second}, 0)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	fmt.Fprintf(stdout, "webhook receiver: %s/ (verifies Standard Webhooks signatures; 401 for a bad signature or a timestamp more than %v off)\n", listenURL(ln.Addr()), webhook.Tolerance)
-	srv := &http.Server{Handler: &webhook.Receiver{Key: key, Out: stdout, Now: time.Now}, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	if err := srv.Serve(ln); err != http.ErrServerClosed {
-		return err
-	}
-	return nil
+	fmt.Fprintf(stdout, "webhook receiver: %s/ (verifies Standard Webhooks signatures; 401 for a bad signature or a timestamp more than %v off)\n", url, webhook.Tolerance)
+	return wait()
 }

@@ -1,5 +1,7 @@
 // Package redistest gives tests a real redis-server: the one named by
-// BV_TEST_REDIS_URL, or a fresh one started on a free loopback port.
+// BV_TEST_REDIS_URL, or a fresh one started on a free loopback port. DB
+// and Client give each test a database of its own, so that tests touching
+// Redis (asynq's queues included) run in parallel.
 package redistest
 
 import (
@@ -24,19 +26,28 @@ var (
 )
 
 // URL returns the redis:// URL of a real Redis server with an empty
-// database for this test. The server is started once per test binary and
-// stopped by Main.
+// database for this test: database 0, flushed on every call, so the tests
+// that use it cannot run in parallel. Prefer DB or Client. The server is
+// started once per test binary and stopped by Main.
 func URL(t testing.TB) string {
+	t.Helper()
+	server(t)
+	rdb := redis.NewClient(mustParse(t, shared))
+	defer rdb.Close()
+	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
+		t.Fatalf("flush redis: %v", err)
+	}
+	return shared
+}
+
+// server returns the URL of the binary's server (database 0), starting
+// it on the first call.
+func server(t testing.TB) string {
 	t.Helper()
 	SkipIfShort(t)
 	once.Do(func() { shared, err = start() })
 	if err != nil {
 		t.Fatalf("redis-server: %v", err)
-	}
-	rdb := redis.NewClient(mustParse(t, shared))
-	defer rdb.Close()
-	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
-		t.Fatalf("flush redis: %v", err)
 	}
 	return shared
 }
@@ -88,7 +99,8 @@ func start() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no")
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+		"--databases", strconv.Itoa(databases))
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("start %s: %w", bin, err)
 	}

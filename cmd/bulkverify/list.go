@@ -13,6 +13,7 @@ import (
 	"github.com/bulkverify/bulkverify/api"
 )
 
+// runList lists the caller's batches, newest first, one page at a time.
 func runList(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -67,61 +68,4 @@ func runList(ctx context.Context, args []string, getenv func(string) string, std
 	tw.Flush()
 	fmt.Fprintf(stdout, "page %d of %d, %d batches\n", d.Pagination.CurrentPage, d.Pagination.TotalPages, d.Pagination.Total)
 	return nil
-}
-
-func runCancel(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("cancel", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	c := clientFlags(fs, getenv)
-	w := waitFlags(fs)
-	id, rest := splitFirstArg(args)
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-	}
-	if id == "" {
-		return fmt.Errorf("usage: bulkverify cancel REQUEST_ID [--wait]")
-	}
-	if err := requestIDArg(id); err != nil {
-		return err
-	}
-	var st api.BatchStatus
-	if err := c.post(ctx, "/v1/verification/batch/"+url.PathEscape(id)+"/cancel", &st); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %s (%d of %d rows processed); the output will hold every row, the unprocessed ones CANCELLED\n", id, st.State, st.ProcessedRows, st.TotalRows)
-	return w.run(ctx, c, id, stdout)
-}
-
-func runRetry(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("retry", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	c := clientFlags(fs, getenv)
-	w := waitFlags(fs)
-	codes := fs.String("codes", "", "retry only rows with these codes, e.g. UPSTREAM_UNAVAILABLE,CANCELLED")
-	id, rest := splitFirstArg(args)
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-	}
-	if id == "" {
-		return fmt.Errorf("usage: bulkverify retry REQUEST_ID [--codes A,B] [--wait]")
-	}
-	if err := requestIDArg(id); err != nil {
-		return err
-	}
-	path := "/v1/verification/batch/" + url.PathEscape(id) + "/retry"
-	if *codes != "" {
-		path += "?codes=" + url.QueryEscape(*codes)
-	}
-	var acc accepted
-	if err := c.post(ctx, path, &acc); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "request_id: %s (a retry of %s: %d rows, numbered as in %s)\n", acc.RequestID, id, acc.TotalRows, id)
-	return w.run(ctx, c, acc.RequestID, stdout)
 }
