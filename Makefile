@@ -5,7 +5,7 @@ FUZZTIME ?= 5m
 
 WEB := api/web
 
-.PHONY: fuzz help build run test test-short lint bench bench-all bench-ratelimit deploy-check compose-env alerts-check bench-go web web-check web-check-if-npm chaos
+.PHONY: fuzz help build run test test-short lint bench bench-all bench-ratelimit deploy-check compose-env alerts-check bench-go web web-types web-check web-check-if-npm openapi-lint openapi-lint-if-npm fuzz-targets chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -26,11 +26,12 @@ test: lint deploy-check alerts-check web-check-if-npm ## all tests with the race
 test-short: ## unit tests only (no redis-server)
 	$(GO) test -short ./...
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet, and Redocly's recommended rules on api/openapi.json (where npm is)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags bench,chaos ./... # the benchmarks and the chaos suite build too
+	@$(MAKE) --no-print-directory openapi-lint-if-npm
 
 bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker processes on a real redis-server (~4 min)
 	./scripts/ensure-redis.sh
@@ -69,19 +70,40 @@ alerts-check: ## promtool: check deploy/prometheus.yml and the alert rules, run 
 	promtool check rules deploy/alerts.yml
 	promtool test rules deploy/alerts_test.yml
 
-fuzz: ## each fuzz target for FUZZTIME (default 5m): CSV intake, its limits (columns, line length, rows) and every provider's answer decoding
-	$(GO) test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./batchcsv/
-	$(GO) test -run '^$$' -fuzz '^FuzzSplitLimits$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./batchcsv/
-	$(GO) test -run '^$$' -fuzz '^FuzzIssuedFilesAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/digilocker/
-	$(GO) test -run '^$$' -fuzz '^FuzzListDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/sila/
-	$(GO) test -run '^$$' -fuzz '^FuzzDocumentsAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/flexfactor/
-	$(GO) test -run '^$$' -fuzz '^FuzzIssuedFilesAnswer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./provider/deepvue/
+# FUZZ_PACKAGES are batchcsv (CSV intake) and every provider package that
+# provider/providers imports: its list, providers.All, so that adding a
+# provider adds its fuzz targets here by itself.
+FUZZ_PACKAGES = ./batchcsv $(shell $(GO) list -f '{{range .Imports}}{{println .}}{{end}}' ./provider/providers | grep -E '/provider/[a-z0-9]+$$')
 
-web: $(WEB)/node_modules/.installed ## build the web console from api/web/src into api/web/dist (commit dist: go build embeds it)
+fuzz-targets: ## list the fuzz targets make fuzz runs: "package FuzzName", from batchcsv and the providers of provider/providers
+	@for pkg in $(FUZZ_PACKAGES); do \
+	  names=$$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz') || { echo "$$pkg has no fuzz target: add one (see provider/answerfuzz)" >&2; exit 1; }; \
+	  for name in $$names; do echo "$$pkg $$name"; done; \
+	done
+
+fuzz: ## each fuzz target for FUZZTIME (default 5m): CSV intake, its limits (columns, line length, rows) and every provider's answer decoding (see make fuzz-targets)
+	@targets=$$($(MAKE) --no-print-directory -s fuzz-targets) || exit 1; \
+	echo "$$targets" | while read -r pkg name; do \
+	  echo "$(GO) test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x $$pkg"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10x $$pkg < /dev/null || exit 1; \
+	done
+
+web: $(WEB)/node_modules/.installed ## generate api/web/src/api-types.ts from api/openapi.json, build the web console from api/web/src into api/web/dist (commit both: go build embeds dist)
 	cd $(WEB) && npm run build
 
-web-check: $(WEB)/node_modules/.installed ## type-check the web console, rebuild it and fail unless the committed api/web/dist is that build
+web-types: $(WEB)/node_modules/.installed ## generate api/web/src/api-types.ts (the console's types) from api/openapi.json with openapi-typescript
+	cd $(WEB) && npm run types
+
+web-check: $(WEB)/node_modules/.installed ## fail unless api/web/src/api-types.ts is generated from api/openapi.json and the committed api/web/dist is the build of the sources; type-check the console
 	cd $(WEB) && npm run check
+
+openapi-lint: $(WEB)/node_modules/.installed ## lint api/openapi.json with Redocly's recommended rules (api/web/redocly.yaml; accepted exceptions in api/web/.redocly.lint-ignore.yaml)
+	cd $(WEB) && npm run --silent lint:openapi
+
+# make lint runs openapi-lint where npm is.
+openapi-lint-if-npm:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory openapi-lint; \
+	  else echo "npm not found: skipping openapi-lint"; fi
 
 # make test runs web-check where npm is; without npm, go test still checks
 # that api/web/dist was built from the sources as they are (their digests).

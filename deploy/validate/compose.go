@@ -27,8 +27,11 @@ import (
 //     credentials excepted);
 //   - no variable has a default (${NAME:-default}), which would start
 //     the service with a known value when deploy/.env lacks it;
-//   - Grafana has no anonymous access.
-func checkCompose(ctx context.Context, path string) (int, error) {
+//   - Grafana has no anonymous access;
+//   - every variable named like a provider's is one a provider of ps
+//     reads (checkVarName), and the providers' credentials come from
+//     deploy/.env like every secret.
+func checkCompose(ctx context.Context, path string, ps []provider) (int, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
@@ -68,7 +71,12 @@ func checkCompose(ctx context.Context, path string) (int, error) {
 				errs = append(errs, fmt.Errorf("service %s publishes port %s on every interface: write it 127.0.0.1:%s:%d", name, port.Published, port.Published, port.Target))
 			}
 		}
-		errs = append(errs, checkComposeSecrets(name, s, other.Services[name])...)
+		errs = append(errs, checkComposeSecrets(name, s, other.Services[name], ps)...)
+		for _, k := range sortedKeys(s.Environment) {
+			if err := checkVarName(ps, k); err != nil {
+				errs = append(errs, fmt.Errorf("service %s: %v", name, err))
+			}
+		}
 		if v := s.Environment["GF_AUTH_ANONYMOUS_ENABLED"]; v != nil && strings.EqualFold(*v, "true") {
 			errs = append(errs, fmt.Errorf("service %s: GF_AUTH_ANONYMOUS_ENABLED is true: anyone who reaches Grafana sees the dashboards", name))
 		}
@@ -93,14 +101,15 @@ var defaulted = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*):?-`)
 var secretName = regexp.MustCompile(`(?i)password|secret|_key($|_id$)|^bv_clients$`)
 
 // checkComposeSecrets reports the secret-named variables of service s that
-// have the same value whatever the .env: written in the file. The
+// (or that are a provider's credentials) have the same value whatever the
+// .env: written in the file. The
 // credentials of a provider served by the simulate service are the
 // simulator's own, which guard nothing.
-func checkComposeSecrets(name string, s, other types.ServiceConfig) []error {
+func checkComposeSecrets(name string, s, other types.ServiceConfig, ps []provider) []error {
 	var errs []error
 	for k, v := range s.Environment {
 		w := other.Environment[k]
-		if !secretName.MatchString(k) || v == nil || w == nil || *v != *w || simulated(k, s.Environment) {
+		if _, _, credential := providerVar(ps, k); !secretName.MatchString(k) && !credential || v == nil || w == nil || *v != *w || simulated(k, s.Environment) {
 			continue
 		}
 		errs = append(errs, fmt.Errorf("service %s: %s is written in compose.yaml: take it from deploy/.env (${NAME:?...}) and add it to `make compose-env`", name, k))

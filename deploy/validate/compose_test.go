@@ -40,7 +40,7 @@ func composeDir(t *testing.T, edits ...[2]string) string {
 }
 
 func TestTheComposeFilePasses(t *testing.T) {
-	if _, err := checkCompose(context.Background(), filepath.Join(composeDir(t), "compose.yaml")); err != nil {
+	if _, err := checkCompose(context.Background(), filepath.Join(composeDir(t), "compose.yaml"), testProviders(t)); err != nil {
 		t.Fatalf("compose.yaml has problems:\n%v", err)
 	}
 }
@@ -57,6 +57,8 @@ func TestEveryComposeMistakeIsReported(t *testing.T) {
 		{"a MinIO password with a default", [2]string{`MINIO_ROOT_PASSWORD: "${MINIO_ROOT_PASSWORD:?run make compose-env to write deploy/.env}"
       # MinIO's static`, `MINIO_ROOT_PASSWORD: "${MINIO_ROOT_PASSWORD:-bulkverify-secret}"
       # MinIO's static`}, "MINIO_ROOT_PASSWORD has a default (${MINIO_ROOT_PASSWORD:-...})"},
+		{"a misspelled provider variable", [2]string{"BV_SILA_APP_HANDLE: bulkverify.silamoney.eth", "BV_SILA_APP_HANDEL: bulkverify.silamoney.eth"}, "service api: BV_SILA_APP_HANDEL is no variable of provider sila, which reads BV_SILA_BASE_URL"},
+		{"an upstream of no provider", [2]string{"BV_FLEXFACTOR_BASE_URL: http://simulate:9000/flexfactor", "BV_FLEXFACTOR_BASE_URL: http://simulate:9000/flexfactor\n  BV_PLAID_BASE_URL: http://simulate:9000/plaid"}, "BV_PLAID_BASE_URL is the upstream of no provider in provider/providers (deepvue, digilocker, flexfactor, sila)"},
 		{"a data key in the file", [2]string{`BV_DATA_KEY: "${BV_DATA_KEY:?run make compose-env to write deploy/.env}"`, `BV_DATA_KEY: BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=`}, "service api: BV_DATA_KEY is written in compose.yaml"},
 		{"a client secret in the file", [2]string{`BV_CLIENTS: "demo:${BV_API_KEY:?run make compose-env to write deploy/.env}"`, `BV_CLIENTS: demo:demo-secret`}, "service worker: BV_CLIENTS is written in compose.yaml"},
 		{"anonymous Grafana", [2]string{`GF_AUTH_ANONYMOUS_ENABLED: "false"`, `GF_AUTH_ANONYMOUS_ENABLED: "true"`}, "GF_AUTH_ANONYMOUS_ENABLED is true"},
@@ -64,7 +66,7 @@ func TestEveryComposeMistakeIsReported(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := checkCompose(context.Background(), filepath.Join(composeDir(t, c.edit), "compose.yaml"))
+			_, err := checkCompose(context.Background(), filepath.Join(composeDir(t, c.edit), "compose.yaml"), testProviders(t))
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got problems:\n%v\nwant one containing %q", err, c.want)
 			}

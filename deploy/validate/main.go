@@ -14,6 +14,12 @@
 //     every PodDisruptionBudget selects a Deployment, and the ScaledObject
 //     scales an existing worker Deployment on the Redis lists of every
 //     queue in jobs/tasks.go;
+//   - every variable named like a provider's (BV_<NAME>_*, BV_*_BASE_URL)
+//     is one that a provider of provider/providers reads, as
+//     `go run ./tools/providers` lists them, and the providers' credentials
+//     come from a Secret (k8s) or deploy/.env (compose): adding a provider
+//     is its package and one line in that list, and the manifests are
+//     checked against it;
 //   - the compose file publishes ports on 127.0.0.1 only and holds no
 //     secret (they come from deploy/.env), and its test feeds the
 //     environment of every serve and work in deploy/ to `bulkverify
@@ -50,7 +56,11 @@ func main() {
 // run validates deploy/ (dir) and the Kubernetes manifests in dir/k8s
 // against the queues declared in tasksFile.
 func run(dir, tasksFile string) error {
-	n, err := checkCompose(context.Background(), filepath.Join(dir, "compose.yaml"))
+	ps, err := loadProviders(filepath.Join(dir, ".."))
+	if err != nil {
+		return err
+	}
+	n, err := checkCompose(context.Background(), filepath.Join(dir, "compose.yaml"), ps)
 	if err != nil {
 		return fmt.Errorf("compose.yaml: %w", err)
 	}
@@ -76,13 +86,13 @@ func run(dir, tasksFile string) error {
 	if err != nil {
 		return err
 	}
-	if errs := checkObjects(objs, queues); len(errs) > 0 {
+	if errs := append(checkObjects(objs, queues), checkProviderEnv(objs, ps)...); len(errs) > 0 {
 		msg := fmt.Sprintf("%d problems in deploy/k8s:", len(errs))
 		for _, e := range errs {
 			msg += "\n  " + e.Error()
 		}
 		return errors.New(msg)
 	}
-	fmt.Printf("deploy/k8s: ok (hardening, egress policy, disruption budgets, autoscaling on queues %v)\n", queues)
+	fmt.Printf("deploy/k8s: ok (hardening, egress policy, disruption budgets, autoscaling on queues %v, the variables of providers %s)\n", queues, providerNames(ps))
 	return nil
 }

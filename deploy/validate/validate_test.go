@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -53,10 +54,38 @@ func checkEdited(t *testing.T, edits ...edit) string {
 		}
 		objs = append(objs, o...)
 	}
-	for _, err := range checkObjects(objs, queues) {
+	for _, err := range append(checkObjects(objs, queues), checkProviderEnv(objs, testProviders(t))...) {
 		problems = append(problems, err.Error())
 	}
 	return strings.Join(problems, "\n")
+}
+
+// testProviders lists the providers once per test run (go run).
+var testProviders = func() func(t *testing.T) []provider {
+	load := sync.OnceValues(func() ([]provider, error) { return loadProviders("../..") })
+	return func(t *testing.T) []provider {
+		t.Helper()
+		ps, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ps
+	}
+}()
+
+// TestProvidersAreTheList checks that the list comes from the service's
+// provider/providers, with each provider's own variables.
+func TestProvidersAreTheList(t *testing.T) {
+	ps := testProviders(t)
+	if got := providerNames(ps); got != "deepvue, digilocker, flexfactor, sila" {
+		t.Errorf("got providers %s, want deepvue, digilocker, flexfactor, sila", got)
+	}
+	if _, known, secret := providerVar(ps, "BV_SILA_ACCESS_TOKEN"); !known || !secret {
+		t.Errorf("BV_SILA_ACCESS_TOKEN: got known %t, secret %t, want a credential of sila", known, secret)
+	}
+	if err := checkVarName(ps, "BV_DEEPVUE_BASE_URL"); err != nil {
+		t.Errorf("BV_DEEPVUE_BASE_URL: %v", err)
+	}
 }
 
 func TestTheManifestsPass(t *testing.T) {
@@ -108,6 +137,9 @@ func TestEveryMistakeIsReported(t *testing.T) {
 		{"an upstream on a port the policy closes", []edit{{k8s, "BV_SILA_BASE_URL: https://sandbox.silamoney.com", "BV_SILA_BASE_URL: https://sandbox.silamoney.com:8443"}}, "BV_SILA_BASE_URL (sandbox.silamoney.com:8443) needs TCP port 8443"},
 		{"S3 on a port the policy closes", []edit{{k8s, "  BV_S3_BUCKET: bulkverify\n", "  BV_S3_BUCKET: bulkverify\n  BV_S3_ENDPOINT: http://minio.storage.svc:9000\n"}}, "BV_S3_ENDPOINT (minio.storage.svc:9000) needs TCP port 9000"},
 		{"a misspelled NetworkPolicy field", []edit{{k8s, "  policyTypes: [Egress]", "  policyType: [Egress]"}}, `unknown field "policyType"`},
+		{"a misspelled provider variable", []edit{{k8s, "  BV_SILA_RATE: \"50\"", "  BV_SILA_RTAE: \"50\""}}, "container worker: BV_SILA_RTAE is no variable of provider sila"},
+		{"a provider the list no longer has", []edit{{k8s, "  BV_SILA_RATE: \"50\"", "  BV_SILA_RATE: \"50\"\n  BV_KARZA_BASE_URL: https://api.karza.in"}}, "container api: BV_KARZA_BASE_URL is the upstream of no provider in provider/providers"},
+		{"a provider credential in the ConfigMap", []edit{{k8s, "  BV_SILA_RATE: \"50\"", "  BV_SILA_RATE: \"50\"\n  BV_SILA_ACCESS_TOKEN: CHANGE-ME"}}, "ConfigMap bulkverify/bulkverify (bulkverify.yaml): BV_SILA_ACCESS_TOKEN is a credential of provider sila: put it in a Secret"},
 		{"envFrom a Secret that is not there", []edit{{k8s, "          args: [\"work\"]\n          ports: [{containerPort: 9091, name: metrics}]\n          envFrom:\n            - configMapRef: {name: bulkverify}\n            - secretRef: {name: bulkverify}", "          args: [\"work\"]\n          ports: [{containerPort: 9091, name: metrics}]\n          envFrom:\n            - configMapRef: {name: bulkverify}\n            - secretRef: {name: bulkverify-worker}"}}, "envFrom Secret bulkverify-worker is not in the manifests"},
 	}
 	for _, c := range cases {

@@ -253,23 +253,18 @@
     return `${(n / 1024 / 1024).toFixed(1)} MB`;
   }
 
+  // src/api-types.ts
+  var stateValues = ["queued", "processing", "finalizing", "completed", "cancelling", "cancelled", "failed", "expired"];
+  var mismatchedRowDocument_number_matchValues = ["MATCH", "MISMATCH", "UNAVAILABLE", "NOT_CLAIMED"];
+
   // src/types.ts
-  var states = [
-    "queued",
-    "processing",
-    "finalizing",
-    "completed",
-    "cancelling",
-    "cancelled",
-    "failed",
-    "expired"
-  ];
-  var finishedStates = ["completed", "cancelled", "failed", "expired"];
-  var matchValues = ["MATCH", "MISMATCH", "UNAVAILABLE", "NOT_CLAIMED"];
+  var states = stateValues;
+  var endedStates = ["completed", "cancelled", "failed", "expired"];
+  var matchValues = mismatchedRowDocument_number_matchValues;
 
   // src/widgets.ts
   function isFinished(st) {
-    return finishedStates.includes(st.state);
+    return endedStates.includes(st.state);
   }
   function stateBadge(state) {
     return h("span", { class: `badge state-${state}`, "data-state": state }, state);

@@ -5,7 +5,7 @@
 import { Api, ApiError } from "./api";
 import { announce, h, Poller, replace, type Child } from "./dom";
 import * as fmt from "./format";
-import { matchValues, type BatchStatus, type ClaimSummary, type ErrorRows, type Match, type MismatchedRow, type WebhookDeliveries } from "./types";
+import { matchValues, type BatchStatus, type BatchSummary, type ClaimSummary, type ErrorRows, type Match, type MismatchedRow, type WebhookDeliveries } from "./types";
 import type { View } from "./view";
 import { counts, errorBox, isFinished, Progress, stateBadge } from "./widgets";
 
@@ -84,7 +84,7 @@ function batchLink(id: string): HTMLElement {
 
 export function batchView(api: Api, id: string, onSignedOut: (why: string) => void): View {
   let st: BatchStatus | null = null;
-  let children: BatchStatus[] = [];
+  let children: BatchSummary[] = [];
   let childrenAt = 0;
   let errors: ErrorRows | null = null;
   let errorsFor = "";

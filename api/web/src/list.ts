@@ -4,7 +4,7 @@
 import { Api, ApiError } from "./api";
 import { append, h, Poller, replace } from "./dom";
 import * as fmt from "./format";
-import { states, type BatchList, type BatchStatus } from "./types";
+import { states, type BatchList, type BatchSummary } from "./types";
 import { UploadPanel } from "./upload";
 import type { View } from "./view";
 import { counts, errorBox, isFinished, Progress, stateBadge } from "./widgets";
@@ -18,7 +18,7 @@ class BatchRow {
   private cells: HTMLTableCellElement[];
   private created: HTMLElement;
 
-  constructor(st: BatchStatus) {
+  constructor(st: BatchSummary) {
     this.progress = new Progress(`Progress of batch ${fmt.shortId(st.request_id)}`);
     const link = h("a", { href: `#/batch/${st.request_id}`, title: st.request_id, class: "batch-link",
       "aria-label": `Batch ${st.request_id}` }, h("code", null, fmt.shortId(st.request_id)));
@@ -31,7 +31,7 @@ class BatchRow {
     this.update(st);
   }
 
-  update(st: BatchStatus): void {
+  update(st: BatchSummary): void {
     this.tr.dataset.state = st.state;
     const meta = Object.entries(st.metadata ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
     replace(this.created, fmt.time(st.created_at), meta ? h("div", { class: "meta" }, meta) : null,

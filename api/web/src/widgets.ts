@@ -2,10 +2,10 @@
 
 import { h } from "./dom";
 import * as fmt from "./format";
-import { finishedStates, type BatchStatus } from "./types";
+import { endedStates, type BatchSummary } from "./types";
 
 export function isFinished(st: { state: string }): boolean {
-  return finishedStates.includes(st.state);
+  return (endedStates as readonly string[]).includes(st.state);
 }
 
 // stateBadge shows a state in words; its colour only repeats them.
@@ -26,7 +26,7 @@ export class Progress {
     this.el = h("div", { class: "progress" }, this.bar, this.text);
   }
 
-  update(st: BatchStatus): void {
+  update(st: BatchSummary): void {
     this.bar.value = st.percent_complete;
     this.bar.setAttribute("aria-valuetext", `${fmt.percent(st.percent_complete)}, ${st.state}`);
     this.el.dataset.state = st.state;
@@ -36,7 +36,7 @@ export class Progress {
 }
 
 // counts renders how the processed rows ended.
-export function counts(st: BatchStatus): HTMLElement {
+export function counts(st: BatchSummary): HTMLElement {
   return h("span", { class: "counts" },
     h("span", { class: "c-verified" }, `${fmt.int(st.verified)} verified`), " · ",
     h("span", { class: "c-not-verified" }, `${fmt.int(st.not_verified)} not verified`), " · ",
