@@ -134,23 +134,34 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, provider string)
 		return uploadResult{}, err
 	}
 	if opts.DryRun {
-		o := s.splitOptions()
-		o.MaxProblems, o.ClaimCheckers = maxDryRunProblems, s.claimCheckers()
-		plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec, o)
-		if err != nil {
-			return uploadResult{}, s.uploadError(err)
-		}
-		return uploadResult{dryRun: &dryRunReport{
-			DryRun: true, Provider: spec.Name, TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows,
-			Duplicates: plan.Duplicates, Problems: append([]batchcsv.RowProblem{}, plan.Problems...),
-			IgnoredColumns: append([]string{}, plan.Ignored...),
-		}}, nil
+		return s.dryRun(form, spec)
 	}
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
 	if key == "" {
 		acc, err := s.intake(ctx, form, tenant, spec, opts, nil)
 		return uploadResult{accepted: acc}, err
 	}
+	return s.uploadOnce(ctx, form, tenant, key, spec, opts)
+}
+
+// dryRun checks the file exactly as an upload would; nothing is stored.
+func (s *Server) dryRun(form *uploadForm, spec bulkverify.Spec) (uploadResult, error) {
+	o := s.splitOptions()
+	o.MaxProblems, o.ClaimCheckers = maxDryRunProblems, s.claimCheckers()
+	plan, err := batchcsv.Split(batchcsv.NormalizeNewlines(form.file), spec, o)
+	if err != nil {
+		return uploadResult{}, s.uploadError(err)
+	}
+	return uploadResult{dryRun: &dryRunReport{
+		DryRun: true, Provider: spec.Name, TotalRows: plan.TotalRows, RejectedRows: plan.RejectedRows,
+		Duplicates: plan.Duplicates, Problems: append([]batchcsv.RowProblem{}, plan.Problems...),
+		IgnoredColumns: append([]string{}, plan.Ignored...),
+	}}, nil
+}
+
+// uploadOnce is an upload under an Idempotency-Key: the key's first batch
+// is answered again for the same file, or the file becomes the key's batch.
+func (s *Server) uploadOnce(ctx context.Context, form *uploadForm, tenant, key string, spec bulkverify.Spec, opts uploadOptions) (uploadResult, error) {
 	id, sha, claim, err := s.Batches.ClaimIdempotencyKey(ctx, tenant, key)
 	if errors.Is(err, bulkverify.ErrIdempotencyPending) {
 		return uploadResult{}, bulkverify.Errorf(bulkverify.EConflict, "%s: retry in a few seconds", err)

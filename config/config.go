@@ -201,7 +201,19 @@ func (c Config) Provider(name string) (ProviderConfig, bool) {
 // getenv and validates it, reporting every problem at once.
 func Load(getenv func(string) string, providers []provider.Provider) (Config, error) {
 	l := loader{getenv: getenv}
-	c := Config{
+	c := l.base()
+	l.limits(&c, providers)
+	l.atRest(&c)
+	for _, p := range providers {
+		c.Providers = append(c.Providers, l.provider(p))
+	}
+	l.check(c)
+	return c, l.err()
+}
+
+// base reads the settings every command shares, with their defaults.
+func (l *loader) base() Config {
+	return Config{
 		HTTPAddr:             l.str("BV_HTTP_ADDR", ":8080"),
 		MetricsAddr:          l.str("BV_METRICS_ADDR", ":9091"),
 		PprofAddr:            l.str("BV_PPROF_ADDR", ""),
@@ -251,6 +263,11 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 		// 0 turns progress events off.
 		WebhookProgressInterval: l.durationOrZero("BV_WEBHOOK_PROGRESS_INTERVAL", 30*time.Second),
 	}
+}
+
+// limits reads the limits of issue 18: crashes, deployment checks,
+// tenancy, authentication and intake.
+func (l *loader) limits(c *Config, providers []provider.Provider) {
 	// Crash containment (issue 18)
 	c.MaxChunkCrashes = l.integer("BV_MAX_CHUNK_CRASHES", 3, 1, 100)
 	// Deployment checks (issue 18)
@@ -261,6 +278,15 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 	c.BodyReadTimeout = l.duration("BV_BODY_READ_TIMEOUT", 10*time.Second)
 	c.AuthFailuresPerMinute = l.integer("BV_AUTH_FAILURES_PER_MINUTE", 10, 0, 1000000)
 	c.TenantProviders = l.tenantProviders("BV_TENANT_PROVIDERS", providers, c.Clients)
+	// Intake limits (issue 18)
+	c.MaxColumns = l.integer("BV_MAX_COLUMNS", 256, 2, 32768)
+	c.MaxLineBytes = l.integer("BV_MAX_LINE_BYTES", 64<<10, 1024, 64<<20)
+	c.MaxRows = l.integer("BV_MAX_ROWS", 5_000_000, 1, 100_000_000)
+}
+
+// atRest reads how stored data is protected: server-side encryption, key
+// rotation and the service keys.
+func (l *loader) atRest(c *Config) {
 	// Storage at rest (issue 18)
 	c.S3SSE = l.str("BV_S3_SSE", string(storage.SSEAES256))
 	c.S3SSEKMSKeyID = l.str("BV_S3_SSE_KMS_KEY_ID", "")
@@ -268,10 +294,6 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 	if _, err := storage.ParseEncryption(c.S3SSE, c.S3SSEKMSKeyID); err != nil {
 		l.fail("%v", err)
 	}
-	// Intake limits (issue 18)
-	c.MaxColumns = l.integer("BV_MAX_COLUMNS", 256, 2, 32768)
-	c.MaxLineBytes = l.integer("BV_MAX_LINE_BYTES", 64<<10, 1024, 64<<20)
-	c.MaxRows = l.integer("BV_MAX_ROWS", 5_000_000, 1, 100_000_000)
 	for _, k := range []struct{ name, val string }{{"BV_DATA_KEY", c.DataKey}, {"BV_DATA_KEY_PREVIOUS", c.DataKeyPrevious}} {
 		if k.val != "" {
 			if _, err := envelope.ParseKey(k.val); err != nil {
@@ -279,9 +301,11 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 			}
 		}
 	}
-	for _, p := range providers {
-		c.Providers = append(c.Providers, l.provider(p))
-	}
+}
+
+// check reports settings that are each valid but do not fit together, or
+// that name no known mode.
+func (l *loader) check(c Config) {
 	if (c.S3AccessKeyID == "") != (c.S3SecretAccessKey == "") {
 		l.fail("BV_S3_ACCESS_KEY_ID and BV_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS credential chain")
 	}
@@ -307,7 +331,6 @@ func Load(getenv func(string) string, providers []provider.Provider) (Config, er
 	default:
 		l.fail("BV_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
 	}
-	return c, l.err()
 }
 
 // provider reads one provider's variables.

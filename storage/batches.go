@@ -75,33 +75,7 @@ func (s *Batches) stateTTL() time.Duration { return 2*s.retention + 24*time.Hour
 // chunk index, and its header once (see Input). At most window chunks of
 // the batch are released to the queue at a time (see NextChunk).
 func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, chunks [][]byte) error {
-	key := batchKey(b.ID)
-	fields := map[string]any{
-		"window":        window,
-		"released":      0,
-		"tenant":        b.Tenant,
-		"provider":      b.Provider,
-		"state":         string(bulkverify.StateQueued),
-		"total_rows":    b.TotalRows,
-		"rejected_rows": b.RejectedRows,
-		"duplicates":    b.Duplicates,
-		"chunks":        b.Chunks,
-		"created_at":    b.CreatedAt.UnixMilli(),
-		"data_key":      b.DataKey,
-	}
-	if b.MaxFailureRate != nil {
-		fields["max_failure_rate"] = strconv.FormatFloat(*b.MaxFailureRate, 'f', -1, 64)
-	}
-	if b.ParentID != "" {
-		fields["parent"] = b.ParentID
-	}
-	if len(b.Metadata) > 0 {
-		m, _ := json.Marshal(b.Metadata) // strings only: cannot fail
-		fields["metadata"] = m
-	}
-	if b.CallbackURL != "" {
-		fields["callback_url"] = b.CallbackURL
-	}
+	key, fields := batchKey(b.ID), createFields(b, window)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		plan := make([]any, 0, 2*min(len(chunks), 1000))
 		for i, c := range chunks {
@@ -136,6 +110,37 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 		return fmt.Errorf("register batch %s: %w", b.ID, err)
 	}
 	return nil
+}
+
+// createFields returns the fields of a new batch's state hash.
+func createFields(b bulkverify.Batch, window int) map[string]any {
+	fields := map[string]any{
+		"window":        window,
+		"released":      0,
+		"tenant":        b.Tenant,
+		"provider":      b.Provider,
+		"state":         string(bulkverify.StateQueued),
+		"total_rows":    b.TotalRows,
+		"rejected_rows": b.RejectedRows,
+		"duplicates":    b.Duplicates,
+		"chunks":        b.Chunks,
+		"created_at":    b.CreatedAt.UnixMilli(),
+		"data_key":      b.DataKey,
+	}
+	if b.MaxFailureRate != nil {
+		fields["max_failure_rate"] = strconv.FormatFloat(*b.MaxFailureRate, 'f', -1, 64)
+	}
+	if b.ParentID != "" {
+		fields["parent"] = b.ParentID
+	}
+	if len(b.Metadata) > 0 {
+		m, _ := json.Marshal(b.Metadata) // strings only: cannot fail
+		fields["metadata"] = m
+	}
+	if b.CallbackURL != "" {
+		fields["callback_url"] = b.CallbackURL
+	}
+	return fields
 }
 
 // moved counts a state transition in the batches-by-state gauge. It is

@@ -379,16 +379,8 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(h.RowConcurrency, 1))
 	for i, row := range rows {
-		if reasons[i] != "" {
-			results[i] = bulkverify.Annotate(v, row, bulkverify.Failed(row, bulkverify.CodeInvalidRow, reasons[i]+": fix the row and submit it again", false))
-			h.Metrics.observeRow(p.Provider, results[i])
-			continue
-		}
-		if _, dup := p.Dups[row.Number]; dup {
-			results[i] = duplicatePlaceholder(row)
-			continue
-		}
-		if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &results[i]) == nil {
+		if res, ok := h.settledBefore(p, v, row, reasons[i], saved); ok {
+			results[i] = res
 			continue
 		}
 		g.Go(func() (err error) {
@@ -410,7 +402,36 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 			return nil
 		})
 	}
-	err = g.Wait()
+	err = g.Wait() // before throttled is read: the rows set it
+	if err := h.endRows(ctx, p, saver, err, throttled); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// settledBefore returns the result of a row that is not sent upstream in
+// this delivery, and true: a row that failed validation, a duplicate
+// (a placeholder the finalizer fills), a row saved by an earlier delivery.
+func (h *Handlers) settledBefore(p jobs.VerifyChunk, v bulkverify.Verifier, row bulkverify.Row, reason string, saved map[int][]byte) (bulkverify.Result, bool) {
+	if reason != "" {
+		res := bulkverify.Annotate(v, row, bulkverify.Failed(row, bulkverify.CodeInvalidRow, reason+": fix the row and submit it again", false))
+		h.Metrics.observeRow(p.Provider, res)
+		return res, true
+	}
+	if _, dup := p.Dups[row.Number]; dup {
+		return duplicatePlaceholder(row), true
+	}
+	var res bulkverify.Result
+	if b, ok := saved[row.Number]; ok && json.Unmarshal(b, &res) == nil {
+		return res, true
+	}
+	return bulkverify.Result{}, false
+}
+
+// endRows saves the chunk's finished rows and says how the delivery ends:
+// err, the rows' error; a *RateLimitError when rows kept being throttled
+// (the chunk is handed back); nil when every row has its result.
+func (h *Handlers) endRows(ctx context.Context, p jobs.VerifyChunk, saver *checkpointSaver, err error, throttled *RateLimitError) error {
 	// A chunk that will be delivered again keeps its finished rows, even
 	// when its batch was just stopped (ctx cancelled).
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -419,16 +440,16 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 		err = serr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("chunk %d of batch %s: %w", p.Index, p.BatchID, err)
+		return fmt.Errorf("chunk %d of batch %s: %w", p.Index, p.BatchID, err)
 	}
 	if throttled != nil {
 		if err := h.Checkpoints.AddRequeue(ctx, p.BatchID, p.Index); err != nil {
-			return nil, err
+			return err
 		}
 		h.Metrics.Requeues.WithLabelValues(p.Provider).Inc()
-		return nil, throttled
+		return throttled
 	}
-	return results, nil
+	return nil
 }
 
 // chunkLog returns the logger of a chunk: every line carries the batch's
