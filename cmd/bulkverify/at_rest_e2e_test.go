@@ -22,10 +22,11 @@ import (
 // rotation gauge is exposed, and DELETE leaves no version of any file
 // behind.
 func TestOutputsAreEncryptedAtRestAndErasedInEveryVersion(t *testing.T) {
+	t.Parallel()
 	m := miniotest.Start(t)
 	m.Bucket(t, "bulkverify", true)
 	api := startProgram(t, []string{"dev"}, map[string]string{
-		"BV_REDIS_URL":            redistest.URL(t),
+		"BV_REDIS_URL":            redistest.DB(t),
 		"BV_HTTP_ADDR":            "127.0.0.1:0",
 		"BV_LOG_LEVEL":            "warn",
 		"BV_S3_ENDPOINT":          m.Endpoint,
@@ -38,7 +39,7 @@ func TestOutputsAreEncryptedAtRestAndErasedInEveryVersion(t *testing.T) {
 		"BV_DIGILOCKER_RATE":      "2000",
 	})
 	data, want, refs := digilockerBatch(300)
-	id := submit(t, api, data)
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{}))
 	st := waitCompleted(t, api, id, 2*time.Minute)
 	checkOutputs(t, st, want, refs) // through the presigned URLs
 
@@ -65,7 +66,7 @@ func TestOutputsAreEncryptedAtRestAndErasedInEveryVersion(t *testing.T) {
 		}
 	}
 
-	if metrics := getBody(t, api+"/metrics"); !strings.Contains(metrics, "\nbulkverify_batches_previous_key 0\n") {
+	if _, metrics := getMetrics(t, api+"/metrics"); !strings.Contains(metrics, "\nbulkverify_batches_previous_key 0\n") {
 		t.Error("/metrics has no bulkverify_batches_previous_key 0")
 	}
 
@@ -77,7 +78,7 @@ func TestOutputsAreEncryptedAtRestAndErasedInEveryVersion(t *testing.T) {
 	if n := len(m.Versions(t, "bulkverify", prefix)); n <= len(names) {
 		t.Fatalf("before DELETE: %d versions for %d files, want more", n, len(names))
 	}
-	if code, env := as(t, "demo", http.MethodDelete, api+"/v1/verification/batch/"+id, nil, ""); code != http.StatusOK {
+	if code, env := call(t, api, "demo", http.MethodDelete, "/v1/verification/batch/"+id); code != http.StatusOK {
 		t.Fatalf("DELETE: got HTTP %d %s (%s), want 200", code, env.SubCode, env.Message)
 	}
 	if left := m.Versions(t, "bulkverify", prefix); len(left) != 0 {

@@ -16,14 +16,15 @@ import (
 // sign their certificates and dev sets the certificate that checks them)
 // and every row ends as documented, with its claim columns.
 func TestClaimsEndToEnd(t *testing.T) {
+	t.Parallel()
 	api := startProgram(t, []string{"dev"}, map[string]string{
-		"BV_REDIS_URL": redistest.URL(t), "BV_HTTP_ADDR": "127.0.0.1:0", "BV_LOG_LEVEL": "warn", "BV_DIGILOCKER_RATE": "2000",
+		"BV_REDIS_URL": redistest.DB(t), "BV_HTTP_ADDR": "127.0.0.1:0", "BV_LOG_LEVEL": "warn", "BV_DIGILOCKER_RATE": "2000",
 	})
 	data, err := os.ReadFile("../../examples/digilocker-claims.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := submit(t, api, data)
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{}))
 	st := waitCompleted(t, api, id, 2*time.Minute)
 	out, raw := fetchCSV(t, *st.OutputURL)
 	col := func(name string) int {
@@ -69,7 +70,7 @@ func TestClaimsEndToEnd(t *testing.T) {
 	var counts struct {
 		Fields map[string]map[string]int `json:"fields"`
 	}
-	code, env := apiDo(t, http.MethodGet, api+"/v1/verification/batch/"+id+"/claims", nil, "")
+	code, env := call(t, api, "demo", http.MethodGet, "/v1/verification/batch/"+id+"/claims")
 	if json.Unmarshal(env.Data, &counts); code != http.StatusOK || counts.Fields["name"]["MISMATCH"] != 2 {
 		t.Errorf("claims summary: got HTTP %d %+v, want 200 with 2 name mismatches (CL-0003, CL-0024)", code, counts.Fields["name"])
 	}
@@ -78,12 +79,13 @@ func TestClaimsEndToEnd(t *testing.T) {
 // A claim column for a provider that cannot check it is refused and
 // queues nothing; other unknown columns are listed, not refused.
 func TestClaimColumnsAtIntake(t *testing.T) {
-	api := startProgram(t, []string{"dev"}, map[string]string{"BV_REDIS_URL": redistest.URL(t), "BV_HTTP_ADDR": "127.0.0.1:0", "BV_LOG_LEVEL": "warn"})
-	code, env := uploadMultipart(t, api, "sila", []byte("user_handle,doc_types,name\nuser-1,id_passport,Sunil Kumar\n"))
+	t.Parallel()
+	api := startProgram(t, []string{"dev"}, map[string]string{"BV_REDIS_URL": redistest.DB(t), "BV_HTTP_ADDR": "127.0.0.1:0", "BV_LOG_LEVEL": "warn"})
+	code, env := uploadCSV(t, api, "demo", "sila", []byte("user_handle,doc_types,name\nuser-1,id_passport,Sunil Kumar\n"), uploadOptions{})
 	if code != http.StatusBadRequest || env.SubCode != "UNSUPPORTED_COLUMN" || !strings.Contains(env.Message, "digilocker") {
 		t.Errorf("a Sila file with a name column: got HTTP %d %s %q, want 400 UNSUPPORTED_COLUMN naming digilocker", code, env.SubCode, env.Message)
 	}
-	code, env = uploadMultipart(t, api, "digilocker", []byte("access_token,doctype,branch,name\nverified-1,PANCR,Pune,Sunil Kumar\n"))
+	code, env = uploadCSV(t, api, "demo", "digilocker", []byte("access_token,doctype,branch,name\nverified-1,PANCR,Pune,Sunil Kumar\n"), uploadOptions{})
 	var acc struct {
 		Ignored []string `json:"ignored_columns"`
 	}
@@ -96,7 +98,7 @@ func TestClaimColumnsAtIntake(t *testing.T) {
 			Claims []string `json:"claims"`
 		} `json:"providers"`
 	}
-	code, env = apiDo(t, http.MethodGet, api+"/v1/providers", nil, "")
+	code, env = call(t, api, "demo", http.MethodGet, "/v1/providers")
 	json.Unmarshal(env.Data, &list)
 	var names []string
 	for _, p := range list.Providers {

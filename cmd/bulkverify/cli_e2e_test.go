@@ -37,6 +37,7 @@ func exitCode(err error) int {
 // The client commands: submit --dry-run, --metadata, --wait; list; retry;
 // cancel; their exit codes.
 func TestCLILifecycleCommands(t *testing.T) {
+	t.Parallel()
 	env, _ := lifecycleEnv(t)
 	env["BV_DIGILOCKER_RATE"] = "100" // the 400-row batch runs 4 s: long enough to cancel
 	api := startProgram(t, []string{"serve"}, env)

@@ -73,10 +73,13 @@ type apiResponse struct {
 	Data    json.RawMessage `json:"data"`
 }
 
-func (c *apiClient) do(ctx context.Context, method, path string, body io.Reader, contentType string, hdr map[string]string) (*apiResponse, error) {
+// send makes one request and returns the HTTP status and the answer's
+// envelope, whatever the status: only a request that gets no readable
+// answer is an error.
+func (c *apiClient) send(ctx context.Context, method, path string, body io.Reader, contentType string, hdr map[string]string) (int, *apiResponse, error) {
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.base, "/")+path, body)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	req.Header.Set("client-id", c.clientID)
 	req.Header.Set("x-api-key", c.apiKey)
@@ -88,24 +91,38 @@ func (c *apiClient) do(ctx context.Context, method, path string, body io.Reader,
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w (is the API running? check --url / BV_API_URL)", method, c.base, err)
+		return 0, nil, fmt.Errorf("%s %s: %w (is the API running? check --url / BV_API_URL)", method, c.base, err)
 	}
 	defer resp.Body.Close()
 	var out apiResponse
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, fmt.Errorf("%s %s: HTTP %d with an unreadable body: %w", method, path, resp.StatusCode, err)
+		return resp.StatusCode, nil, fmt.Errorf("%s %s: HTTP %d with an unreadable body: %w", method, path, resp.StatusCode, err)
 	}
-	if resp.StatusCode >= 300 {
-		msg := out.Message
-		if out.Detail != "" {
-			msg = out.Detail + " (check --client-id and --api-key)"
-		}
-		if out.SubCode != "" {
-			msg = out.SubCode + ": " + msg
-		}
-		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, msg)
+	return resp.StatusCode, &out, nil
+}
+
+// do is send that turns an answer of 300 or more into an error.
+func (c *apiClient) do(ctx context.Context, method, path string, body io.Reader, contentType string, hdr map[string]string) (*apiResponse, error) {
+	code, out, err := c.send(ctx, method, path, body, contentType, hdr)
+	if err != nil {
+		return nil, err
 	}
-	return &out, nil
+	if code >= 300 {
+		return nil, statusError(code, out)
+	}
+	return out, nil
+}
+
+// statusError says what an answer of 300 or more means.
+func statusError(code int, out *apiResponse) error {
+	msg := out.Message
+	if out.Detail != "" {
+		msg = out.Detail + " (check --client-id and --api-key)"
+	}
+	if out.SubCode != "" {
+		msg = out.SubCode + ": " + msg
+	}
+	return fmt.Errorf("HTTP %d: %s", code, msg)
 }
 
 // uploadOptions are the upload's option fields, sent before the file.
@@ -125,31 +142,41 @@ func (c *apiClient) upload(ctx context.Context, file, provider string, o uploadO
 		return nil, err
 	}
 	defer f.Close()
+	code, resp, err := c.sendUpload(ctx, filepath.Base(file), f, provider, o)
+	if err == nil && code >= 300 {
+		err = statusError(code, resp)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", file, err)
+	}
+	return resp.Data, nil
+}
+
+// sendUpload streams r as the multipart file name, after o's fields, and
+// returns the HTTP status and the envelope, as send does.
+func (c *apiClient) sendUpload(ctx context.Context, name string, r io.Reader, provider string, o uploadOptions) (int, *apiResponse, error) {
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
 		err := writeOptions(mw, o)
 		var part io.Writer
 		if err == nil {
-			part, err = mw.CreateFormFile("file", filepath.Base(file))
+			part, err = mw.CreateFormFile("file", name)
 		}
 		if err == nil {
-			_, err = io.Copy(part, f)
+			_, err = io.Copy(part, r)
 		}
 		if err == nil {
 			err = mw.Close()
 		}
 		pw.CloseWithError(err)
 	}()
+	defer pr.Close() // ends the writer if the answer comes before the whole body went
 	hdr := map[string]string{}
 	if o.idemKey != "" {
 		hdr["Idempotency-Key"] = o.idemKey
 	}
-	resp, err := c.do(ctx, http.MethodPost, "/v1/verification/batch?provider="+url.QueryEscape(provider), pr, mw.FormDataContentType(), hdr)
-	if err != nil {
-		return nil, fmt.Errorf("upload %s: %w", file, err)
-	}
-	return resp.Data, nil
+	return c.send(ctx, http.MethodPost, "/v1/verification/batch?provider="+url.QueryEscape(provider), pr, mw.FormDataContentType(), hdr)
 }
 
 func writeOptions(mw *multipart.Writer, o uploadOptions) error {

@@ -232,6 +232,7 @@ func numberedCSV(header, line string, n int) string {
 }
 
 func TestWebConsoleInABrowser(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts Chromium and the program")
 	}
@@ -240,7 +241,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 	}))
 	t.Cleanup(hooks.Close)
 	api := startProgram(t, []string{"dev"}, map[string]string{
-		"BV_REDIS_URL":             redistest.URL(t),
+		"BV_REDIS_URL":             redistest.DB(t),
 		"BV_HTTP_ADDR":             "127.0.0.1:0",
 		"BV_LOG_LEVEL":             "warn",
 		"BV_CHUNK_SIZE":            "5",
@@ -290,7 +291,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 		{"the new-batch form offers the server's providers with their columns and claims", func(t *testing.T) {
 			b.t = t
 			b.waitFor("the providers", `document.querySelectorAll("#provider option[value]:not([value=''])").length > 0`, 10*time.Second)
-			_, env := apiDo(t, http.MethodGet, api+"/v1/providers", nil, "")
+			_, env := call(t, api, "demo", http.MethodGet, "/v1/providers")
 			var list struct {
 				Providers []struct{ Name string } `json:"providers"`
 			}
@@ -335,7 +336,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 				t.Errorf("got problems %q, want line 3 access_token and line 4 dob", rows)
 			}
 			b.screenshot("dry-run")
-			if code, env := apiDo(t, http.MethodGet, api+"/v1/verification/batches", nil, ""); code != http.StatusOK || !strings.Contains(string(env.Data), `"total_count":0`) {
+			if code, env := call(t, api, "demo", http.MethodGet, "/v1/verification/batches"); code != http.StatusOK || !strings.Contains(string(env.Data), `"total_count":0`) {
 				t.Errorf("after a dry run: got HTTP %d %s, want no batch", code, env.Data)
 			}
 		}},
@@ -388,7 +389,7 @@ func TestWebConsoleInABrowser(t *testing.T) {
 			// it, or the next click may land on the row as it is moved.
 			b.waitFor("both batches listed again", `[...document.querySelectorAll("#batches tr")].map(tr => tr.dataset.requestId).sort().join() === `+strconv.Quote(strings.Join(slices.Sorted(slices.Values([]string{sampleID, movingID})), ",")), 10*time.Second)
 			// Its work is shown: let it not slow the rest down.
-			if code, env := apiDo(t, http.MethodPost, api+"/v1/verification/batch/"+movingID+"/cancel", nil, ""); code != http.StatusAccepted {
+			if code, env := call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+movingID+"/cancel"); code != http.StatusAccepted {
 				t.Errorf("cancel the moving batch: got HTTP %d %s", code, env.Message)
 			}
 		}},
@@ -588,7 +589,7 @@ func checkClaimsSection(t *testing.T, b *browserTab, st consoleStatus) {
 
 func consoleStatusOf(t *testing.T, api, id string) consoleStatus {
 	t.Helper()
-	code, env := apiDo(t, http.MethodGet, api+"/v1/verification/batch-processing-status?request_id="+id, nil, "")
+	code, env := call(t, api, "demo", http.MethodGet, "/v1/verification/batch-processing-status?request_id="+id)
 	if code != http.StatusOK {
 		t.Fatalf("status of %s: HTTP %d %s", id, code, env.Message)
 	}

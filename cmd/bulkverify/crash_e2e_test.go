@@ -76,6 +76,7 @@ func startWorkProcess(t *testing.T, bin string, env map[string]string, name stri
 // other chunks' rows are VERIFIED; the batch completes with every row
 // once, and the error log names the batch and chunk without row data.
 func TestAChunkThatKillsItsWorkerIsSettledByTheNext(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -104,7 +105,7 @@ func TestAChunkThatKillsItsWorkerIsSettledByTheNext(t *testing.T) {
 	}
 	api := startProgram(t, []string{"serve"}, env)
 	first, _ := startWorkProcess(t, bin, env, "work-1")
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001", "verified-00002", up.token, "verified-00004", "verified-00005", "verified-00006")))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001", "verified-00002", up.token, "verified-00004", "verified-00005", "verified-00006"), uploadOptions{}))
 
 	select {
 	case <-up.killed:

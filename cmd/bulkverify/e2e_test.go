@@ -6,12 +6,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/csv"
-	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,7 +30,20 @@ import (
 	"github.com/bulkverify/bulkverify/storage"
 )
 
-func TestMain(m *testing.M) { redistest.Main(m) }
+// e2eParallel is how many tests run at once unless -parallel says: the
+// end-to-end tests mostly wait (on rate limits, timers and other
+// processes), so more of them than there are CPUs.
+const e2eParallel = 8
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(e2eParallel))
+	}
+	redistest.Main(m)
+}
 
 // testDataKey is BV_DATA_KEY of the tests' serve and work processes.
 var testDataKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
@@ -129,56 +143,35 @@ func digilockerBatch(n int) ([]byte, map[int]outcome, map[int]string) {
 	return b.Bytes(), want, refs
 }
 
-type envelopeBody struct {
-	Code          int             `json:"code"`
-	Timestamp     int64           `json:"timestamp"`
-	TransactionID string          `json:"transaction_id"`
-	SubCode       string          `json:"sub_code"`
-	Message       string          `json:"message"`
-	Data          json.RawMessage `json:"data"`
+// tenantAPI returns the CLI's own client of the API at api, signed in as
+// tenant, whose secret is tenant+"-secret" in every test's BV_CLIENTS.
+func tenantAPI(api, tenant string) *apiClient {
+	return &apiClient{base: api, clientID: tenant, apiKey: tenant + "-secret", http: &http.Client{Timeout: 5 * time.Minute}}
 }
 
-func apiDo(t *testing.T, method, u string, body io.Reader, contentType string) (int, envelopeBody) {
+// call sends a bodiless request as tenant with the CLI's client and returns
+// the HTTP status and the envelope, whatever the status.
+func call(t *testing.T, api, tenant, method, path string) (int, apiResponse) {
 	t.Helper()
-	req, _ := http.NewRequest(method, u, body)
-	req.Header.Set("client-id", "demo")
-	req.Header.Set("x-api-key", "demo-secret")
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var env envelopeBody
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		t.Fatalf("%s %s: decode: %v", method, u, err)
-	}
-	return resp.StatusCode, env
+	return answer(t)(tenantAPI(api, tenant).send(context.Background(), method, path, nil, "", nil))
 }
 
-// uploadMultipart posts data as the form field "file".
-func uploadMultipart(t *testing.T, api, provider string, data []byte) (int, envelopeBody) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	fw, _ := mw.CreateFormFile("file", "batch.csv")
-	fw.Write(data)
-	mw.Close()
-	return apiDo(t, http.MethodPost, api+"/v1/verification/batch?provider="+provider, &b, mw.FormDataContentType())
-}
-
-func submit(t *testing.T, api string, data []byte) string {
+// uploadCSV uploads data to provider as tenant with the CLI's client, the
+// options' fields before the file, and returns the status and envelope.
+func uploadCSV(t *testing.T, api, tenant, provider string, data []byte, o uploadOptions) (int, apiResponse) {
 	t.Helper()
-	code, env := uploadMultipart(t, api, "digilocker", data)
-	if code != http.StatusAccepted {
-		t.Fatalf("upload: got HTTP %d (%s: %s), want 202", code, env.SubCode, env.Message)
+	return answer(t)(tenantAPI(api, tenant).sendUpload(context.Background(), "batch.csv", bytes.NewReader(data), provider, o))
+}
+
+// answer fails t when a request got no readable answer.
+func answer(t *testing.T) func(int, *apiResponse, error) (int, apiResponse) {
+	return func(code int, resp *apiResponse, err error) (int, apiResponse) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return code, *resp
 	}
-	var d struct {
-		RequestID string `json:"request_id"`
-	}
-	json.Unmarshal(env.Data, &d)
-	return d.RequestID
 }
 
 type statusBody struct {
@@ -198,43 +191,32 @@ type statusBody struct {
 	DoneChunks int     `json:"done_chunks"`
 }
 
-// waitCompleted polls the status endpoint until it answers status 200.
+// waitCompleted waits for the batch to complete, checking every in-progress
+// answer on the way.
 func waitCompleted(t *testing.T, api, id string, within time.Duration) statusBody {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		code, env := apiDo(t, http.MethodGet, api+"/v1/verification/batch-processing-status?request_id="+id, nil, "")
-		if code != http.StatusOK || env.SubCode != "SUCCESS" {
-			t.Fatalf("status: got HTTP %d %s, want 200 SUCCESS", code, env.SubCode)
-		}
-		var st statusBody
-		json.Unmarshal(env.Data, &st)
-		if st.Status == http.StatusOK {
-			if st.Message != "batch processing completed" || st.OutputURL == nil {
-				t.Fatalf("completed status has message %q and URL %v", st.Message, st.OutputURL)
-			}
-			return st
-		}
-		if st.Status != http.StatusCreated || st.Message != "batch processing in progress" || st.OutputURL != nil {
+	st := waitFor(t, api, id, within, "completed", func(st lifeStatus) bool {
+		if st.Status != http.StatusOK && (st.Status != http.StatusCreated || st.Message != "batch processing in progress" || st.OutputURL != nil) {
 			t.Fatalf("in-progress status is %d %q with URL %v, want 201, \"batch processing in progress\", null", st.Status, st.Message, st.OutputURL)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("batch %s not completed within %v: %+v", id, within, st)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return finished(st)
+	})
+	if st.Message != "batch processing completed" || st.OutputURL == nil {
+		t.Fatalf("completed status has message %q and URL %v", st.Message, st.OutputURL)
 	}
+	return st.statusBody
 }
 
+// fetchCSV downloads u as the CLI's submit --out does and parses it.
 func fetchCSV(t *testing.T, u string) ([][]string, string) {
 	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
+	path := filepath.Join(t.TempDir(), "download.csv")
+	if err := download(context.Background(), u, path); err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET presigned URL: HTTP %d: %s", resp.StatusCode, body)
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil {
@@ -314,8 +296,9 @@ func checkOutputs(t *testing.T, st statusBody, want map[int]outcome, refs map[in
 }
 
 func TestDevRunsA2000RowDigiLockerBatchEndToEnd(t *testing.T) {
+	t.Parallel()
 	api := startProgram(t, []string{"dev"}, map[string]string{
-		"BV_REDIS_URL":    redistest.URL(t),
+		"BV_REDIS_URL":    redistest.DB(t),
 		"BV_HTTP_ADDR":    "127.0.0.1:0",
 		"BV_LOG_LEVEL":    "warn",
 		"BV_MAX_ATTEMPTS": "3",
@@ -324,7 +307,7 @@ func TestDevRunsA2000RowDigiLockerBatchEndToEnd(t *testing.T) {
 		"BV_DIGILOCKER_RATE": "2000",
 	})
 	data, want, refs := digilockerBatch(2000)
-	id := submit(t, api, data)
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{}))
 	st := waitCompleted(t, api, id, 2*time.Minute)
 	if st.RequestID != id || st.ProductID != "digilocker" || st.State != "completed" || st.Percent != 100 {
 		t.Errorf("completed status: %+v", st)
@@ -340,7 +323,7 @@ func prodEnv(t *testing.T) map[string]string {
 	sim := httptest.NewServer(digilocker.NewSimulator(digilocker.SimConfig{ClientSecret: "test-secret"}))
 	t.Cleanup(sim.Close)
 	env := map[string]string{
-		"BV_REDIS_URL":                redistest.URL(t),
+		"BV_REDIS_URL":                redistest.DB(t),
 		"BV_HTTP_ADDR":                "127.0.0.1:0",
 		"BV_LOG_LEVEL":                "warn",
 		"BV_METRICS_ADDR":             "127.0.0.1:0",
@@ -368,11 +351,12 @@ func prodEnv(t *testing.T) map[string]string {
 // separate serve and work processes: the output has each row once and the
 // counts are those of one delivery.
 func TestRedeliveredChunksAreCountedOnce(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	env["BV_BATCH_WINDOW"] = "20" // release every chunk at once, to duplicate them all
 	api := startProgram(t, []string{"serve"}, env)
 	data, want, refs := digilockerBatch(2000)
-	id := submit(t, api, data)
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{}))
 
 	rdb := redistest.Connect(t, env["BV_REDIS_URL"])
 	insp := asynq.NewInspectorFromRedisClient(rdb)
@@ -398,6 +382,7 @@ func TestRedeliveredChunksAreCountedOnce(t *testing.T) {
 }
 
 func TestMalformedUploadsAreRejectedAndQueueNothing(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	tests := []struct {
@@ -411,7 +396,7 @@ func TestMalformedUploadsAreRejectedAndQueueNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" gets a 400 that names it", func(t *testing.T) {
-			code, env := uploadMultipart(t, api, "digilocker", []byte(tt.body))
+			code, env := uploadCSV(t, api, "demo", "digilocker", []byte(tt.body), uploadOptions{})
 			if code != http.StatusBadRequest || env.SubCode != tt.subCode {
 				t.Fatalf("got HTTP %d %s (%s), want 400 %s", code, env.SubCode, env.Message, tt.subCode)
 			}
@@ -423,7 +408,7 @@ func TestMalformedUploadsAreRejectedAndQueueNothing(t *testing.T) {
 		})
 	}
 	t.Run("an unknown provider gets INVALID_PROVIDER", func(t *testing.T) {
-		code, env := uploadMultipart(t, api, "nope", []byte("access_token,doctype\nverified-1,PANCR\n"))
+		code, env := uploadCSV(t, api, "demo", "nope", []byte("access_token,doctype\nverified-1,PANCR\n"), uploadOptions{})
 		if code != http.StatusBadRequest || env.SubCode != "INVALID_PROVIDER" {
 			t.Fatalf("got HTTP %d %s, want 400 INVALID_PROVIDER", code, env.SubCode)
 		}

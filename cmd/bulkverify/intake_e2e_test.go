@@ -51,6 +51,7 @@ func uploadHead(api string, length int) string {
 // no multipart upload behind; odd files are read right; error messages are
 // short.
 func TestIntakeWithstandsSlowDroppedAndOddUploads(t *testing.T) {
+	t.Parallel()
 	env, _ := lifecycleEnv(t)
 	env["BV_UPLOAD_IDLE_TIMEOUT"] = "2s"
 	api := startProgram(t, []string{"serve"}, env)
@@ -90,7 +91,7 @@ func TestIntakeWithstandsSlowDroppedAndOddUploads(t *testing.T) {
 
 	t.Run("two BOMs and zero-width characters cost no column", func(t *testing.T) {
 		data := []byte("\ufeff\ufeffreference_id,access_token,\u200bdoctype\nref-1,verified-00001,PANCR\n")
-		id := accept(t)(uploadAs(t, api, "demo", data))
+		id := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{}))
 		st := waitFor(t, api, id, time.Minute, "finished", finished)
 		_, rows := outputRows(t, st)
 		if rows[1][1] != "ref-1" || rows[1][2] != "VERIFIED" {
@@ -104,8 +105,7 @@ func TestIntakeWithstandsSlowDroppedAndOddUploads(t *testing.T) {
 		for i := 1; i <= 20000; i++ {
 			fmt.Fprintf(&b, "ref-%d,verified-%05d,PANCR\r", i, i)
 		}
-		body, ct := form("file", []byte(b.String()), "dry_run", "true")
-		code, env := as(t, "demo", http.MethodPost, api+"/v1/verification/batch?provider=digilocker", body, ct)
+		code, env := uploadCSV(t, api, "demo", "digilocker", []byte(b.String()), uploadOptions{dryRun: true})
 		if code != http.StatusOK || !strings.Contains(string(env.Data), `"total_rows":20000`) || !strings.Contains(string(env.Data), `"rejected_rows":0`) {
 			t.Errorf("got HTTP %d %s %s, want 20000 rows, none rejected", code, env.SubCode, cut(string(env.Data)))
 		}
@@ -113,7 +113,7 @@ func TestIntakeWithstandsSlowDroppedAndOddUploads(t *testing.T) {
 
 	t.Run("a token with a line break is INVALID_ROW and never sent", func(t *testing.T) {
 		data := []byte("reference_id,access_token,doctype\nref-1,\"verified-\n00001\",PANCR\nref-2,verified-00002,PANCR\n")
-		id := accept(t)(uploadAs(t, api, "demo", data))
+		id := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{}))
 		st := waitFor(t, api, id, time.Minute, "finished", finished)
 		_, rows := outputRows(t, st)
 		if rows[1][2]+"/"+rows[1][3] != "FAILED/INVALID_ROW" || rows[1][5] != "false" || rows[2][2] != "VERIFIED" {
@@ -126,7 +126,7 @@ func TestIntakeWithstandsSlowDroppedAndOddUploads(t *testing.T) {
 		for i := range 20000 {
 			cols = append(cols, fmt.Sprintf("column_%d", i))
 		}
-		code, env := uploadAs(t, api, "demo", []byte(strings.Join(cols, ",")+"\n1\n"))
+		code, env := uploadCSV(t, api, "demo", "digilocker", []byte(strings.Join(cols, ",")+"\n1\n"), uploadOptions{})
 		if code != http.StatusBadRequest || len([]rune(env.Message)) > 300 {
 			t.Errorf("got HTTP %d with a message of %d characters, want 400 and at most 300", code, len([]rune(env.Message)))
 		}
@@ -187,6 +187,8 @@ func peakRSS(t *testing.T, pid int) float64 {
 // tenant's), answers the rest 503 with Retry-After, and its memory stays
 // bounded.
 func TestConcurrentBigUploadsKeepServeMemoryBounded(t *testing.T) {
+	// Not parallel: it measures a process's memory and its 503s under
+	// load, which other tests' programs would change.
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -63,38 +62,11 @@ func lifecycleEnv(t *testing.T) (map[string]string, *countingSim) {
 	return env, sim
 }
 
-// as sends a request as a tenant.
-func as(t *testing.T, tenant, method, u string, body io.Reader, contentType string, hdr ...string) (int, envelopeBody) {
-	t.Helper()
-	req, _ := http.NewRequest(method, u, body)
-	req.Header.Set("client-id", tenant)
-	req.Header.Set("x-api-key", tenant+"-secret")
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var env envelopeBody
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		t.Fatalf("%s %s: decode: %v", method, u, err)
-	}
-	return resp.StatusCode, env
-}
-
-// form builds a multipart body with the CSV in fileField and the given
-// option fields before it.
-func form(fileField string, data []byte, fields ...string) (*bytes.Buffer, string) {
+// form builds a multipart body with the CSV in fileField, for the
+// Deepvue-shaped routes (batch_file), which the CLI does not use.
+func form(fileField string, data []byte) (*bytes.Buffer, string) {
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
-	for i := 0; i+1 < len(fields); i += 2 {
-		mw.WriteField(fields[i], fields[i+1])
-	}
 	fw, _ := mw.CreateFormFile(fileField, "batch.csv")
 	fw.Write(data)
 	mw.Close()
@@ -104,31 +76,31 @@ func form(fileField string, data []byte, fields ...string) (*bytes.Buffer, strin
 // lifeStatus is the status data the lifecycle tests read.
 type lifeStatus struct {
 	statusBody
-	ProcessedRows  int               `json:"processed_rows"`
-	RejectedRows   int               `json:"rejected_rows"`
-	Duplicates     int               `json:"duplicates"`
-	Codes          map[string]int    `json:"codes"`
-	RowsPerSecond  float64           `json:"rows_per_second"`
-	ETASeconds     *int              `json:"eta_seconds"`
-	CreatedAt      *time.Time        `json:"created_at"`
-	StartedAt      *time.Time        `json:"started_at"`
-	FinalizingAt   *time.Time        `json:"finalizing_at"`
-	CompletedAt    *time.Time        `json:"completed_at"`
-	CancellingAt   *time.Time        `json:"cancelling_at"`
-	CancelledAt    *time.Time        `json:"cancelled_at"`
-	FailedAt       *time.Time        `json:"failed_at"`
-	ExpiresAt      *time.Time        `json:"expires_at"`
-	FailureReason  *string           `json:"failure_reason"`
-	ParentID       *string           `json:"parent_request_id"`
-	Metadata       map[string]string `json:"metadata"`
-	ProcessedShare float64           `json:"percent_complete"`
+	ProcessedRows int               `json:"processed_rows"`
+	RejectedRows  int               `json:"rejected_rows"`
+	Duplicates    int               `json:"duplicates"`
+	Codes         map[string]int    `json:"codes"`
+	RowsPerSecond float64           `json:"rows_per_second"`
+	ETASeconds    *int              `json:"eta_seconds"`
+	CreatedAt     *time.Time        `json:"created_at"`
+	StartedAt     *time.Time        `json:"started_at"`
+	FinalizingAt  *time.Time        `json:"finalizing_at"`
+	CompletedAt   *time.Time        `json:"completed_at"`
+	CancellingAt  *time.Time        `json:"cancelling_at"`
+	CancelledAt   *time.Time        `json:"cancelled_at"`
+	FailedAt      *time.Time        `json:"failed_at"`
+	ExpiresAt     *time.Time        `json:"expires_at"`
+	FailureReason *string           `json:"failure_reason"`
+	ParentID      *string           `json:"parent_request_id"`
+	Metadata      map[string]string `json:"metadata"`
 }
 
+// getStatus reads the batch's status as tenant with the CLI's client.
 func getStatus(t *testing.T, api, tenant, id string) lifeStatus {
 	t.Helper()
-	code, env := as(t, tenant, http.MethodGet, api+"/v1/verification/batch-processing-status?request_id="+id, nil, "")
-	if code != http.StatusOK {
-		t.Fatalf("status of %s: got HTTP %d %s (%s)", id, code, env.SubCode, env.Message)
+	code, env := call(t, api, tenant, http.MethodGet, "/v1/verification/batch-processing-status?request_id="+id)
+	if code != http.StatusOK || env.SubCode != "SUCCESS" {
+		t.Fatalf("status of %s: got HTTP %d %s (%s), want 200 SUCCESS", id, code, env.SubCode, env.Message)
 	}
 	var st lifeStatus
 	if err := json.Unmarshal(env.Data, &st); err != nil {
@@ -156,11 +128,11 @@ func waitFor(t *testing.T, api, id string, within time.Duration, what string, ok
 func finished(st lifeStatus) bool { return st.Status == http.StatusOK }
 
 // accept returns a check that an upload was accepted, giving its id.
-func accept(t *testing.T) func(int, envelopeBody) string {
-	return func(code int, env envelopeBody) string { t.Helper(); return acceptedID(t, code, env) }
+func accept(t *testing.T) func(int, apiResponse) string {
+	return func(code int, env apiResponse) string { t.Helper(); return acceptedID(t, code, env) }
 }
 
-func acceptedID(t *testing.T, code int, env envelopeBody) string {
+func acceptedID(t *testing.T, code int, env apiResponse) string {
 	t.Helper()
 	if code != http.StatusAccepted {
 		t.Fatalf("got HTTP %d %s (%s), want 202", code, env.SubCode, env.Message)
@@ -218,6 +190,7 @@ func ordered(t *testing.T, names string, times ...*time.Time) {
 // nothing of it 5 s later, the batch ends cancelled within 60 s, and its
 // output holds every row once, some verified and the rest CANCELLED.
 func TestCancelStopsTheBatchAndKeepsItsRows(t *testing.T) {
+	t.Parallel()
 	env, sim := lifecycleEnv(t)
 	env["BV_DIGILOCKER_RATE"] = "40"
 	api := startProgram(t, []string{"serve"}, env)
@@ -226,28 +199,28 @@ func TestCancelStopsTheBatchAndKeepsItsRows(t *testing.T) {
 	for i := range tokens {
 		tokens[i] = fmt.Sprintf("verified-%05d", i+1)
 	}
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV(tokens...)))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV(tokens...), uploadOptions{}))
 	waitFor(t, api, id, 30*time.Second, "processing 40 rows", func(st lifeStatus) bool {
 		return st.State == "processing" && st.ProcessedRows >= 40
 	})
 
-	code, env2 := as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+id+"/retry", nil, "")
+	code, env2 := call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+id+"/retry")
 	if code != http.StatusConflict || env2.SubCode != "BATCH_NOT_FINISHED" {
 		t.Errorf("retry of a running batch: got HTTP %d %s, want 409 BATCH_NOT_FINISHED", code, env2.SubCode)
 	}
-	code, env2 = as(t, "other", http.MethodPost, api+"/v1/verification/batch/"+id+"/cancel", nil, "")
+	code, env2 = call(t, api, "other", http.MethodPost, "/v1/verification/batch/"+id+"/cancel")
 	if code != http.StatusUnprocessableEntity || env2.SubCode != "INVALID_REQUEST_ID" {
 		t.Errorf("another tenant's cancel: got HTTP %d %s, want 422 INVALID_REQUEST_ID", code, env2.SubCode)
 	}
 
 	cancelAt := time.Now()
-	code, env2 = as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+id+"/cancel", nil, "")
+	code, env2 = call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+id+"/cancel")
 	var st lifeStatus
 	json.Unmarshal(env2.Data, &st)
 	if code != http.StatusAccepted || (st.State != "cancelling" && st.State != "cancelled") || st.CancellingAt == nil {
 		t.Fatalf("cancel: got HTTP %d, state %s, cancelling_at %v; want 202, cancelling with its time", code, st.State, st.CancellingAt)
 	}
-	code, _ = as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+id+"/cancel", nil, "")
+	code, _ = call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+id+"/cancel")
 	if code != http.StatusAccepted {
 		t.Errorf("second cancel: got HTTP %d, want 202 (the same answer)", code)
 	}
@@ -288,49 +261,44 @@ func TestCancelStopsTheBatchAndKeepsItsRows(t *testing.T) {
 	if d := last.Sub(cancelAt); d > 5*time.Second {
 		t.Errorf("the upstream got a request %v after the cancel, want none after 5s", d)
 	}
-	code, env2 = as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+id+"/cancel", nil, "")
+	code, env2 = call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+id+"/cancel")
 	if code != http.StatusAccepted {
 		t.Errorf("cancel of a cancelled batch: got HTTP %d %s, want 202 (the same answer)", code, env2.SubCode)
 	}
 	t.Logf("cancelled after %d rows verified; upstream quiet %v after the cancel", verified, last.Sub(cancelAt))
 }
 
-func uploadAs(t *testing.T, api, tenant string, data []byte, fields ...string) (int, envelopeBody) {
-	t.Helper()
-	body, ct := form("file", data, fields...)
-	return as(t, tenant, http.MethodPost, api+"/v1/verification/batch?provider=digilocker", body, ct)
-}
-
 // Retry makes a child of exactly the retryable rows, numbered as in the
 // parent; the conflict cases answer as specified.
 func TestRetryMakesAChildOfTheRetryableRows(t *testing.T) {
+	t.Parallel()
 	env, _ := lifecycleEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	startProgram(t, []string{"work"}, env)
 	// rows 2 and 5 are down (UPSTREAM_UNAVAILABLE, retryable); 3 has an
 	// invalid token (TOKEN_INVALID); 4 has none (INVALID_ROW).
 	data := tokensCSV("verified-00001", "down-00002", "invalid-00003", "", "down-00005", "verified-00006")
-	parent := accept(t)(uploadAs(t, api, "demo", data))
+	parent := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{}))
 	pst := waitFor(t, api, parent, time.Minute, "finished", finished)
 	if pst.State != "completed" || pst.Codes["UPSTREAM_UNAVAILABLE"] != 2 {
 		t.Fatalf("parent: got state %s, codes %v; want completed with 2 UPSTREAM_UNAVAILABLE", pst.State, pst.Codes)
 	}
 	ordered(t, "created, started, finalizing, completed", pst.CreatedAt, pst.StartedAt, pst.FinalizingAt, pst.CompletedAt)
 
-	code, env2 := as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+parent+"/cancel", nil, "")
+	code, env2 := call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+parent+"/cancel")
 	if code != http.StatusConflict || env2.SubCode != "BATCH_FINISHED" {
 		t.Errorf("cancel of a completed batch: got HTTP %d %s, want 409 BATCH_FINISHED", code, env2.SubCode)
 	}
-	code, env2 = as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+parent+"/retry?codes=NAME_MISMATCH", nil, "")
+	code, env2 = call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+parent+"/retry?codes=NAME_MISMATCH")
 	if code != http.StatusBadRequest || env2.SubCode != "NOTHING_TO_RETRY" {
 		t.Errorf("retry of a code no row has: got HTTP %d %s, want 400 NOTHING_TO_RETRY", code, env2.SubCode)
 	}
-	code, env2 = as(t, "other", http.MethodPost, api+"/v1/verification/batch/"+parent+"/retry", nil, "")
+	code, env2 = call(t, api, "other", http.MethodPost, "/v1/verification/batch/"+parent+"/retry")
 	if code != http.StatusUnprocessableEntity || env2.SubCode != "INVALID_REQUEST_ID" {
 		t.Errorf("another tenant's retry: got HTTP %d %s, want 422 INVALID_REQUEST_ID", code, env2.SubCode)
 	}
 
-	child := accept(t)(as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+parent+"/retry?codes=UPSTREAM_UNAVAILABLE", nil, ""))
+	child := accept(t)(call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+parent+"/retry?codes=UPSTREAM_UNAVAILABLE"))
 	cst := waitFor(t, api, child, time.Minute, "finished", finished)
 	if cst.ParentID == nil || *cst.ParentID != parent || cst.TotalRows != 2 {
 		t.Fatalf("child: got parent %v, %d rows; want %s, 2 rows", cst.ParentID, cst.TotalRows, parent)
@@ -344,7 +312,7 @@ func TestRetryMakesAChildOfTheRetryableRows(t *testing.T) {
 			t.Errorf("child row %d: got reference %q, code %s; want ref-%d, UPSTREAM_UNAVAILABLE (still down)", n, rows[n][1], rows[n][3], n)
 		}
 	}
-	code, env2 = as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+child+"/retry?codes=TOKEN_INVALID", nil, "")
+	code, env2 = call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+child+"/retry?codes=TOKEN_INVALID")
 	if code != http.StatusBadRequest || env2.SubCode != "NOTHING_TO_RETRY" {
 		t.Errorf("retry of TOKEN_INVALID (never retryable): got HTTP %d %s, want 400 NOTHING_TO_RETRY", code, env2.SubCode)
 	}
@@ -353,6 +321,7 @@ func TestRetryMakesAChildOfTheRetryableRows(t *testing.T) {
 // 20 distinct rows repeated 3 times are verified 20 times; every copy gets
 // the result; metadata comes back.
 func TestDuplicateRowsAreVerifiedOnce(t *testing.T) {
+	t.Parallel()
 	env, sim := lifecycleEnv(t)
 	env["BV_CHUNK_SIZE"] = "7" // copies in other chunks than their first
 	api := startProgram(t, []string{"serve"}, env)
@@ -363,7 +332,7 @@ func TestDuplicateRowsAreVerifiedOnce(t *testing.T) {
 			tokens = append(tokens, fmt.Sprintf("verified-%05d", i))
 		}
 	}
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV(tokens...), "metadata", `{"team":"ops","source":"crm"}`))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV(tokens...), uploadOptions{metadata: map[string]string{"team": "ops", "source": "crm"}}))
 	st := waitFor(t, api, id, time.Minute, "finished", finished)
 	if st.State != "completed" || st.Duplicates != 40 || st.Verified != 60 {
 		t.Errorf("got state %s, %d duplicates, %d verified; want completed, 40, 60", st.State, st.Duplicates, st.Verified)
@@ -388,6 +357,7 @@ func TestDuplicateRowsAreVerifiedOnce(t *testing.T) {
 // A 60%-bad batch with max_failure_rate=0.3 stops: failed, every row once,
 // the reason names the rate and the commonest code.
 func TestFailureThresholdStopsTheBatch(t *testing.T) {
+	t.Parallel()
 	env, _ := lifecycleEnv(t)
 	env["BV_CHUNK_SIZE"] = "20"
 	env["BV_BATCH_WINDOW"] = "2"
@@ -402,11 +372,11 @@ func TestFailureThresholdStopsTheBatch(t *testing.T) {
 		}
 		tokens[i] = fmt.Sprintf("%s-%05d", acct, i+1)
 	}
-	code, env2 := uploadAs(t, api, "demo", tokensCSV(tokens...), "max_failure_rate", "1.5")
+	code, env2 := uploadCSV(t, api, "demo", "digilocker", tokensCSV(tokens...), uploadOptions{maxFailureRate: "1.5"})
 	if code != http.StatusBadRequest || env2.SubCode != "INVALID_REQUEST" || !strings.Contains(env2.Message, "max_failure_rate") {
 		t.Errorf("max_failure_rate=1.5: got HTTP %d %s (%s), want 400 INVALID_REQUEST naming it", code, env2.SubCode, env2.Message)
 	}
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV(tokens...), "max_failure_rate", "0.3"))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV(tokens...), uploadOptions{maxFailureRate: "0.3"}))
 	st := waitFor(t, api, id, time.Minute, "finished", finished)
 	if st.State != "failed" || st.Message != "batch processing failed" || st.FailureReason == nil || st.FailedAt == nil {
 		t.Fatalf("got state %s, message %q, reason %v; want failed with a reason", st.State, st.Message, st.FailureReason)
@@ -433,14 +403,15 @@ func TestFailureThresholdStopsTheBatch(t *testing.T) {
 
 // The list: pagination edges, filters, order and tenant isolation.
 func TestListPaginatesFiltersAndIsolatesTenants(t *testing.T) {
+	t.Parallel()
 	env, _ := lifecycleEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	var ids []string
 	for i := range 5 {
-		ids = append(ids, accept(t)(uploadAs(t, api, "demo", tokensCSV(fmt.Sprintf("verified-%05d", i)))))
+		ids = append(ids, accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV(fmt.Sprintf("verified-%05d", i)), uploadOptions{})))
 	}
-	accept(t)(uploadAs(t, api, "other", tokensCSV("verified-00099")))
-	if _, err := as2(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+ids[1]+"/cancel"); err != nil {
+	accept(t)(uploadCSV(t, api, "other", "digilocker", tokensCSV("verified-00099"), uploadOptions{}))
+	if _, err := tenantAPI(api, "demo").do(context.Background(), http.MethodPost, "/v1/verification/batch/"+ids[1]+"/cancel", nil, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	type listData struct {
@@ -458,7 +429,7 @@ func TestListPaginatesFiltersAndIsolatesTenants(t *testing.T) {
 	}
 	list := func(tenant, query string) listData {
 		t.Helper()
-		code, env := as(t, tenant, http.MethodGet, api+"/v1/verification/batches?"+query, nil, "")
+		code, env := call(t, api, tenant, http.MethodGet, "/v1/verification/batches?"+query)
 		if code != http.StatusOK {
 			t.Fatalf("list ?%s: got HTTP %d %s (%s)", query, code, env.SubCode, env.Message)
 		}
@@ -501,14 +472,14 @@ func TestListPaginatesFiltersAndIsolatesTenants(t *testing.T) {
 		t.Errorf("other tenant sees %s (total %d), want only its own batch", idsOf(d), d.Pagination.Total)
 	}
 	for _, bad := range []string{"page=0", "per_page=101", "order=up", "state=done", "provider=nope", "page=x"} {
-		code, env := as(t, "demo", http.MethodGet, api+"/v1/verification/batches?"+bad, nil, "")
+		code, env := call(t, api, "demo", http.MethodGet, "/v1/verification/batches?"+bad)
 		name, _, _ := strings.Cut(bad, "=")
 		if code != http.StatusBadRequest || env.SubCode != "INVALID_REQUEST" || !strings.Contains(env.Message, name) {
 			t.Errorf("?%s: got HTTP %d %s (%s), want 400 INVALID_REQUEST naming %s", bad, code, env.SubCode, env.Message, name)
 		}
 	}
 	var raw map[string]any
-	_, env2 := as(t, "demo", http.MethodGet, api+"/v1/verification/batches?per_page=1", nil, "")
+	_, env2 := call(t, api, "demo", http.MethodGet, "/v1/verification/batches?per_page=1")
 	json.Unmarshal(env2.Data, &raw)
 	item := raw["batches"].([]any)[0].(map[string]any)
 	if _, ok := item["batch_output_file_url"]; ok {
@@ -516,25 +487,16 @@ func TestListPaginatesFiltersAndIsolatesTenants(t *testing.T) {
 	}
 }
 
-func as2(t *testing.T, api, tenant, method, path string) (envelopeBody, error) {
-	t.Helper()
-	code, env := as(t, tenant, method, api+path, nil, "")
-	if code >= 300 {
-		return env, fmt.Errorf("%s %s: HTTP %d %s: %s", method, path, code, env.SubCode, env.Message)
-	}
-	return env, nil
-}
-
 // Idempotency-Key: the same file gets the first batch; another file 409.
 // A dry run reports row problems and stores and queues nothing.
 func TestIdempotencyKeyAndDryRun(t *testing.T) {
+	t.Parallel()
 	env, _ := lifecycleEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	rdb := redistest.Connect(t, env["BV_REDIS_URL"])
 
 	data := tokensCSV("verified-00001", "", "verified-00003")
-	body, ct := form("file", data, "dry_run", "true")
-	code, env2 := as(t, "demo", http.MethodPost, api+"/v1/verification/batch?provider=digilocker", body, ct)
+	code, env2 := uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{dryRun: true})
 	var dry struct {
 		DryRun       bool `json:"dry_run"`
 		TotalRows    int  `json:"total_rows"`
@@ -557,20 +519,15 @@ func TestIdempotencyKeyAndDryRun(t *testing.T) {
 		t.Errorf("a dry run stored objects %v", objs)
 	}
 
-	first := accept(t)(uploadWithKey(t, api, data, "key-1"))
-	code, env2 = uploadWithKey(t, api, data, "key-1")
+	first := accept(t)(uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{idemKey: "key-1"}))
+	code, env2 = uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{idemKey: "key-1"})
 	if again := acceptedID(t, code, env2); again != first {
 		t.Errorf("the same key and file: got batch %s, want %s", again, first)
 	}
-	code, env2 = uploadWithKey(t, api, tokensCSV("verified-00009"), "key-1")
+	code, env2 = uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00009"), uploadOptions{idemKey: "key-1"})
 	if code != http.StatusConflict || env2.SubCode != "IDEMPOTENCY_KEY_REUSED" {
 		t.Errorf("the same key with another file: got HTTP %d %s, want 409 IDEMPOTENCY_KEY_REUSED", code, env2.SubCode)
 	}
-}
-
-func uploadWithKey(t *testing.T, api string, data []byte, key string) (int, envelopeBody) {
-	body, ct := form("file", data)
-	return as(t, "demo", http.MethodPost, api+"/v1/verification/batch?provider=digilocker", body, ct, "Idempotency-Key", key)
 }
 
 func listObjects(t *testing.T, env map[string]string) []string {
@@ -596,6 +553,7 @@ func strPtr(s string) *string { return &s }
 // batch_file, Deepvue's 201 body; the request_id polls to 200 through the
 // seed's status route.
 func TestDeepvueShapedUpload(t *testing.T) {
+	t.Parallel()
 	env, _ := lifecycleEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	startProgram(t, []string{"work"}, env)

@@ -12,15 +12,16 @@ import (
 // BV_LOG_FORMAT=json: every line is a JSON object, and every line about a
 // batch carries its request_id and tenant.
 func TestJSONLogsCarryRequestIDAndTenant(t *testing.T) {
+	// Not parallel: captureStderr swaps the process's os.Stderr.
 	logs := captureStderr(t)
 	api := startProgram(t, []string{"dev"}, map[string]string{
-		"BV_REDIS_URL": redistest.URL(t), "BV_HTTP_ADDR": "127.0.0.1:0", "BV_LOG_FORMAT": "json", "BV_LOG_LEVEL": "info",
+		"BV_REDIS_URL": redistest.DB(t), "BV_HTTP_ADDR": "127.0.0.1:0", "BV_LOG_FORMAT": "json", "BV_LOG_LEVEL": "info",
 		"BV_DATA_KEY": testDataKey, "BV_CHUNK_SIZE": "2",
 	})
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001", "missing-00002", "verified-00003")))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001", "missing-00002", "verified-00003"), uploadOptions{}))
 	waitFor(t, api, id, time.Minute, "finished", finished)
-	id2 := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00004")))
-	as(t, "demo", "POST", api+"/v1/verification/batch/"+id2+"/cancel", nil, "")
+	id2 := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00004"), uploadOptions{}))
+	call(t, api, "demo", "POST", "/v1/verification/batch/"+id2+"/cancel")
 	waitFor(t, api, id2, time.Minute, "finished", finished)
 	text := logs()
 	about := 0

@@ -32,6 +32,7 @@ func getMetrics(t *testing.T, u string) (int, string) {
 // serve keeps /metrics on the API unless BV_METRICS_ADDR names an address;
 // then the API no longer serves them, its own listener does.
 func TestServeMetricsListener(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("needs redis-server")
 	}

@@ -108,19 +108,11 @@ func captureStderr(t *testing.T) func() string {
 	return func() string { stop(); return buf.String() }
 }
 
-func getBody(t *testing.T, u string, hdr ...string) string {
+// answerText is every text field of demo's answer to GET path.
+func answerText(t *testing.T, api, path string) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
+	_, env := call(t, api, "demo", http.MethodGet, path)
+	return strings.Join([]string{env.SubCode, env.Message, env.Detail, string(env.Data)}, "\n")
 }
 
 // One batch per provider through the real program: every token, client
@@ -128,8 +120,9 @@ func getBody(t *testing.T, u string, hdr ...string) string {
 // status and list answers, the output files, Redis and the object store's
 // files at rest, and found nowhere. The batches' outputs are still right.
 func TestNoSecretIsStoredLoggedOrServed(t *testing.T) {
+	// Not parallel: captureStderr swaps the process's os.Stderr.
 	endpoint, dir := rawStore(t)
-	redisURL := redistest.URL(t)
+	redisURL := redistest.DB(t)
 	logs := captureStderr(t)
 	api := startProgram(t, []string{"dev"}, map[string]string{
 		"BV_REDIS_URL": redisURL, "BV_HTTP_ADDR": "127.0.0.1:0", "BV_LOG_LEVEL": "debug",
@@ -156,14 +149,14 @@ func TestNoSecretIsStoredLoggedOrServed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, accept(t)(uploadMultipart(t, api, p, data)))
+		ids = append(ids, accept(t)(uploadCSV(t, api, "demo", p, data, uploadOptions{})))
 	}
-	ids = append(ids, accept(t)(uploadMultipart(t, api, "digilocker", tokensCSV(tokens...))))
+	ids = append(ids, accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV(tokens...), uploadOptions{})))
 
 	var answers strings.Builder
 	for _, id := range ids {
 		st := waitCompleted(t, api, id, 2*time.Minute)
-		answers.WriteString(getBody(t, api+"/v1/verification/batch-processing-status?request_id="+id, "client-id", "demo", "x-api-key", "demo-secret"))
+		answers.WriteString(answerText(t, api, "/v1/verification/batch-processing-status?request_id="+id))
 		_, out := fetchCSV(t, *st.OutputURL)
 		_, errs := fetchCSV(t, *st.ErrorURL)
 		answers.WriteString(out + errs)
@@ -172,8 +165,8 @@ func TestNoSecretIsStoredLoggedOrServed(t *testing.T) {
 	if last.Verified != 1 || last.NotVerif != 2 || last.Failed != 1 || last.Codes["TOKEN_INVALID"] != 1 || last.Codes["INTEGRITY_FAILED"] != 1 {
 		t.Errorf("the scanned DigiLocker batch: got %d/%d/%d %v, want 1 verified, 2 not verified (missing, tampered), 1 TOKEN_INVALID", last.Verified, last.NotVerif, last.Failed, last.Codes)
 	}
-	answers.WriteString(getBody(t, api+"/v1/verification/batches?per_page=100", "client-id", "demo", "x-api-key", "demo-secret"))
-	metrics := getBody(t, api+"/metrics")
+	answers.WriteString(answerText(t, api, "/v1/verification/batches?per_page=100"))
+	_, metrics := getMetrics(t, api+"/metrics")
 	stored := rawFiles(t, dir, "")
 	inputs := rawFiles(t, dir, "input.csv")
 	if len(inputs) < len(ids) {
@@ -204,6 +197,7 @@ func TestNoSecretIsStoredLoggedOrServed(t *testing.T) {
 // deleted and it says expired; DELETE erases a batch at once (409 while it
 // runs, 422 afterwards); a stale multipart upload is aborted.
 func TestRetentionDeleteAndStaleUploads(t *testing.T) {
+	t.Parallel()
 	endpoint, dir := rawStore(t)
 	env := prodEnv(t)
 	env["BV_S3_ENDPOINT"] = endpoint
@@ -229,7 +223,7 @@ func TestRetentionDeleteAndStaleUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001", "missing-00002")))
+	a := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001", "missing-00002"), uploadOptions{}))
 	st := waitFor(t, api, a, time.Minute, "finished", finished)
 	if st.Verified != 1 || st.NotVerif != 1 || len(rawFiles(t, dir, a)) == 0 {
 		t.Fatalf("batch %s: got %d verified, %d not verified, %d files; want 1, 1, its files", a, st.Verified, st.NotVerif, len(rawFiles(t, dir, a)))
@@ -244,7 +238,7 @@ func TestRetentionDeleteAndStaleUploads(t *testing.T) {
 	if k, _ := rdb.HGet(context.Background(), "bv:batch:{"+a+"}", "data_key").Result(); k != "" {
 		t.Error("an expired batch still has its data key")
 	}
-	code, env2 := as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+a+"/retry", nil, "")
+	code, env2 := call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+a+"/retry")
 	if code != http.StatusConflict || env2.SubCode != "BATCH_EXPIRED" {
 		t.Errorf("retry of an expired batch: got HTTP %d %s, want 409 BATCH_EXPIRED", code, env2.SubCode)
 	}
@@ -253,18 +247,18 @@ func TestRetentionDeleteAndStaleUploads(t *testing.T) {
 	for i := range tokens {
 		tokens[i] = fmt.Sprintf("verified-%05d", i)
 	}
-	b := accept(t)(uploadAs(t, api, "demo", tokensCSV(tokens...)))
-	code, env2 = as(t, "demo", http.MethodDelete, api+"/v1/verification/batch/"+b, nil, "")
+	b := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV(tokens...), uploadOptions{}))
+	code, env2 = call(t, api, "demo", http.MethodDelete, "/v1/verification/batch/"+b)
 	if code != http.StatusConflict || env2.SubCode != "BATCH_NOT_FINISHED" {
 		t.Errorf("DELETE of a running batch: got HTTP %d %s, want 409 BATCH_NOT_FINISHED", code, env2.SubCode)
 	}
-	as(t, "demo", http.MethodPost, api+"/v1/verification/batch/"+b+"/cancel", nil, "")
+	call(t, api, "demo", http.MethodPost, "/v1/verification/batch/"+b+"/cancel")
 	waitFor(t, api, b, time.Minute, "finished", finished)
-	code, env2 = as(t, "demo", http.MethodDelete, api+"/v1/verification/batch/"+b, nil, "")
+	code, env2 = call(t, api, "demo", http.MethodDelete, "/v1/verification/batch/"+b)
 	if code != http.StatusOK {
 		t.Fatalf("DELETE of a cancelled batch: got HTTP %d %s (%s), want 200", code, env2.SubCode, env2.Message)
 	}
-	code, env2 = as(t, "demo", http.MethodGet, api+"/v1/verification/batch-processing-status?request_id="+b, nil, "")
+	code, env2 = call(t, api, "demo", http.MethodGet, "/v1/verification/batch-processing-status?request_id="+b)
 	if code != http.StatusUnprocessableEntity || env2.SubCode != "INVALID_REQUEST_ID" {
 		t.Errorf("status after DELETE: got HTTP %d %s, want 422 INVALID_REQUEST_ID", code, env2.SubCode)
 	}

@@ -142,8 +142,9 @@ var extraRows = map[string]struct{ row, want string }{
 // Each provider's shipped example, covering every outcome, goes through the
 // real program on a real redis-server and every row ends as documented.
 func TestEveryProviderEndToEnd(t *testing.T) {
+	t.Parallel()
 	api := startProgram(t, []string{"dev"}, map[string]string{
-		"BV_REDIS_URL":       redistest.URL(t),
+		"BV_REDIS_URL":       redistest.DB(t),
 		"BV_HTTP_ADDR":       "127.0.0.1:0",
 		"BV_LOG_LEVEL":       "warn",
 		"BV_MAX_ATTEMPTS":    "3",
@@ -166,7 +167,7 @@ func TestEveryProviderEndToEnd(t *testing.T) {
 				ref, outcome, _ := strings.Cut(extra.want, " ")
 				want[ref] = outcome
 			}
-			code, env := uploadMultipart(t, api, provider, data)
+			code, env := uploadCSV(t, api, "demo", provider, data, uploadOptions{})
 			if code != 202 {
 				t.Fatalf("upload: HTTP %d %s: %s", code, env.SubCode, env.Message)
 			}
@@ -211,6 +212,7 @@ func parseWant(table string) map[string]string {
 // A Deepvue row without consent Y is FAILED/CONSENT_REQUIRED and never
 // reaches the upstream; a row with it does.
 func TestDeepvueRowWithoutConsentNeverReachesTheUpstream(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	var mu sync.Mutex
 	seen := map[string]int{}
@@ -235,7 +237,7 @@ func TestDeepvueRowWithoutConsentNeverReachesTheUpstream(t *testing.T) {
 	startProgram(t, []string{"work"}, env)
 	data := "reference_id,initial_deepvue_transaction_id,doctype,consent\n" +
 		"r1,verified-0001,PANCR,Y\nr2,verified-0002,PANCR,N\nr3,verified-0003,PANCR,no\n"
-	code, envl := uploadMultipart(t, api, "deepvue", []byte(data))
+	code, envl := uploadCSV(t, api, "demo", "deepvue", []byte(data), uploadOptions{})
 	if code != http.StatusAccepted {
 		t.Fatalf("upload: HTTP %d %s: %s", code, envl.SubCode, envl.Message)
 	}

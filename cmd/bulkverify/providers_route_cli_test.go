@@ -31,6 +31,7 @@ func providersAPI(t *testing.T) string {
 }
 
 func TestSubmitHelpListsTheServersProviders(t *testing.T) {
+	t.Parallel()
 	out, err := cli(t, providersAPI(t), "submit", "--help")
 	if err != nil {
 		t.Fatalf("submit --help: got %v, want no error; output:\n%s", err, out)
@@ -54,6 +55,7 @@ func TestSubmitHelpListsTheServersProviders(t *testing.T) {
 }
 
 func TestSubmitHelpSaysHowToReachTheServerWhenItCannot(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +79,7 @@ func TestSubmitHelpSaysHowToReachTheServerWhenItCannot(t *testing.T) {
 }
 
 func TestSubmitHelpSaysWhenTheCredentialsAreRefused(t *testing.T) {
+	t.Parallel()
 	srv := providersAPI(t)
 	out, err := cli(t, srv, "submit", "--api-key", "wrong", "--help")
 	if err != nil {

@@ -29,7 +29,7 @@ import (
 // within its wait) and when, after it began sending.
 type rawAnswer struct {
 	resp  *http.Response
-	env   envelopeBody
+	env   apiResponse
 	after time.Duration
 }
 
@@ -77,7 +77,7 @@ func startSlowClient(t *testing.T, api, head string, pieces func(i int) string, 
 		if err != nil {
 			return
 		}
-		var env envelopeBody
+		var env apiResponse
 		json.NewDecoder(resp.Body).Decode(&env)
 		c.answer <- rawAnswer{resp: resp, env: env, after: time.Since(start)}
 	}()
@@ -111,6 +111,7 @@ func csvRows(i int) string {
 // A tenant trickling as many uploads as a serve reads at once holds only
 // half of them: the others' uploads are still accepted.
 func TestOneTenantTricklingUploadsLeavesSlotsForAnother(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	env["BV_MAX_CONCURRENT_UPLOADS"] = "4"
 	api := startProgram(t, []string{"serve"}, env)
@@ -134,7 +135,7 @@ func TestOneTenantTricklingUploadsLeavesSlotsForAnother(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	start := time.Now()
-	code, other := uploadAs(t, api, "other", []byte(csvRows(0)+csvRows(1)))
+	code, other := uploadCSV(t, api, "other", "digilocker", []byte(csvRows(0)+csvRows(1)), uploadOptions{})
 	t.Logf("demo trickling 4 uploads: %d refused %v; other's upload: HTTP %d %s after %v", len(refused), refused, code, other.SubCode, time.Since(start).Round(time.Millisecond))
 	if code != http.StatusAccepted {
 		t.Errorf("other's upload while demo trickles: got HTTP %d %s (%s), want 202", code, other.SubCode, other.Message)
@@ -157,6 +158,7 @@ func TestOneTenantTricklingUploadsLeavesSlotsForAnother(t *testing.T) {
 // An upload that keeps sending, but slower than the minimum rate, is cut
 // once a window (BV_UPLOAD_IDLE_TIMEOUT, 2 s here) shows it.
 func TestAnUploadSlowerThanTheMinimumRateGets408(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	env["BV_UPLOAD_IDLE_TIMEOUT"] = "2s"
 	env["BV_UPLOAD_MIN_BYTES_PER_SECOND"] = "65536"
@@ -186,6 +188,7 @@ func TestAnUploadSlowerThanTheMinimumRateGets408(t *testing.T) {
 // A client that sends the head of POST /v1/authorize and stalls its body
 // holds nothing past BV_BODY_READ_TIMEOUT.
 func TestAStalledAuthorizeBodyIsCut(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	env["BV_BODY_READ_TIMEOUT"] = "1s"
 	api := startProgram(t, []string{"serve"}, env)
@@ -294,6 +297,7 @@ func checkThrottled(t *testing.T, got []attempt, want int) {
 // sharing one Redis: the first 10 are denied, the rest get 429 with
 // Retry-After, and so does the right secret, by client id and by address.
 func TestFailedAuthenticationIsThrottledAcrossServeProcesses(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	apis := []string{startProgram(t, []string{"serve"}, env), startProgram(t, []string{"serve"}, env)}
 	local := fromAddr("127.0.0.1")
@@ -365,6 +369,7 @@ func silaEnv(t *testing.T, env map[string]string) {
 // batch by either route, and nothing of it is stored or queued; its
 // DigiLocker uploads, and another tenant's Sila uploads, are accepted.
 func TestTenantProvidersRefuseAnUploadToAnotherProvider(t *testing.T) {
+	t.Parallel()
 	env := prodEnv(t)
 	silaEnv(t, env)
 	env["BV_TENANT_PROVIDERS"] = "demo:digilocker,other:digilocker+sila"
@@ -373,15 +378,14 @@ func TestTenantProvidersRefuseAnUploadToAnotherProvider(t *testing.T) {
 
 	refusals := []struct {
 		name string
-		send func() (int, envelopeBody)
+		send func() (int, apiResponse)
 	}{
-		{"POST /v1/verification/batch?provider=sila", func() (int, envelopeBody) {
-			body, ct := form("file", sila)
-			return as(t, "demo", http.MethodPost, api+"/v1/verification/batch?provider=sila", body, ct)
+		{"POST /v1/verification/batch?provider=sila", func() (int, apiResponse) {
+			return uploadCSV(t, api, "demo", "sila", sila, uploadOptions{})
 		}},
-		{"POST /v1/verification/sila/batch", func() (int, envelopeBody) {
+		{"POST /v1/verification/sila/batch", func() (int, apiResponse) {
 			body, ct := form("batch_file", sila)
-			return as(t, "demo", http.MethodPost, api+"/v1/verification/sila/batch", body, ct)
+			return answer(t)(tenantAPI(api, "demo").send(context.Background(), http.MethodPost, "/v1/verification/sila/batch", body, ct, nil))
 		}},
 	}
 	for _, tt := range refusals {
@@ -407,10 +411,9 @@ func TestTenantProvidersRefuseAnUploadToAnotherProvider(t *testing.T) {
 		}
 	})
 	t.Run("demo's DigiLocker upload is accepted", func(t *testing.T) {
-		accept(t)(uploadAs(t, api, "demo", []byte(csvRows(0)+csvRows(1))))
+		accept(t)(uploadCSV(t, api, "demo", "digilocker", []byte(csvRows(0)+csvRows(1)), uploadOptions{}))
 	})
 	t.Run("other's Sila upload is accepted", func(t *testing.T) {
-		body, ct := form("file", sila)
-		accept(t)(as(t, "other", http.MethodPost, api+"/v1/verification/batch?provider=sila", body, ct))
+		accept(t)(uploadCSV(t, api, "other", "sila", sila, uploadOptions{}))
 	})
 }

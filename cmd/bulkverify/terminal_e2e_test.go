@@ -14,6 +14,7 @@ import (
 // submit --wait on a terminal (a tmux pane) redraws one line in place,
 // with the rate and the ETA, and ends with a summary in words.
 func TestSubmitWaitRedrawsOneLineOnATerminal(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary and runs it in tmux")
 	}

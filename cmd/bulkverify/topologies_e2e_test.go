@@ -13,6 +13,7 @@ import (
 // share works on a Redis Cluster and behind Sentinel too: the DigiLocker
 // example ends as documented on each.
 func TestRedisClusterAndSentinel(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts several redis-server processes")
 	}
@@ -36,7 +37,7 @@ func TestRedisClusterAndSentinel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			code, env := uploadMultipart(t, api, "digilocker", data)
+			code, env := uploadCSV(t, api, "demo", "digilocker", data, uploadOptions{})
 			if code != 202 {
 				t.Fatalf("upload: HTTP %d %s", code, env.Message)
 			}

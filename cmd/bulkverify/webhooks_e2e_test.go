@@ -141,7 +141,7 @@ type delivery struct {
 
 func deliveryLog(t *testing.T, api, tenant, id string) (int, string, []delivery) {
 	t.Helper()
-	code, env := as(t, tenant, http.MethodGet, api+"/v1/verification/batch/"+id+"/webhooks", nil, "")
+	code, env := call(t, api, tenant, http.MethodGet, "/v1/verification/batch/"+id+"/webhooks")
 	var d struct {
 		RequestID  string     `json:"request_id"`
 		Deliveries []delivery `json:"deliveries"`
@@ -200,11 +200,12 @@ func statusOf(d delivery) int {
 // downloads the output; the log shows the attempt; other tenants cannot
 // read the log.
 func TestWebhookCompletedIsSignedAndLinksTheOutput(t *testing.T) {
+	t.Parallel()
 	env := webhookEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	startProgram(t, []string{"work"}, env)
 	rc := newHookReceiver(t, always(http.StatusOK))
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001", "missing-00002", "verified-00003"), "callback_url", rc.URL+"/hook"))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001", "missing-00002", "verified-00003"), uploadOptions{callbackURL: rc.URL + "/hook"}))
 
 	req := rc.waitRequests(t, 1, time.Minute)[0]
 	if !req.verifies(demoWebhookSecret) {
@@ -242,6 +243,7 @@ func TestWebhookCompletedIsSignedAndLinksTheOutput(t *testing.T) {
 // Progress events come while the batch runs, never closer together than
 // BV_WEBHOOK_PROGRESS_INTERVAL, each its own message.
 func TestWebhookProgressEventsKeepTheInterval(t *testing.T) {
+	t.Parallel()
 	env := webhookEnv(t)
 	const interval = time.Second
 	env["BV_WEBHOOK_PROGRESS_INTERVAL"] = interval.String()
@@ -255,7 +257,7 @@ func TestWebhookProgressEventsKeepTheInterval(t *testing.T) {
 	for i := 1; i <= 12; i++ {
 		tokens = append(tokens, fmt.Sprintf("verified-%05d", i))
 	}
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV(tokens...), "callback_url", rc.URL))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV(tokens...), uploadOptions{callbackURL: rc.URL}))
 	waitFor(t, api, id, 2*time.Minute, "finished", finished)
 	waitTaskState(t, env, "msg_"+id+"_completed", asynq.TaskStateCompleted, time.Minute)
 
@@ -289,6 +291,7 @@ func TestWebhookProgressEventsKeepTheInterval(t *testing.T) {
 // A receiver that answers 500 twice then 200 gets the same message three
 // times; the log lists the three attempts, newest first.
 func TestWebhookRetriesUntilDelivered(t *testing.T) {
+	t.Parallel()
 	env := webhookEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	startProgram(t, []string{"work"}, env)
@@ -298,7 +301,7 @@ func TestWebhookRetriesUntilDelivered(t *testing.T) {
 		}
 		return http.StatusOK
 	})
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001"), "callback_url", rc.URL))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001"), uploadOptions{callbackURL: rc.URL}))
 
 	reqs := rc.waitRequests(t, 3, time.Minute)
 	for _, r := range reqs {
@@ -346,6 +349,7 @@ func startStoppable(t *testing.T, env map[string]string) (stop func()) {
 // A worker stopped between two attempts loses nothing: another worker
 // makes the next attempt of the same message.
 func TestWebhookSurvivesTheWorkerBetweenAttempts(t *testing.T) {
+	t.Parallel()
 	env := webhookEnv(t)
 	env["BV_WEBHOOK_BACKOFF"] = "5s" // the retry comes after 3.75s at the soonest: time to stop the worker
 	api := startProgram(t, []string{"serve"}, env)
@@ -356,7 +360,7 @@ func TestWebhookSurvivesTheWorkerBetweenAttempts(t *testing.T) {
 		}
 		return http.StatusOK
 	})
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001"), "callback_url", rc.URL))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001"), uploadOptions{callbackURL: rc.URL}))
 	first := rc.waitRequests(t, 1, time.Minute)[0]
 	waitLog(t, api, id, 1, 10*time.Second)
 
@@ -380,11 +384,12 @@ func TestWebhookSurvivesTheWorkerBetweenAttempts(t *testing.T) {
 // A receiver that answers 410 gets no retry and no later event of the
 // batch.
 func TestWebhookGoneStopsTheBatchsWebhooks(t *testing.T) {
+	t.Parallel()
 	env := webhookEnv(t)
 	api := startProgram(t, []string{"serve"}, env)
 	startProgram(t, []string{"work"}, env)
 	rc := newHookReceiver(t, always(http.StatusGone))
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001"), "callback_url", rc.URL))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001"), uploadOptions{callbackURL: rc.URL}))
 	req := rc.waitRequests(t, 1, time.Minute)[0]
 	waitTaskState(t, env, req.ID, asynq.TaskStateArchived, time.Minute)
 
@@ -407,6 +412,7 @@ func TestWebhookGoneStopsTheBatchsWebhooks(t *testing.T) {
 // http, or of a tenant without a signing secret are refused at upload,
 // and nothing is sent to them.
 func TestWebhookURLsAreCheckedAtUpload(t *testing.T) {
+	t.Parallel()
 	env := webhookEnv(t)
 	env["BV_WEBHOOK_ALLOW_HOSTS"] = "receiver.allowed.test"
 	env["BV_WEBHOOK_SECRETS"] = "demo:" + demoWebhookSecret
@@ -427,13 +433,13 @@ func TestWebhookURLsAreCheckedAtUpload(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" "+tt.url, func(t *testing.T) {
-			code, env := uploadAs(t, api, tt.tenant, tokensCSV("verified-00001"), "callback_url", tt.url)
+			code, env := uploadCSV(t, api, tt.tenant, "digilocker", tokensCSV("verified-00001"), uploadOptions{callbackURL: tt.url})
 			if code != http.StatusBadRequest || env.SubCode != "INVALID_CALLBACK_URL" || !strings.Contains(env.Message, tt.wantIn) {
 				t.Errorf("got HTTP %d %s %q, want 400 INVALID_CALLBACK_URL saying %q", code, env.SubCode, env.Message, tt.wantIn)
 			}
 		})
 	}
-	code, list := as(t, "demo", http.MethodGet, api+"/v1/verification/batches", nil, "")
+	code, list := call(t, api, "demo", http.MethodGet, "/v1/verification/batches")
 	var l struct {
 		Pagination struct {
 			TotalCount int `json:"total_count"`
@@ -452,13 +458,14 @@ func TestWebhookURLsAreCheckedAtUpload(t *testing.T) {
 // its delivery log stays readable while it says expired, and DELETE
 // erases the log with the rest of the batch.
 func TestWebhookExpiredAtTheEndOfRetention(t *testing.T) {
+	t.Parallel()
 	env := webhookEnv(t)
 	env["BV_RETENTION"] = "2s"
 	env["BV_SWEEP_INTERVAL"] = "200ms"
 	api := startProgram(t, []string{"serve"}, env)
 	startProgram(t, []string{"work"}, env)
 	rc := newHookReceiver(t, always(http.StatusOK))
-	id := accept(t)(uploadAs(t, api, "demo", tokensCSV("verified-00001"), "callback_url", rc.URL))
+	id := accept(t)(uploadCSV(t, api, "demo", "digilocker", tokensCSV("verified-00001"), uploadOptions{callbackURL: rc.URL}))
 
 	reqs := rc.waitRequests(t, 2, time.Minute)
 	if reqs[0].Msg.Type != "batch.completed" || reqs[1].Msg.Type != "batch.expired" {
@@ -472,7 +479,7 @@ func TestWebhookExpiredAtTheEndOfRetention(t *testing.T) {
 	if log := waitLog(t, api, id, 2, 10*time.Second); log[0].Event != "batch.expired" || log[1].Event != "batch.completed" {
 		t.Errorf("got delivery log %+v, want batch.expired then batch.completed", log)
 	}
-	if code, env := as(t, "demo", http.MethodDelete, api+"/v1/verification/batch/"+id, nil, ""); code != http.StatusOK {
+	if code, env := call(t, api, "demo", http.MethodDelete, "/v1/verification/batch/"+id); code != http.StatusOK {
 		t.Fatalf("DELETE: got HTTP %d %s (%s), want 200", code, env.SubCode, env.Message)
 	}
 	keys, err := redistest.Connect(t, env["BV_REDIS_URL"]).Keys(context.Background(), "bv:*"+id+"*").Result()

@@ -13,6 +13,7 @@ import (
 // says which variable to change (that it shuts down the task server it
 // had started is worker.TestWorkerStartShutsDownWhatStartedWhenAComponentFails).
 func TestWorkWithATakenMetricsAddressRefusesToStart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("needs redis-server")
 	}
