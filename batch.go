@@ -108,8 +108,9 @@ type Batch struct {
 	Failed        int
 	// Codes counts finished rows by result code.
 	Codes map[Code]int
-	// MaxFailureRate stops the batch once at least 100 rows are processed
-	// and the share of FAILED rows exceeds it; nil means no threshold.
+	// MaxFailureRate stops the batch once at least FailureRateFloor rows
+	// are processed and the share of FAILED rows exceeds it; nil means no
+	// threshold.
 	MaxFailureRate *float64
 	FailureReason  string
 	ParentID       string

@@ -24,6 +24,11 @@ type BatchService interface {
 	// Erase deletes every trace of an ended batch; a batch still running
 	// gives an EBatchNotFinished *Error.
 	Erase(ctx context.Context, b Batch) error
+}
+
+// IdempotencyService remembers which batch each Idempotency-Key of a
+// tenant produced, so that a retried upload gets the same batch.
+type IdempotencyService interface {
 	// ClaimIdempotencyKey claims key for tenant. It returns the batch id
 	// and the SHA-256 of its file when an earlier request with the key
 	// succeeded; otherwise a claim that the caller must pass to Resolve or

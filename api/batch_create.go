@@ -162,7 +162,7 @@ func (s *Server) dryRun(form *uploadForm, spec bulkverify.Spec) (uploadResult, e
 // uploadOnce is an upload under an Idempotency-Key: the key's first batch
 // is answered again for the same file, or the file becomes the key's batch.
 func (s *Server) uploadOnce(ctx context.Context, form *uploadForm, tenant, key string, spec bulkverify.Spec, opts uploadOptions) (uploadResult, error) {
-	id, sha, claim, err := s.Batches.ClaimIdempotencyKey(ctx, tenant, key)
+	id, sha, claim, err := s.Idempotency.ClaimIdempotencyKey(ctx, tenant, key)
 	if errors.Is(err, bulkverify.ErrIdempotencyPending) {
 		return uploadResult{}, bulkverify.Errorf(bulkverify.EConflict, "%s: retry in a few seconds", err)
 	}
@@ -184,10 +184,10 @@ func (s *Server) uploadOnce(ctx context.Context, form *uploadForm, tenant, key s
 	h := sha256.New()
 	acc, err := s.intake(ctx, form, tenant, spec, opts, h)
 	if err != nil {
-		s.Batches.ReleaseIdempotencyKey(ctx, tenant, key, claim)
+		s.Idempotency.ReleaseIdempotencyKey(ctx, tenant, key, claim)
 		return uploadResult{}, err
 	}
-	if err := s.Batches.ResolveIdempotencyKey(context.WithoutCancel(ctx), tenant, key, acc.RequestID, hex.EncodeToString(h.Sum(nil))); err != nil {
+	if err := s.Idempotency.ResolveIdempotencyKey(context.WithoutCancel(ctx), tenant, key, acc.RequestID, hex.EncodeToString(h.Sum(nil))); err != nil {
 		s.Log.Error("store idempotency key", "err", err)
 	}
 	return uploadResult{accepted: acc}, nil

@@ -23,8 +23,10 @@ type Pinger func(ctx context.Context) error
 // Server is the HTTP API.
 type Server struct {
 	Batches bulkverify.BatchService
-	Files   bulkverify.FileService
-	Feeder  Releaser
+	// Idempotency remembers the batch of each Idempotency-Key.
+	Idempotency bulkverify.IdempotencyService
+	Files       bulkverify.FileService
+	Feeder      Releaser
 	// Intake cancels and erases batches.
 	Intake bulkverify.IntakeService
 	// Clients maps client_id to client_secret.

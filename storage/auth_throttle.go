@@ -2,8 +2,7 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	_ "embed"
 	"errors"
 	"fmt"
 	"time"
@@ -25,16 +24,6 @@ type AuthThrottle struct {
 // (BV_AUTH_FAILURES_PER_MINUTE failures in a minute).
 func NewAuthThrottle(rdb redis.UniversalClient, limit int, window time.Duration) *AuthThrottle {
 	return &AuthThrottle{rdb: rdb, limit: int64(max(limit, 1)), window: window}
-}
-
-// authFailKey is the counter of one throttled key. Keys longer than a
-// client id should be (a header is up to 64 KB) are hashed.
-func authFailKey(key string) string {
-	if len(key) > 96 {
-		sum := sha256.Sum256([]byte(key))
-		key = "sha256:" + hex.EncodeToString(sum[:16])
-	}
-	return KeyPrefix + "authfail:" + key
 }
 
 // Blocked returns how long until every key may try again, without
@@ -81,15 +70,21 @@ func (t *AuthThrottle) Blocked(ctx context.Context, keys ...string) (time.Durati
 
 // failScript counts one failure, opens the key's window at the first and
 // returns the count and the window's milliseconds left.
-var failScript = redis.NewScript(`
-local n = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-	redis.call('PEXPIRE', KEYS[1], ARGV[1])
-	ttl = tonumber(ARGV[1])
-end
-return {n, ttl}
-`)
+//
+//go:embed auth_fail.lua
+var failLua string
+
+var failScript = newScript[failArgs](failLua)
+
+// failArgs count one failure of key in a window of window.
+type failArgs struct {
+	key    string
+	window time.Duration
+}
+
+func (a failArgs) keysArgs() ([]string, []any) {
+	return []string{authFailKey(a.key)}, []any{a.window.Milliseconds()}
+}
 
 // Failed counts one failed attempt against each of keys and returns how
 // long until they may try again: 0 while every key is within the limit
@@ -100,7 +95,7 @@ func (t *AuthThrottle) Failed(ctx context.Context, keys ...string) (time.Duratio
 	pipe := t.rdb.Pipeline()
 	cmds := make([]*redis.Cmd, len(keys))
 	for i, k := range keys {
-		cmds[i] = failScript.Eval(ctx, pipe, []string{authFailKey(k)}, t.window.Milliseconds())
+		cmds[i] = failScript.Eval(ctx, pipe, failArgs{key: k, window: t.window})
 	}
 	pipe.Exec(ctx) // each command's error is read below
 	var wait time.Duration

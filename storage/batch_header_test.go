@@ -47,7 +47,7 @@ func TestTheHeaderIsStoredOncePerBatch(t *testing.T) {
 		})
 	}
 	t.Run("the header is one key, and no payload holds it", func(t *testing.T) {
-		plan, err := s.ChunkPayloads(ctx, "b1")
+		plan, err := chunksOf(s).ChunkPayloads(ctx, "b1")
 		if err != nil || len(plan) != 3 {
 			t.Fatalf("got %d payloads (%v), want 3", len(plan), err)
 		}

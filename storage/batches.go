@@ -17,9 +17,6 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-// KeyPrefix prefixes every Redis key the service writes besides asynq's.
-const KeyPrefix = "bv:"
-
 // ErrBatchNotFound is returned for an unknown batch id.
 var ErrBatchNotFound = &bulkverify.Error{Code: bulkverify.ENotFound, Message: "batch not found"}
 
@@ -28,9 +25,7 @@ var ErrBatchNotFound = &bulkverify.Error{Code: bulkverify.ENotFound, Message: "b
 // workers can report the same chunk and it is counted once. The scripts get
 // the states as arguments: bulkverify.State is their one definition.
 type Batches struct {
-	rdb       redis.UniversalClient
-	now       func() time.Time
-	retention time.Duration
+	store
 	// dataKeys and started spare each chunk of a batch two round trips;
 	// headers keeps the headers Input read with the data keys.
 	dataKeys *recent[string]
@@ -40,36 +35,10 @@ type Batches struct {
 
 // NewBatches returns a Batches over rdb. State expires after retention.
 func NewBatches(rdb redis.UniversalClient, now func() time.Time, retention time.Duration) *Batches {
-	return &Batches{rdb: rdb, now: now, retention: retention,
+	return &Batches{store: store{rdb: rdb, now: now, retention: retention},
 		dataKeys: newRecent[string](4096, time.Minute), started: newRecent[bool](4096, time.Hour),
 		headers: newRecent[[]string](maxCachedHeaders, time.Minute)}
 }
-
-// The hash tag keeps a batch's keys in one Redis Cluster slot.
-func batchKey(id string) string { return KeyPrefix + "batch:{" + id + "}" }
-func doneKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:done" }
-func planKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:plan" }
-func paceKey(id string) string  { return KeyPrefix + "batch:{" + id + "}:pace" }
-
-// headerKey holds the batch's header, once for all its chunks.
-func headerKey(id string) string { return KeyPrefix + "batch:{" + id + "}:header" }
-func inflightKey(id string) string {
-	return KeyPrefix + "batch:{" + id + "}:inflight"
-}
-
-// activeKey is the set of batches not yet finished, which the sweeper
-// walks.
-const activeKey = KeyPrefix + "active"
-
-// statesKey counts batches by state, for the batches-by-state gauge.
-const statesKey = KeyPrefix + "states"
-
-func (s *Batches) retentionSeconds() int { return int(s.retention / time.Second) }
-
-// stateTTL bounds how long a batch's state outlives a process that lost
-// track of it: two retentions (its files, then its expired state) and a
-// day.
-func (s *Batches) stateTTL() time.Duration { return 2*s.retention + 24*time.Hour }
 
 // Create stores a new batch in state queued with its chunk payloads, by
 // chunk index, and its header once (see Input). At most window chunks of
@@ -115,30 +84,30 @@ func (s *Batches) Create(ctx context.Context, b bulkverify.Batch, window int, ch
 // createFields returns the fields of a new batch's state hash.
 func createFields(b bulkverify.Batch, window int) map[string]any {
 	fields := map[string]any{
-		"window":        window,
-		"released":      0,
-		"tenant":        b.Tenant,
-		"provider":      b.Provider,
-		"state":         string(bulkverify.StateQueued),
-		"total_rows":    b.TotalRows,
-		"rejected_rows": b.RejectedRows,
-		"duplicates":    b.Duplicates,
-		"chunks":        b.Chunks,
-		"created_at":    b.CreatedAt.UnixMilli(),
-		"data_key":      b.DataKey,
+		fieldWindow:       window,
+		fieldReleased:     0,
+		fieldTenant:       b.Tenant,
+		fieldProvider:     b.Provider,
+		fieldState:        string(bulkverify.StateQueued),
+		fieldTotalRows:    b.TotalRows,
+		fieldRejectedRows: b.RejectedRows,
+		fieldDuplicates:   b.Duplicates,
+		fieldChunks:       b.Chunks,
+		fieldCreatedAt:    b.CreatedAt.UnixMilli(),
+		fieldDataKey:      b.DataKey,
 	}
 	if b.MaxFailureRate != nil {
-		fields["max_failure_rate"] = strconv.FormatFloat(*b.MaxFailureRate, 'f', -1, 64)
+		fields[fieldMaxFailureRate] = strconv.FormatFloat(*b.MaxFailureRate, 'f', -1, 64)
 	}
 	if b.ParentID != "" {
-		fields["parent"] = b.ParentID
+		fields[fieldParent] = b.ParentID
 	}
 	if len(b.Metadata) > 0 {
 		m, _ := json.Marshal(b.Metadata) // strings only: cannot fail
-		fields["metadata"] = m
+		fields[fieldMetadata] = m
 	}
 	if b.CallbackURL != "" {
-		fields["callback_url"] = b.CallbackURL
+		fields[fieldCallbackURL] = b.CallbackURL
 	}
 	return fields
 }
@@ -177,22 +146,11 @@ func (s *Batches) CountByState(ctx context.Context) (map[bulkverify.State]int, e
 // has ended (ARGV[2..]) skips the last two: they no longer change. The
 // rows keys share the batch's hash tag, so they live in the same cluster
 // slot.
-var getScript = redis.NewScript(`
-local h = redis.call('HGETALL', KEYS[1])
-if #h == 0 then return {} end
-local state
-for i = 1, #h, 2 do
-  if h[i] == 'state' then state = h[i + 1] break end
-end
-local done = redis.call('SCARD', KEYS[2])
-for i = 2, #ARGV do
-  if state == ARGV[i] then return {h, done, 0, {}} end
-end
-local n = 0
-for _, c in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  n = n + redis.call('HLEN', ARGV[1] .. c)
-end
-return {h, done, n, redis.call('LRANGE', KEYS[4], 0, -1)}`)
+//
+//go:embed get.lua
+var getLua string
+
+var getScript = newScript[getArgs](getLua)
 
 // endedStates are the states getScript skips in-flight rows and pace in.
 var endedStates = func() (out []any) {
@@ -204,10 +162,12 @@ var endedStates = func() (out []any) {
 	return out
 }()
 
-// getArgs are getScript's arguments for batch id.
-func getArgs(id string) (keys []string, args []any) {
-	args = append([]any{KeyPrefix + "batch:{" + id + "}:rows:"}, endedStates...)
-	return []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id)}, args
+// getArgs read batch id.
+type getArgs struct{ id string }
+
+func (a getArgs) keysArgs() ([]string, []any) {
+	args := append([]any{rowsPrefix(a.id)}, endedStates...)
+	return []string{batchKey(a.id), doneKey(a.id), inflightKey(a.id), paceKey(a.id)}, args
 }
 
 // Get returns the batch with id, or ErrBatchNotFound.
@@ -231,8 +191,7 @@ func (s *Batches) GetMany(ctx context.Context, ids []string) ([]bulkverify.Batch
 	read := func() error {
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, id := range ids {
-				keys, args := getArgs(id)
-				replies[i] = getScript.EvalSha(ctx, p, keys, args...)
+				replies[i] = getScript.EvalSha(ctx, p, getArgs{id})
 			}
 			return nil
 		})
@@ -296,40 +255,40 @@ func (s *Batches) decode(id string, reply []any, now time.Time) (bulkverify.Batc
 	}
 	b := bulkverify.Batch{
 		ID:            id,
-		Tenant:        h["tenant"],
-		Provider:      h["provider"],
-		State:         bulkverify.State(h["state"]),
-		Stop:          bulkverify.Stop(h["stop"]),
-		TotalRows:     n("total_rows"),
-		RejectedRows:  n("rejected_rows"),
-		Duplicates:    n("duplicates"),
-		Chunks:        n("chunks"),
+		Tenant:        h[fieldTenant],
+		Provider:      h[fieldProvider],
+		State:         bulkverify.State(h[fieldState]),
+		Stop:          bulkverify.Stop(h[fieldStop]),
+		TotalRows:     n(fieldTotalRows),
+		RejectedRows:  n(fieldRejectedRows),
+		Duplicates:    n(fieldDuplicates),
+		Chunks:        n(fieldChunks),
 		DoneChunks:    int(doneChunks),
-		ProcessedRows: min(n("processed_rows")+int(inFlight), n("total_rows")),
-		Verified:      n("verified"),
-		NotVerified:   n("not_verified"),
-		Failed:        n("failed"),
-		FailureReason: h["failure_reason"],
-		DataKey:       h["data_key"],
-		ParentID:      h["parent"],
-		CallbackURL:   h["callback_url"],
-		CreatedAt:     t("created_at"),
-		StartedAt:     t("started_at"),
-		FinalizingAt:  t("finalizing_at"),
-		CompletedAt:   t("completed_at"),
-		CancellingAt:  t("cancelling_at"),
-		CancelledAt:   t("cancelled_at"),
-		FailedAt:      t("failed_at"),
-		ExpiredAt:     t("expired_at"),
+		ProcessedRows: min(n(fieldProcessedRows)+int(inFlight), n(fieldTotalRows)),
+		Verified:      n(fieldVerified),
+		NotVerified:   n(fieldNotVerified),
+		Failed:        n(fieldFailed),
+		FailureReason: h[fieldFailureReason],
+		DataKey:       h[fieldDataKey],
+		ParentID:      h[fieldParent],
+		CallbackURL:   h[fieldCallbackURL],
+		CreatedAt:     t(fieldCreatedAt),
+		StartedAt:     t(fieldStartedAt),
+		FinalizingAt:  t(fieldFinalizingAt),
+		CompletedAt:   t(fieldCompletedAt),
+		CancellingAt:  t(fieldCancellingAt),
+		CancelledAt:   t(fieldCancelledAt),
+		FailedAt:      t(fieldFailedAt),
+		ExpiredAt:     t(fieldExpiredAt),
 	}
-	if f, err := strconv.ParseFloat(h["max_failure_rate"], 64); err == nil {
+	if f, err := strconv.ParseFloat(h[fieldMaxFailureRate], 64); err == nil {
 		b.MaxFailureRate = &f
 	}
-	if m := h["metadata"]; m != "" {
+	if m := h[fieldMetadata]; m != "" {
 		json.Unmarshal([]byte(m), &b.Metadata)
 	}
 	for k, v := range h {
-		if code, ok := strings.CutPrefix(k, "code:"); ok {
+		if code, ok := strings.CutPrefix(k, fieldCodePrefix); ok {
 			if b.Codes == nil {
 				b.Codes = map[bulkverify.Code]int{}
 			}
@@ -381,35 +340,19 @@ func pace(b bulkverify.Batch, samples []string, now time.Time) (float64, bool) {
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 
-var startScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'state') == ARGV[2] then
-  redis.call('HSET', KEYS[1], 'state', ARGV[3], 'started_at', ARGV[1])
-  return 1
-end
-return 0`)
+//go:embed start.lua
+var startLua string
 
-// ChunkIsDone reports whether chunk of batch id is already done.
-func (s *Batches) ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error) {
-	done, err := s.rdb.SIsMember(ctx, doneKey(id), chunk).Result()
-	if err != nil {
-		return false, fmt.Errorf("check chunk %d of batch %s: %w", chunk, id, err)
-	}
-	return done, nil
+var startScript = newScript[startArgs](startLua)
+
+// startArgs move batch id from queued to processing at now.
+type startArgs struct {
+	id  string
+	now time.Time
 }
 
-// DoneChunks returns the indexes of the batch's done chunks.
-func (s *Batches) DoneChunks(ctx context.Context, id string) (map[int]bool, error) {
-	members, err := s.rdb.SMembers(ctx, doneKey(id)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("done chunks of batch %s: %w", id, err)
-	}
-	out := make(map[int]bool, len(members))
-	for _, m := range members {
-		if n, err := strconv.Atoi(m); err == nil {
-			out[n] = true
-		}
-	}
-	return out, nil
+func (a startArgs) keysArgs() ([]string, []any) {
+	return []string{batchKey(a.id)}, []any{a.now.UnixMilli(), string(bulkverify.StateQueued), string(bulkverify.StateProcessing)}
 }
 
 // DataKey returns the wrapped data key of batch id's input.
@@ -417,7 +360,7 @@ func (s *Batches) DataKey(ctx context.Context, id string) (string, error) {
 	if k, ok := s.dataKeys.get(id, s.now()); ok {
 		return k, nil // a batch's data key never changes; it is only deleted with its files
 	}
-	k, err := s.rdb.HGet(ctx, batchKey(id), "data_key").Result()
+	k, err := s.rdb.HGet(ctx, batchKey(id), fieldDataKey).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", fmt.Errorf("data key of batch %s: %w", id, ErrBatchNotFound)
 	}
@@ -446,7 +389,7 @@ func (s *Batches) Input(ctx context.Context, id string) (dataKey string, header 
 	}
 	var key, head *redis.StringCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		key = p.HGet(ctx, batchKey(id), "data_key")
+		key = p.HGet(ctx, batchKey(id), fieldDataKey)
 		head = p.Get(ctx, headerKey(id))
 		return nil
 	})
@@ -481,7 +424,7 @@ func (s *Batches) Stops(ctx context.Context, ids []string) (map[string]bulkverif
 	cmds := make([]*redis.SliceCmd, len(ids))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			cmds[i] = p.HMGet(ctx, batchKey(id), "stop", "state")
+			cmds[i] = p.HMGet(ctx, batchKey(id), fieldStop, fieldState)
 		}
 		return nil
 	})
@@ -507,8 +450,7 @@ func (s *Batches) MarkStarted(ctx context.Context, id string) error {
 	if _, ok := s.started.get(id, s.now()); ok {
 		return nil // a batch never goes back to queued
 	}
-	moved, err := startScript.Run(ctx, s.rdb, []string{batchKey(id)}, s.now().UnixMilli(),
-		string(bulkverify.StateQueued), string(bulkverify.StateProcessing)).Int()
+	moved, err := startScript.Run(ctx, s.rdb, startArgs{id: id, now: s.now()}).Int()
 	if err != nil {
 		return fmt.Errorf("mark batch %s started: %w", id, err)
 	}
@@ -522,7 +464,24 @@ func (s *Batches) MarkStarted(ctx context.Context, id string) error {
 //go:embed complete_chunk.lua
 var completeChunkLua string
 
-var completeChunkScript = redis.NewScript(completeChunkLua)
+var completeChunkScript = newScript[completeChunkArgs](completeChunkLua)
+
+// completeChunkArgs record chunk of batch id done with counts c at now;
+// the done set is kept for retention.
+type completeChunkArgs struct {
+	id        string
+	chunk     int
+	c         bulkverify.ChunkCounts
+	retention time.Duration
+	now       time.Time
+}
+
+func (a completeChunkArgs) keysArgs() ([]string, []any) {
+	keys := []string{batchKey(a.id), doneKey(a.id), inflightKey(a.id), paceKey(a.id), rowsKey(a.id, a.chunk)}
+	args := []any{a.chunk, a.c.Rows, a.c.Verified, a.c.NotVerified, a.c.Failed, int(a.retention / time.Second), a.now.UnixMilli(),
+		string(bulkverify.StateFinalizing), stateList(bulkverify.State.Ended), string(bulkverify.StopAborted), bulkverify.FailureRateFloor}
+	return keys, append(args, codeArgs(a.c.Codes)...)
+}
 
 // stateList is the states for which keep holds, comma-separated, as the
 // scripts receive them: stateList(bulkverify.State.Ended) or
@@ -554,10 +513,8 @@ func codeArgs(codes map[bulkverify.Code]int) []any {
 // however often it is called for the same chunk, and drops the chunk's
 // saved rows in the same step.
 func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (bulkverify.ChunkDone, error) {
-	args := []any{chunk, c.Rows, c.Verified, c.NotVerified, c.Failed, s.retentionSeconds(), s.now().UnixMilli(),
-		string(bulkverify.StateFinalizing), stateList(bulkverify.State.Ended), string(bulkverify.StopAborted)}
-	args = append(args, codeArgs(c.Codes)...)
-	res, err := completeChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), inflightKey(id), paceKey(id), rowsKey(id, chunk)}, args...).Int64Slice()
+	a := completeChunkArgs{id: id, chunk: chunk, c: c, retention: s.retention, now: s.now()}
+	res, err := completeChunkScript.Run(ctx, s.rdb, a).Int64Slice()
 	if err != nil {
 		return bulkverify.ChunkDone{}, fmt.Errorf("complete chunk %d of batch %s: %w", chunk, id, err)
 	}
@@ -576,58 +533,46 @@ func (s *Batches) CompleteChunk(ctx context.Context, id string, chunk int, c bul
 	return done, nil
 }
 
-// explainAbort writes the failure_reason of a batch its failure threshold
-// stopped: the rate and the commonest code.
+// explainAbort stores the failure_reason of a batch its failure threshold
+// stopped, as the domain words it (bulkverify.AbortReason).
 func (s *Batches) explainAbort(ctx context.Context, id string) error {
 	b, err := s.Get(ctx, id)
 	if err != nil {
 		return err
 	}
-	if err := s.rdb.HSet(ctx, batchKey(id), "failure_reason", AbortReason(b)).Err(); err != nil {
+	if err := s.rdb.HSet(ctx, batchKey(id), fieldFailureReason, bulkverify.AbortReason(b)).Err(); err != nil {
 		return fmt.Errorf("record why batch %s stopped: %w", id, err)
 	}
 	return nil
 }
 
-// AbortReason says why b crossed its failure threshold: the share of FAILED
-// rows among those processed and the commonest code.
-func AbortReason(b bulkverify.Batch) string {
-	var top bulkverify.Code
-	n := 0
-	for c, k := range b.Codes {
-		if k > n || (k == n && c < top) {
-			top, n = c, k
-		}
-	}
-	processed := b.Verified + b.NotVerified + b.Failed
-	rate := 0.0
-	if processed > 0 {
-		rate = float64(b.Failed) / float64(processed)
-	}
-	if b.MaxFailureRate == nil {
-		return ""
-	}
-	return fmt.Sprintf("%.1f%% of the first %d processed rows FAILED, above max_failure_rate %g; commonest code %s (%d rows): fix the file and submit it again",
-		rate*100, processed, *b.MaxFailureRate, top, n)
-}
-
 //go:embed cancel.lua
 var cancelLua string
 
-var cancelScript = redis.NewScript(cancelLua)
+var cancelScript = newScript[cancelArgs](cancelLua)
 
-// Cancel moves a batch to cancelling: no more chunks are released and the
-// workers cut the rows in flight. It returns ErrBatchNotFound, or a
-// *bulkverify.Error EBatchFinished when the batch is past cancelling.
-func (s *Batches) Cancel(ctx context.Context, id string) (bulkverify.CancelResult, error) {
+// cancelArgs cancel batch id at now.
+type cancelArgs struct {
+	id  string
+	now time.Time
+}
+
+func (a cancelArgs) keysArgs() ([]string, []any) {
 	var tooLate []string
 	for _, st := range bulkverify.States {
 		if st != bulkverify.StateCancelled && (st.Ended() || st == bulkverify.StateFinalizing) {
 			tooLate = append(tooLate, string(st))
 		}
 	}
-	res, err := cancelScript.Run(ctx, s.rdb, []string{batchKey(id), inflightKey(id)}, s.now().UnixMilli(),
-		string(bulkverify.StateCancelling), string(bulkverify.StateCancelled), strings.Join(tooLate, ","), string(bulkverify.StopCancelled)).Slice()
+	return []string{batchKey(a.id), inflightKey(a.id)}, []any{a.now.UnixMilli(), string(bulkverify.StateCancelling),
+		string(bulkverify.StateCancelled), strings.Join(tooLate, ","), string(bulkverify.StopCancelled)}
+}
+
+// Cancel moves a batch to cancelling: no more chunks are released and the
+// workers cut the rows in flight. It returns ErrBatchNotFound, or a
+// *bulkverify.Error EBatchFinished when the batch is past cancelling.
+func (s *Batches) Cancel(ctx context.Context, id string) (bulkverify.CancelResult, error) {
+	res, err := cancelScript.Run(ctx, s.rdb, cancelArgs{id: id, now: s.now()}).Slice()
 	if err != nil {
 		return bulkverify.CancelResult{}, fmt.Errorf("cancel batch %s: %w", id, err)
 	}
@@ -648,16 +593,30 @@ func (s *Batches) Cancel(ctx context.Context, id string) (bulkverify.CancelResul
 //go:embed finish.lua
 var finishLua string
 
-var finishScript = redis.NewScript(finishLua)
+var finishScript = newScript[finishArgs](finishLua)
+
+// finishArgs record that batch id ended in state at now with counts c;
+// its state is then kept for keep.
+type finishArgs struct {
+	id    string
+	state bulkverify.State
+	c     bulkverify.ChunkCounts
+	now   time.Time
+	keep  time.Duration
+}
+
+func (a finishArgs) keysArgs() ([]string, []any) {
+	args := []any{string(a.state), stateTimeField(a.state), a.now.UnixMilli(), stateList(bulkverify.State.Ended),
+		a.c.Rows, a.c.Verified, a.c.NotVerified, a.c.Failed, int(a.keep / time.Second)}
+	return []string{batchKey(a.id), planKey(a.id), paceKey(a.id)}, append(args, codeArgs(a.c.Codes)...)
+}
 
 // MarkFinished records that the output is ready and the batch's final
 // state, with the counts read back from the output. A batch already
 // finished is left alone.
 func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error {
-	args := []any{string(state), stateTimeField(state), s.now().UnixMilli(), stateList(bulkverify.State.Ended),
-		c.Rows, c.Verified, c.NotVerified, c.Failed, int(s.stateTTL() / time.Second)}
-	args = append(args, codeArgs(c.Codes)...)
-	prev, err := finishScript.Run(ctx, s.rdb, []string{batchKey(id), planKey(id), paceKey(id)}, args...).Text()
+	a := finishArgs{id: id, state: state, c: c, now: s.now(), keep: s.stateTTL()}
+	prev, err := finishScript.Run(ctx, s.rdb, a).Text()
 	if err != nil {
 		return fmt.Errorf("mark batch %s %s: %w", id, state, err)
 	}
@@ -670,16 +629,16 @@ func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.
 			return fmt.Errorf("mark batch %s %s: %w", id, state, err)
 		}
 	}
-	return s.Forget(ctx, id)
+	return s.forget(ctx, id)
 }
 
 // stateTimeField is the hash field that holds when a batch entered state.
 func stateTimeField(state bulkverify.State) string {
 	switch state {
 	case bulkverify.StateQueued:
-		return "created_at"
+		return fieldCreatedAt
 	case bulkverify.StateProcessing:
-		return "started_at"
+		return fieldStartedAt
 	}
 	return string(state) + "_at"
 }

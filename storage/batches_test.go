@@ -116,7 +116,7 @@ func TestUnknownBatch(t *testing.T) {
 func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := newBatches(t)
+	s := NewIdempotency(redistest.Client(t))
 	id, _, claim, err := s.ClaimIdempotencyKey(ctx, "t", "k")
 	if id != "" || claim == "" || err != nil {
 		t.Fatalf("first claim: got %q, %q, %v; want the claim", id, claim, err)
@@ -151,11 +151,11 @@ func TestCancelStopsReleaseAndFinishesOnceIdle(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		idx, _, ok, err := s.NextChunk(ctx, "c1")
+		idx, _, ok, err := chunksOf(s).NextChunk(ctx, "c1")
 		if err != nil || !ok || idx != i {
 			t.Fatalf("release %d: got %d, %v, %v", i, idx, ok, err)
 		}
-		s.ChunkReleased(ctx, "c1", idx)
+		chunksOf(s).ChunkReleased(ctx, "c1", idx)
 	}
 	res, err := s.Cancel(ctx, "c1")
 	if err != nil || !res.Cancelled || res.Idle {
@@ -167,7 +167,7 @@ func TestCancelStopsReleaseAndFinishesOnceIdle(t *testing.T) {
 	if stop, _ := s.StopOf(ctx, "c1"); stop != bulkverify.StopCancelled {
 		t.Errorf("got stop %q, want cancelled", stop)
 	}
-	if _, _, ok, _ := s.NextChunk(ctx, "c1"); ok {
+	if _, _, ok, _ := chunksOf(s).NextChunk(ctx, "c1"); ok {
 		t.Error("a cancelled batch released another chunk")
 	}
 	one := bulkverify.ChunkCounts{Rows: 1, Verified: 1}
@@ -218,7 +218,7 @@ func TestCompleteChunkDropsItsSavedRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for chunk := range 2 {
-		if err := s.SaveRows(ctx, "b1", chunk, map[int][]byte{2*chunk + 1: []byte(`{}`)}, true); err != nil {
+		if err := chunksOf(s).SaveRows(ctx, "b1", chunk, map[int][]byte{2*chunk + 1: []byte(`{}`)}, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -226,7 +226,7 @@ func TestCompleteChunkDropsItsSavedRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for chunk, want := range []int{0, 1} {
-		if rows, _ := s.SavedRows(ctx, "b1", chunk); len(rows) != want {
+		if rows, _ := chunksOf(s).SavedRows(ctx, "b1", chunk); len(rows) != want {
 			t.Errorf("chunk %d: %d saved rows, want %d", chunk, len(rows), want)
 		}
 	}
@@ -244,11 +244,11 @@ func TestGetCountsRowsInFlightAndSurvivesAScriptFlush(t *testing.T) {
 		}
 	}
 	for chunk := range 2 {
-		if err := s.ChunkReleased(ctx, "b1", chunk); err != nil {
+		if err := chunksOf(s).ChunkReleased(ctx, "b1", chunk); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SaveRows(ctx, "b1", 1, map[int][]byte{3: []byte(`{}`), 4: []byte(`{}`)}, true); err != nil {
+	if err := chunksOf(s).SaveRows(ctx, "b1", 1, map[int][]byte{3: []byte(`{}`), 4: []byte(`{}`)}, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CompleteChunk(ctx, "b1", 0, bulkverify.ChunkCounts{Rows: 2}); err != nil {
@@ -270,3 +270,9 @@ func TestGetCountsRowsInFlightAndSurvivesAScriptFlush(t *testing.T) {
 		}
 	}
 }
+
+// chunksOf is the Chunks over the same Redis database as s.
+func chunksOf(s *Batches) *Chunks { return &Chunks{s.store} }
+
+// leasesOf is the Leases over the same Redis database as s.
+func leasesOf(s *Batches) *Leases { return &Leases{s.store} }

@@ -1,3 +1,5 @@
+-- Hash fields are named literally here; each must be one of storage/keys.go
+-- (TestScriptFieldsAreKnown checks it).
 -- Cancel a batch: stop releasing its chunks and let the rows in flight be
 -- cut. KEYS[1] batch hash, KEYS[2] set of chunks in flight.
 -- ARGV[1] now (unix ms), ARGV[2] state cancelling, ARGV[3] state

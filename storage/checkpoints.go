@@ -17,15 +17,10 @@ import (
 // completes.
 const checkpointTTL = 24 * time.Hour
 
-func rowsKey(id string, chunk int) string {
-	return KeyPrefix + "batch:{" + id + "}:rows:" + strconv.Itoa(chunk)
-}
-func requeuesKey(id string) string { return KeyPrefix + "batch:{" + id + "}:requeues" }
-
 // SaveRows saves the encoded results of some rows of a chunk, by row
 // number, in one round trip. setTTL sets the key's expiry too: the first
 // save of a delivery passes it, the later ones need not.
-func (s *Batches) SaveRows(ctx context.Context, id string, chunk int, results map[int][]byte, setTTL bool) error {
+func (s *Chunks) SaveRows(ctx context.Context, id string, chunk int, results map[int][]byte, setTTL bool) error {
 	if len(results) == 0 {
 		return nil
 	}
@@ -48,7 +43,7 @@ func (s *Batches) SaveRows(ctx context.Context, id string, chunk int, results ma
 }
 
 // SavedRows returns the saved results of a chunk's rows, by row number.
-func (s *Batches) SavedRows(ctx context.Context, id string, chunk int) (map[int][]byte, error) {
+func (s *Chunks) SavedRows(ctx context.Context, id string, chunk int) (map[int][]byte, error) {
 	h, err := s.rdb.HGetAll(ctx, rowsKey(id, chunk)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read saved rows of chunk %d of batch %s: %w", chunk, id, err)
@@ -66,7 +61,7 @@ func (s *Batches) SavedRows(ctx context.Context, id string, chunk int) (map[int]
 
 // Requeues returns how often a chunk was handed back to the queue because
 // its provider throttled.
-func (s *Batches) Requeues(ctx context.Context, id string, chunk int) (int, error) {
+func (s *Chunks) Requeues(ctx context.Context, id string, chunk int) (int, error) {
 	n, err := s.rdb.HGet(ctx, requeuesKey(id), strconv.Itoa(chunk)).Int()
 	if err == redis.Nil {
 		return 0, nil
@@ -75,7 +70,7 @@ func (s *Batches) Requeues(ctx context.Context, id string, chunk int) (int, erro
 }
 
 // AddRequeue counts one more hand-back of a chunk.
-func (s *Batches) AddRequeue(ctx context.Context, id string, chunk int) error {
+func (s *Chunks) AddRequeue(ctx context.Context, id string, chunk int) error {
 	key := requeuesKey(id)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HIncrBy(ctx, key, strconv.Itoa(chunk), 1)

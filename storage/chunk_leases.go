@@ -2,8 +2,8 @@ package storage
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,35 +25,45 @@ import (
 // is left once the lease has lapsed are crashes. Both steps are the
 // scripts the lease already ran, so counting costs a chunk no command.
 
-func leaseKey(id string, chunk int) string {
-	return KeyPrefix + "batch:{" + id + "}:lease:" + strconv.Itoa(chunk)
-}
-func rescueKey(id string, chunk int) string {
-	return KeyPrefix + "batch:{" + id + "}:rescue:" + strconv.Itoa(chunk)
-}
+// Leases keeps the leases of the chunks the workers run, the count of
+// their crashed deliveries and the sweepers' claims to queue a chunk
+// again. Its keys share the batch's hash tag.
+type Leases struct{ store }
 
-// crashesKey is the hash of a batch's open deliveries by chunk (see above).
-func crashesKey(id string) string { return KeyPrefix + "batch:{" + id + "}:crashes" }
+// NewLeases returns a Leases over rdb; the crash counts expire with the
+// batch's state, after retention.
+func NewLeases(rdb redis.UniversalClient, now func() time.Time, retention time.Duration) *Leases {
+	return &Leases{store{rdb: rdb, now: now, retention: retention}}
+}
 
 // takeLeaseScript writes a delivery's lease and counts it open. KEYS[1]
 // the chunk's lease, KEYS[2] the batch's crashes hash; ARGV[1] the token,
 // ARGV[2] the lease's TTL (ms), ARGV[3] the chunk, ARGV[4] the hash's TTL
 // (s). Returns the earlier deliveries still open, less one whose lease is
 // live (it is running, not crashed).
-var takeLeaseScript = redis.NewScript(`
-local live = redis.call('EXISTS', KEYS[1])
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-local open = redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-return math.max(open - 1 - live, 0)`)
+//
+//go:embed take_lease.lua
+var takeLeaseLua string
+
+var takeLeaseScript = newScript[takeLeaseArgs](takeLeaseLua)
+
+// takeLeaseArgs write lease l for ttl; the crashes hash is kept for keep.
+type takeLeaseArgs struct {
+	l         bulkverify.ChunkLease
+	ttl, keep time.Duration
+}
+
+func (a takeLeaseArgs) keysArgs() ([]string, []any) {
+	return []string{leaseKey(a.l.BatchID, a.l.Chunk), crashesKey(a.l.BatchID)},
+		[]any{a.l.Token, a.ttl.Milliseconds(), a.l.Chunk, int(a.keep / time.Second)}
+}
 
 // TakeChunkLease writes the lease of a chunk's new delivery for ttl and
 // counts the delivery open until DropChunkLease ends it. It returns how
 // many earlier deliveries of the chunk crashed: took its lease and never
 // ended, and nobody holds the lease now.
-func (s *Batches) TakeChunkLease(ctx context.Context, l bulkverify.ChunkLease, ttl time.Duration) (crashes int, err error) {
-	n, err := takeLeaseScript.Run(ctx, s.rdb, []string{leaseKey(l.BatchID, l.Chunk), crashesKey(l.BatchID)},
-		l.Token, ttl.Milliseconds(), l.Chunk, int(s.stateTTL()/time.Second)).Int()
+func (s *Leases) TakeChunkLease(ctx context.Context, l bulkverify.ChunkLease, ttl time.Duration) (crashes int, err error) {
+	n, err := takeLeaseScript.Run(ctx, s.rdb, takeLeaseArgs{l: l, ttl: ttl, keep: s.stateTTL()}).Int()
 	if err != nil {
 		return 0, fmt.Errorf("take lease of chunk %d of batch %s: %w", l.Chunk, l.BatchID, err)
 	}
@@ -61,7 +71,7 @@ func (s *Batches) TakeChunkLease(ctx context.Context, l bulkverify.ChunkLease, t
 }
 
 // RenewChunkLeases writes the leases for ttl more, in one round trip.
-func (s *Batches) RenewChunkLeases(ctx context.Context, leases []bulkverify.ChunkLease, ttl time.Duration) error {
+func (s *Leases) RenewChunkLeases(ctx context.Context, leases []bulkverify.ChunkLease, ttl time.Duration) error {
 	if len(leases) == 0 {
 		return nil
 	}
@@ -80,24 +90,33 @@ func (s *Batches) RenewChunkLeases(ctx context.Context, leases []bulkverify.Chun
 // dropLeaseScript ends a lease: KEYS[1] the chunk's lease, KEYS[2] the
 // batch's crashes hash; ARGV[1] the token, ARGV[2] the chunk, ARGV[3] "1"
 // when the delivery ended of its own accord.
-var dropLeaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-if ARGV[3] == '1' and redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
-  redis.call('HDEL', KEYS[2], ARGV[2])
-end
-return 0`)
+//
+//go:embed drop_lease.lua
+var dropLeaseLua string
+
+var dropLeaseScript = newScript[dropLeaseArgs](dropLeaseLua)
+
+// dropLeaseArgs end lease l; ended says the delivery returned.
+type dropLeaseArgs struct {
+	l     bulkverify.ChunkLease
+	ended bool
+}
+
+func (a dropLeaseArgs) keysArgs() ([]string, []any) {
+	end := "0"
+	if a.ended {
+		end = "1"
+	}
+	return []string{leaseKey(a.l.BatchID, a.l.Chunk), crashesKey(a.l.BatchID)}, []any{a.l.Token, a.l.Chunk, end}
+}
 
 // DropChunkLease ends a lease, unless another holder's renewal replaced it.
 // ended says that the delivery ended of its own accord (it returned, done
 // or with an error): it no longer counts as open. A delivery that panicked
 // passes false and stays counted as a crash, as does one that never
 // returns (its worker died) and so never drops its lease.
-func (s *Batches) DropChunkLease(ctx context.Context, l bulkverify.ChunkLease, ended bool) error {
-	end := "0"
-	if ended {
-		end = "1"
-	}
-	err := dropLeaseScript.Run(ctx, s.rdb, []string{leaseKey(l.BatchID, l.Chunk), crashesKey(l.BatchID)}, l.Token, l.Chunk, end).Err()
+func (s *Leases) DropChunkLease(ctx context.Context, l bulkverify.ChunkLease, ended bool) error {
+	err := dropLeaseScript.Run(ctx, s.rdb, dropLeaseArgs{l: l, ended: ended}).Err()
 	if err != nil {
 		return fmt.Errorf("drop lease of chunk %d of batch %s: %w", l.Chunk, l.BatchID, err)
 	}
@@ -105,7 +124,7 @@ func (s *Batches) DropChunkLease(ctx context.Context, l bulkverify.ChunkLease, e
 }
 
 // LeasedChunks returns which of the batch's chunks someone holds a lease on.
-func (s *Batches) LeasedChunks(ctx context.Context, id string, chunks []int) (map[int]bool, error) {
+func (s *Leases) LeasedChunks(ctx context.Context, id string, chunks []int) (map[int]bool, error) {
 	out := make(map[int]bool, len(chunks))
 	if len(chunks) == 0 {
 		return out, nil
@@ -128,7 +147,7 @@ func (s *Batches) LeasedChunks(ctx context.Context, id string, chunks []int) (ma
 
 // ClaimRescue reports whether the caller is the one sweeper, for ttl, to
 // queue chunk again.
-func (s *Batches) ClaimRescue(ctx context.Context, id string, chunk int, ttl time.Duration) (bool, error) {
+func (s *Leases) ClaimRescue(ctx context.Context, id string, chunk int, ttl time.Duration) (bool, error) {
 	ok, err := s.rdb.SetNX(ctx, rescueKey(id, chunk), "1", ttl).Result()
 	if err != nil {
 		return false, fmt.Errorf("claim rescue of chunk %d of batch %s: %w", chunk, id, err)

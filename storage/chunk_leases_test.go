@@ -20,7 +20,7 @@ func TestChunkLeasesCountTheDeliveriesThatCrashed(t *testing.T) {
 	}
 	take := func(token string) int {
 		t.Helper()
-		n, err := s.TakeChunkLease(ctx, lease(token), time.Minute)
+		n, err := leasesOf(s).TakeChunkLease(ctx, lease(token), time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +28,7 @@ func TestChunkLeasesCountTheDeliveriesThatCrashed(t *testing.T) {
 	}
 	drop := func(token string, ended bool) {
 		t.Helper()
-		if err := s.DropChunkLease(ctx, lease(token), ended); err != nil {
+		if err := leasesOf(s).DropChunkLease(ctx, lease(token), ended); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -51,7 +51,7 @@ func TestChunkLeasesCountTheDeliveriesThatCrashed(t *testing.T) {
 			t.Errorf("%s: got %d crashes, want %d", st.name, got, st.want)
 		}
 	}
-	if other, err := s.TakeChunkLease(ctx, bulkverify.ChunkLease{BatchID: "b1", Chunk: 3, Token: "x"}, time.Minute); err != nil || other != 0 {
+	if other, err := leasesOf(s).TakeChunkLease(ctx, bulkverify.ChunkLease{BatchID: "b1", Chunk: 3, Token: "x"}, time.Minute); err != nil || other != 0 {
 		t.Errorf("another chunk of the batch: got %d crashes (%v), want 0: each chunk counts its own", other, err)
 	}
 }
@@ -64,7 +64,7 @@ func TestChunkCrashCountsExpireAndAreErasedWithTheBatch(t *testing.T) {
 	if err := s.Create(ctx, bulkverify.Batch{ID: "b1", Tenant: "t", Provider: "digilocker", TotalRows: 1, Chunks: 1, CreatedAt: time.Now()}, 1, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.TakeChunkLease(ctx, bulkverify.ChunkLease{BatchID: "b1", Chunk: 0, Token: "d1"}, time.Minute); err != nil {
+	if _, err := leasesOf(s).TakeChunkLease(ctx, bulkverify.ChunkLease{BatchID: "b1", Chunk: 0, Token: "d1"}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if ttl := s.rdb.TTL(ctx, crashesKey("b1")).Val(); ttl < s.stateTTL()-time.Minute || ttl > s.stateTTL() {

@@ -2,11 +2,10 @@ package storage
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/bulkverify/bulkverify"
 )
@@ -23,27 +22,40 @@ import (
 
 // peekChunkScript: ARGV[1] is the ended states joined by ",". A batch
 // being stopped releases nothing more.
-var peekChunkScript = redis.NewScript(`
-local h = redis.call('HMGET', KEYS[1], 'released', 'chunks', 'window', 'state', 'stop')
-if not h[2] then return {-3, ''} end
-local released, chunks, window = tonumber(h[1]), tonumber(h[2]), tonumber(h[3])
-if h[5] or string.find(',' .. ARGV[1] .. ',', ',' .. h[4] .. ',', 1, true) or released >= chunks then return {-1, ''} end
-if released - redis.call('SCARD', KEYS[2]) >= window then return {-2, ''} end
-return {released, redis.call('HGET', KEYS[3], released) or ''}`)
+//
+//go:embed peek_chunk.lua
+var peekChunkLua string
 
-var advanceChunkScript = redis.NewScript(`
-if tonumber(redis.call('HGET', KEYS[1], 'released')) == tonumber(ARGV[1]) then
-  redis.call('HINCRBY', KEYS[1], 'released', 1)
-  redis.call('SADD', KEYS[2], ARGV[1])
-  redis.call('EXPIRE', KEYS[2], ARGV[2])
-  return 1
-end
-return 0`)
+var peekChunkScript = newScript[peekChunkArgs](peekChunkLua)
+
+// peekChunkArgs peek at batch id's next chunk.
+type peekChunkArgs struct{ id string }
+
+func (a peekChunkArgs) keysArgs() ([]string, []any) {
+	return []string{batchKey(a.id), doneKey(a.id), planKey(a.id)}, []any{stateList(bulkverify.State.Ended)}
+}
+
+//go:embed advance_chunk.lua
+var advanceChunkLua string
+
+var advanceChunkScript = newScript[advanceChunkArgs](advanceChunkLua)
+
+// advanceChunkArgs record chunk index of batch id released; the in-flight
+// set is kept for keep.
+type advanceChunkArgs struct {
+	id    string
+	index int
+	keep  time.Duration
+}
+
+func (a advanceChunkArgs) keysArgs() ([]string, []any) {
+	return []string{batchKey(a.id), inflightKey(a.id)}, []any{a.index, int(a.keep / time.Second)}
+}
 
 // NextChunk returns the index and payload of the batch's next chunk to
 // release, or ok=false when every chunk is released or the window is full.
-func (s *Batches) NextChunk(ctx context.Context, id string) (index int, payload []byte, ok bool, err error) {
-	res, err := peekChunkScript.Run(ctx, s.rdb, []string{batchKey(id), doneKey(id), planKey(id)}, stateList(bulkverify.State.Ended)).Slice()
+func (s *Chunks) NextChunk(ctx context.Context, id string) (index int, payload []byte, ok bool, err error) {
+	res, err := peekChunkScript.Run(ctx, s.rdb, peekChunkArgs{id}).Slice()
 	if err != nil {
 		return 0, nil, false, fmt.Errorf("next chunk of batch %s: %w", id, err)
 	}
@@ -62,8 +74,8 @@ func (s *Batches) NextChunk(ctx context.Context, id string) (index int, payload 
 }
 
 // ChunkReleased records that chunk index of batch id is queued.
-func (s *Batches) ChunkReleased(ctx context.Context, id string, index int) error {
-	if err := advanceChunkScript.Run(ctx, s.rdb, []string{batchKey(id), inflightKey(id)}, index, int(s.retention/time.Second)).Err(); err != nil {
+func (s *Chunks) ChunkReleased(ctx context.Context, id string, index int) error {
+	if err := advanceChunkScript.Run(ctx, s.rdb, advanceChunkArgs{id: id, index: index, keep: s.retention}).Err(); err != nil {
 		return fmt.Errorf("release chunk %d of batch %s: %w", index, id, err)
 	}
 	return nil
@@ -71,7 +83,7 @@ func (s *Batches) ChunkReleased(ctx context.Context, id string, index int) error
 
 // ChunkPayloads returns the payloads of every chunk of the batch, by
 // index, as Create stored them. They are kept until the batch finishes.
-func (s *Batches) ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error) {
+func (s *Chunks) ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error) {
 	h, err := s.rdb.HGetAll(ctx, planKey(id)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read chunk plan of batch %s: %w", id, err)
@@ -86,7 +98,7 @@ func (s *Batches) ChunkPayloads(ctx context.Context, id string) (map[int][]byte,
 }
 
 // Active returns the ids of the batches not finished yet.
-func (s *Batches) Active(ctx context.Context) ([]string, error) {
+func (s *Chunks) Active(ctx context.Context) ([]string, error) {
 	ids, err := s.rdb.SMembers(ctx, activeKey).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list active batches: %w", err)
@@ -95,12 +107,10 @@ func (s *Batches) Active(ctx context.Context) ([]string, error) {
 }
 
 // Forget drops id from the active set: its state expired or it completed.
-func (s *Batches) Forget(ctx context.Context, id string) error {
-	return s.rdb.SRem(ctx, activeKey, id).Err()
-}
+func (s *Chunks) Forget(ctx context.Context, id string) error { return s.forget(ctx, id) }
 
 // InFlight returns the chunks of batch id released and not yet done.
-func (s *Batches) InFlight(ctx context.Context, id string) ([]int, error) {
+func (s *Chunks) InFlight(ctx context.Context, id string) ([]int, error) {
 	members, err := s.rdb.SMembers(ctx, inflightKey(id)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("chunks in flight of batch %s: %w", id, err)
@@ -109,6 +119,30 @@ func (s *Batches) InFlight(ctx context.Context, id string) ([]int, error) {
 	for _, m := range members {
 		if n, err := strconv.Atoi(m); err == nil {
 			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// ChunkIsDone reports whether chunk of batch id is already done.
+func (s *Chunks) ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error) {
+	done, err := s.rdb.SIsMember(ctx, doneKey(id), chunk).Result()
+	if err != nil {
+		return false, fmt.Errorf("check chunk %d of batch %s: %w", chunk, id, err)
+	}
+	return done, nil
+}
+
+// DoneChunks returns the indexes of the batch's done chunks.
+func (s *Chunks) DoneChunks(ctx context.Context, id string) (map[int]bool, error) {
+	members, err := s.rdb.SMembers(ctx, doneKey(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("done chunks of batch %s: %w", id, err)
+	}
+	out := make(map[int]bool, len(members))
+	for _, m := range members {
+		if n, err := strconv.Atoi(m); err == nil {
+			out[n] = true
 		}
 	}
 	return out, nil

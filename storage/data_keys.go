@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 
@@ -14,12 +15,12 @@ const dataKeyPage = 500
 // WrappedDataKeys returns the wrapped data key of every batch that holds
 // one, by batch id: the batches not finished yet and those finished and
 // not yet expired (an expired or deleted batch has no data key).
-func (s *Batches) WrappedDataKeys(ctx context.Context) (map[string]string, error) {
-	active, err := s.rdb.SMembers(ctx, activeKey).Result()
+func (r *Retention) WrappedDataKeys(ctx context.Context) (map[string]string, error) {
+	active, err := r.b.rdb.SMembers(ctx, activeKey).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list active batches: %w", err)
 	}
-	finished, err := s.rdb.ZRange(ctx, finishedKey, 0, -1).Result()
+	finished, err := r.b.rdb.ZRange(ctx, finishedKey, 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list finished batches: %w", err)
 	}
@@ -29,9 +30,9 @@ func (s *Batches) WrappedDataKeys(ctx context.Context) (map[string]string, error
 		page := ids[:min(len(ids), dataKeyPage)]
 		ids = ids[len(page):]
 		cmds := make([]*redis.StringCmd, len(page))
-		s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		r.b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, id := range page {
-				cmds[i] = p.HGet(ctx, batchKey(id), "data_key")
+				cmds[i] = p.HGet(ctx, batchKey(id), fieldDataKey)
 			}
 			return nil
 		})
@@ -52,19 +53,27 @@ func (s *Batches) WrappedDataKeys(ctx context.Context) (map[string]string, error
 // replaceDataKeyScript sets a batch's data_key to ARGV[2] if it is still
 // ARGV[1]: KEYS[1] the batch hash. Returns 1 when it did. A batch whose
 // key was deleted meanwhile (expired, erased) is left without one.
-var replaceDataKeyScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'data_key') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'data_key', ARGV[2])
-return 1`)
+//
+//go:embed replace_data_key.lua
+var replaceDataKeyLua string
+
+var replaceDataKeyScript = newScript[replaceDataKeyArgs](replaceDataKeyLua)
+
+// replaceDataKeyArgs set batch id's data key to wrapped if it is old.
+type replaceDataKeyArgs struct{ id, old, wrapped string }
+
+func (a replaceDataKeyArgs) keysArgs() ([]string, []any) {
+	return []string{batchKey(a.id)}, []any{a.old, a.wrapped}
+}
 
 // ReplaceDataKey stores wrapped, the same data key wrapped anew, as batch
 // id's data key if it is still old, and reports whether it did: another
 // worker may have re-wrapped it first, or the batch expired.
-func (s *Batches) ReplaceDataKey(ctx context.Context, id, old, wrapped string) (bool, error) {
-	n, err := replaceDataKeyScript.Run(ctx, s.rdb, []string{batchKey(id)}, old, wrapped).Int()
+func (r *Retention) ReplaceDataKey(ctx context.Context, id, old, wrapped string) (bool, error) {
+	n, err := replaceDataKeyScript.Run(ctx, r.b.rdb, replaceDataKeyArgs{id: id, old: old, wrapped: wrapped}).Int()
 	if err != nil {
 		return false, fmt.Errorf("replace the data key of batch %s: %w", id, err)
 	}
-	s.dataKeys.forget(id)
+	r.b.dataKeys.forget(id)
 	return n == 1, nil
 }

@@ -1,3 +1,5 @@
+-- Hash fields are named literally here; each must be one of storage/keys.go
+-- (TestScriptFieldsAreKnown checks it).
 -- Record that a batch's output is assembled: its final state and the
 -- counts read back from the output. KEYS[1] batch hash, KEYS[2] plan,
 -- KEYS[3] progress samples.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"crypto/rand"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,13 +23,18 @@ const idemPending = "pending:"
 // covers the longest upload.
 const idemClaimTTL = time.Hour
 
-func idemKey(tenant, key string) string { return KeyPrefix + "idem:" + tenant + ":" + key }
+// Idempotency keeps the Idempotency-Keys of uploads in Redis: a claim
+// while the request runs, then the batch it produced, for a day.
+type Idempotency struct{ rdb redis.UniversalClient }
+
+// NewIdempotency returns an Idempotency over rdb.
+func NewIdempotency(rdb redis.UniversalClient) *Idempotency { return &Idempotency{rdb: rdb} }
 
 // ClaimIdempotencyKey claims key for tenant. It returns the batch id and
 // the SHA-256 of its file when an earlier request with the key succeeded;
 // otherwise a claim that the caller must pass to Resolve or Release. A key
 // claimed by a running request gives bulkverify.ErrIdempotencyPending.
-func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error) {
+func (s *Idempotency) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error) {
 	k := idemKey(tenant, key)
 	var nonce [8]byte
 	rand.Read(nonce[:])
@@ -56,19 +62,27 @@ func (s *Batches) ClaimIdempotencyKey(ctx context.Context, tenant, key string) (
 
 // ResolveIdempotencyKey records that key produced batch id from a file
 // whose SHA-256 is sha (hex).
-func (s *Batches) ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error {
+func (s *Idempotency) ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error {
 	if err := s.rdb.Set(ctx, idemKey(tenant, key), id+":"+sha, 24*time.Hour).Err(); err != nil {
 		return fmt.Errorf("store idempotency key: %w", err)
 	}
 	return nil
 }
 
-var releaseClaimScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`)
+//go:embed release_claim.lua
+var releaseClaimLua string
+
+var releaseClaimScript = newScript[releaseClaimArgs](releaseClaimLua)
+
+// releaseClaimArgs drop tenant's Idempotency-Key key if claim holds it.
+type releaseClaimArgs struct{ tenant, key, claim string }
+
+func (a releaseClaimArgs) keysArgs() ([]string, []any) {
+	return []string{idemKey(a.tenant, a.key)}, []any{a.claim}
+}
 
 // ReleaseIdempotencyKey forgets the claim of a request that failed, so the
 // client can retry with the same key; another request's claim is left alone.
-func (s *Batches) ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string) {
-	releaseClaimScript.Run(context.WithoutCancel(ctx), s.rdb, []string{idemKey(tenant, key)}, claim)
+func (s *Idempotency) ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string) {
+	releaseClaimScript.Run(context.WithoutCancel(ctx), s.rdb, releaseClaimArgs{tenant: tenant, key: key, claim: claim})
 }

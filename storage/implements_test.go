@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"github.com/bulkverify/bulkverify/api"
+	"github.com/bulkverify/bulkverify/jobs"
 	"github.com/bulkverify/bulkverify/storage"
 	"github.com/bulkverify/bulkverify/webhook"
 	"github.com/bulkverify/bulkverify/worker"
@@ -14,11 +15,16 @@ var (
 	_ api.AuthThrottle      = (*storage.AuthThrottle)(nil)
 	_ api.TenantLimiter     = (*storage.TenantLimiter)(nil)
 	_ worker.BatchStore     = (*storage.Batches)(nil)
-	_ worker.Checkpoints    = (*storage.Batches)(nil)
+	_ worker.Checkpoints    = (*storage.Chunks)(nil)
 	_ worker.FileStore      = (*storage.Files)(nil)
-	_ worker.LeaseStore     = (*storage.Batches)(nil)
+	_ worker.LeaseStore     = (*storage.Leases)(nil)
 	_ worker.SweepStore     = (*storage.Batches)(nil)
+	_ worker.SweepChunks    = (*storage.Chunks)(nil)
+	_ worker.RescueStore    = (*storage.Leases)(nil)
+	_ worker.RetentionStore = (*storage.Retention)(nil)
+	_ worker.DataKeyStore   = (*storage.Retention)(nil)
+	_ jobs.ChunkWindow      = (*storage.Chunks)(nil)
 	_ webhook.BatchReader   = (*storage.Batches)(nil)
-	_ webhook.DeliveryLog   = (*storage.Batches)(nil)
-	_ webhook.ProgressClock = (*storage.Batches)(nil)
+	_ webhook.DeliveryLog   = (*storage.WebhookLog)(nil)
+	_ webhook.ProgressClock = (*storage.WebhookLog)(nil)
 )

@@ -9,10 +9,6 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-// tenantKey is a tenant's index of batches: a sorted set of batch ids
-// scored by creation time (unix ms), so listing never scans the keyspace.
-func tenantKey(tenant string) string { return KeyPrefix + "tenant:{" + tenant + "}:batches" }
-
 // List returns one page of the tenant's batches and how many match in all.
 // Ids whose state has expired are dropped from the index as they are met.
 func (s *Batches) List(ctx context.Context, q bulkverify.ListQuery) ([]bulkverify.Batch, int, error) {
@@ -37,7 +33,7 @@ func (s *Batches) List(ctx context.Context, q bulkverify.ListQuery) ([]bulkverif
 	cmds := make([]*redis.SliceCmd, len(ids))
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			cmds[i] = p.HMGet(ctx, batchKey(id), "state", "provider")
+			cmds[i] = p.HMGet(ctx, batchKey(id), fieldState, fieldProvider)
 		}
 		return nil
 	})

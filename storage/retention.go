@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"strconv"
 	"time"
@@ -11,9 +12,14 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-// finishedKey indexes finished batches by when they finished (unix ms), so
-// that the retention sweep finds the due ones without a scan.
-const finishedKey = KeyPrefix + "finished"
+// Retention ends what batches leave behind in Redis: it expires the
+// finished batches past retention (their files are deleted first) and
+// swaps their data keys when the service key rotates (data_keys.go). It
+// works on the state of a Batches, whose caches it keeps true.
+type Retention struct{ b *Batches }
+
+// NewRetention returns the Retention of b's batches.
+func NewRetention(b *Batches) *Retention { return &Retention{b: b} }
 
 // batchKeys returns every Redis key of a batch but its tenant's index
 // entry: state, plan, done and in-flight sets, progress samples, hand-back
@@ -33,9 +39,9 @@ func (s *Batches) finished(ctx context.Context, id string, at time.Time) error {
 
 // DueForExpiry returns up to limit batches that finished more than the
 // retention ago.
-func (s *Batches) DueForExpiry(ctx context.Context, limit int) ([]string, error) {
-	max := strconv.FormatInt(s.now().Add(-s.retention).UnixMilli(), 10)
-	ids, err := s.rdb.ZRangeByScore(ctx, finishedKey, &redis.ZRangeBy{Min: "-inf", Max: max, Count: int64(limit)}).Result()
+func (r *Retention) DueForExpiry(ctx context.Context, limit int) ([]string, error) {
+	max := strconv.FormatInt(r.b.now().Add(-r.b.retention).UnixMilli(), 10)
+	ids, err := r.b.rdb.ZRangeByScore(ctx, finishedKey, &redis.ZRangeBy{Min: "-inf", Max: max, Count: int64(limit)}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("batches due for expiry: %w", err)
 	}
@@ -47,40 +53,49 @@ func (s *Batches) DueForExpiry(ctx context.Context, limit int) ([]string, error)
 // expired, ARGV[2] now (ms), ARGV[3] the finished states joined by ",",
 // ARGV[4] how long the expired state is kept (s). Returns the previous
 // state, or "" when there is no such batch.
-var expireScript = redis.NewScript(`
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return '' end
-if not string.find(',' .. ARGV[3] .. ',', ',' .. state .. ',', 1, true) then return state end
-for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
-redis.call('HDEL', KEYS[1], 'data_key')
-redis.call('HSET', KEYS[1], 'state', ARGV[1], 'expired_at', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-return state`)
+//
+//go:embed expire.lua
+var expireLua string
+
+var expireScript = newScript[expireArgs](expireLua)
+
+// expireArgs expire batch id, of chunks chunks, at now; its state is then
+// kept for keep.
+type expireArgs struct {
+	id     string
+	chunks int
+	now    time.Time
+	keep   time.Duration
+}
+
+func (a expireArgs) keysArgs() ([]string, []any) {
+	return batchKeys(a.id, a.chunks), []any{string(bulkverify.StateExpired), a.now.UnixMilli(),
+		stateList(bulkverify.State.Finished), int(a.keep / time.Second)}
+}
 
 // MarkExpired moves a finished batch whose files were deleted to expired:
 // its data key and working keys are dropped, its state is kept, without
 // data, for another retention. It reports whether the batch was expired
 // now.
-func (s *Batches) MarkExpired(ctx context.Context, id string) (bool, error) {
-	b, err := s.Get(ctx, id)
+func (r *Retention) MarkExpired(ctx context.Context, id string) (bool, error) {
+	b, err := r.b.Get(ctx, id)
 	if bulkverify.ErrorCode(err) == bulkverify.ENotFound {
-		return false, s.rdb.ZRem(ctx, finishedKey, id).Err()
+		return false, r.b.rdb.ZRem(ctx, finishedKey, id).Err()
 	}
 	if err != nil {
 		return false, err
 	}
-	prev, err := expireScript.Run(ctx, s.rdb, batchKeys(id, b.Chunks), string(bulkverify.StateExpired), s.now().UnixMilli(),
-		stateList(bulkverify.State.Finished), s.retentionSeconds()).Text()
+	prev, err := expireScript.Run(ctx, r.b.rdb, expireArgs{id: id, chunks: b.Chunks, now: r.b.now(), keep: r.b.retention}).Text()
 	if err != nil {
 		return false, fmt.Errorf("expire batch %s: %w", id, err)
 	}
-	s.dataKeys.forget(id)
-	if err := s.rdb.ZRem(ctx, finishedKey, id).Err(); err != nil {
+	r.b.dataKeys.forget(id)
+	if err := r.b.rdb.ZRem(ctx, finishedKey, id).Err(); err != nil {
 		return false, fmt.Errorf("expire batch %s: %w", id, err)
 	}
 	moved := bulkverify.State(prev).Finished()
 	if moved {
-		s.moved(ctx, bulkverify.State(prev), bulkverify.StateExpired)
+		r.b.moved(ctx, bulkverify.State(prev), bulkverify.StateExpired)
 	}
 	return moved, nil
 }
@@ -89,18 +104,27 @@ func (s *Batches) MarkExpired(ctx context.Context, id string) (bool, error) {
 // batch hash, KEYS[2..] its other keys. ARGV[1] the ended states joined by
 // ",". Returns the state it had, or "" when there is no such batch; a
 // batch still running is left alone.
-var eraseScript = redis.NewScript(`
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return '' end
-if not string.find(',' .. ARGV[1] .. ',', ',' .. state .. ',', 1, true) then return state end
-for i = 1, #KEYS do redis.call('DEL', KEYS[i]) end
-return state`)
+//
+//go:embed erase.lua
+var eraseLua string
+
+var eraseScript = newScript[eraseArgs](eraseLua)
+
+// eraseArgs delete every key of batch id, of chunks chunks.
+type eraseArgs struct {
+	id     string
+	chunks int
+}
+
+func (a eraseArgs) keysArgs() ([]string, []any) {
+	return append(batchKeys(a.id, a.chunks), webhookKeys(a.id)...), []any{stateList(bulkverify.State.Ended)}
+}
 
 // Erase deletes every trace of an ended batch in Redis: state,
 // checkpoints, its data key, its list and retention entries. A batch still
 // running gives EBatchNotFinished.
 func (s *Batches) Erase(ctx context.Context, b bulkverify.Batch) error {
-	prev, err := eraseScript.Run(ctx, s.rdb, append(batchKeys(b.ID, b.Chunks), webhookKeys(b.ID)...), stateList(bulkverify.State.Ended)).Text()
+	prev, err := eraseScript.Run(ctx, s.rdb, eraseArgs{id: b.ID, chunks: b.Chunks}).Text()
 	if err != nil {
 		return fmt.Errorf("erase batch %s: %w", b.ID, err)
 	}

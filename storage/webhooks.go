@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -17,13 +18,20 @@ import (
 // delivered; the last progress event's number), and the key whose expiry
 // spaces progress events.
 
+// WebhookLog keeps what a batch's webhooks learn: the log of delivery
+// attempts, what was delivered, whether the receiver is gone and when the
+// next progress event is due. Its keys share the batch's hash tag.
+type WebhookLog struct{ store }
+
+// NewWebhookLog returns a WebhookLog over rdb; its keys outlive the
+// batch's state, which expires after retention.
+func NewWebhookLog(rdb redis.UniversalClient, now func() time.Time, retention time.Duration) *WebhookLog {
+	return &WebhookLog{store{rdb: rdb, now: now, retention: retention}}
+}
+
 // MaxWebhookAttempts is how many attempts the log keeps per batch, the
 // newest.
 const MaxWebhookAttempts = 1000
-
-func webhookLogKey(id string) string      { return KeyPrefix + "batch:{" + id + "}:webhooks" }
-func webhookStateKey(id string) string    { return KeyPrefix + "batch:{" + id + "}:webhook-state" }
-func webhookProgressKey(id string) string { return KeyPrefix + "batch:{" + id + "}:webhook-progress" }
 
 // webhookKeys are a batch's webhook keys. They outlive expiry, like the
 // batch's state: the log stays readable and a 410 keeps batch.expired
@@ -33,7 +41,7 @@ func webhookKeys(id string) []string {
 }
 
 // RecordWebhookAttempt adds a to the delivery log of batch id.
-func (s *Batches) RecordWebhookAttempt(ctx context.Context, id string, a bulkverify.WebhookAttempt) error {
+func (s *WebhookLog) RecordWebhookAttempt(ctx context.Context, id string, a bulkverify.WebhookAttempt) error {
 	b, _ := json.Marshal(a) // plain fields: cannot fail
 	key := webhookLogKey(id)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -49,7 +57,7 @@ func (s *Batches) RecordWebhookAttempt(ctx context.Context, id string, a bulkver
 }
 
 // WebhookAttempts returns the delivery log of batch id, newest first.
-func (s *Batches) WebhookAttempts(ctx context.Context, id string) ([]bulkverify.WebhookAttempt, error) {
+func (s *WebhookLog) WebhookAttempts(ctx context.Context, id string) ([]bulkverify.WebhookAttempt, error) {
 	raw, err := s.rdb.LRange(ctx, webhookLogKey(id), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read webhook log of batch %s: %w", id, err)
@@ -67,8 +75,8 @@ func (s *Batches) WebhookAttempts(ctx context.Context, id string) ([]bulkverify.
 // WebhookState says whether batch id's receiver answered 410 Gone (no
 // more messages for the batch) and whether message webhookID was
 // delivered.
-func (s *Batches) WebhookState(ctx context.Context, id, webhookID string) (gone, delivered bool, err error) {
-	v, err := s.rdb.HMGet(ctx, webhookStateKey(id), "gone", "delivered:"+webhookID).Result()
+func (s *WebhookLog) WebhookState(ctx context.Context, id, webhookID string) (gone, delivered bool, err error) {
+	v, err := s.rdb.HMGet(ctx, webhookStateKey(id), fieldGone, fieldDelivered+webhookID).Result()
 	if err != nil {
 		return false, false, fmt.Errorf("read webhook state of batch %s: %w", id, err)
 	}
@@ -77,17 +85,17 @@ func (s *Batches) WebhookState(ctx context.Context, id, webhookID string) (gone,
 
 // MarkWebhookDelivered records that message webhookID of batch id was
 // delivered, so that it is not sent again.
-func (s *Batches) MarkWebhookDelivered(ctx context.Context, id, webhookID string) error {
-	return s.setWebhookState(ctx, id, "delivered:"+webhookID)
+func (s *WebhookLog) MarkWebhookDelivered(ctx context.Context, id, webhookID string) error {
+	return s.setWebhookState(ctx, id, fieldDelivered+webhookID)
 }
 
 // MarkWebhookGone records that batch id's receiver answered 410 Gone: no
 // more messages are sent for the batch.
-func (s *Batches) MarkWebhookGone(ctx context.Context, id string) error {
-	return s.setWebhookState(ctx, id, "gone")
+func (s *WebhookLog) MarkWebhookGone(ctx context.Context, id string) error {
+	return s.setWebhookState(ctx, id, fieldGone)
 }
 
-func (s *Batches) setWebhookState(ctx context.Context, id, field string) error {
+func (s *WebhookLog) setWebhookState(ctx context.Context, id, field string) error {
 	key := webhookStateKey(id)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, field, s.now().UnixMilli())
@@ -107,21 +115,29 @@ func (s *Batches) setWebhookState(ctx context.Context, id, field string) error {
 // last event is less than an interval old), else the event's number and
 // its time (Redis TIME, unix ms): events are at least an interval apart
 // on one clock, whichever workers send them.
-var progressDueScript = redis.NewScript(`
-if not redis.call('HGET', KEYS[1], 'callback_url') then return {0, 0} end
-if redis.call('HEXISTS', KEYS[2], 'gone') == 1 then return {0, 0} end
-if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[1]) then return {0, 0} end
-local seq = redis.call('HINCRBY', KEYS[2], 'progress', 1)
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-local t = redis.call('TIME')
-return {seq, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}`)
+//
+//go:embed progress_due.lua
+var progressDueLua string
+
+var progressDueScript = newScript[progressDueArgs](progressDueLua)
+
+// progressDueArgs ask whether batch id sends a progress event, at most
+// one every interval; its webhook state is kept for keep.
+type progressDueArgs struct {
+	id             string
+	interval, keep time.Duration
+}
+
+func (a progressDueArgs) keysArgs() ([]string, []any) {
+	return []string{batchKey(a.id), webhookStateKey(a.id), webhookProgressKey(a.id)},
+		[]any{max(a.interval.Milliseconds(), 1), int(a.keep / time.Second)}
+}
 
 // ProgressDue reports whether batch id sends a progress event now, at
 // most one every interval: when it does, it returns the event's number
 // (1, 2, ...) and time.
-func (s *Batches) ProgressDue(ctx context.Context, id string, interval time.Duration) (seq int, at time.Time, ok bool, err error) {
-	res, err := progressDueScript.Run(ctx, s.rdb, []string{batchKey(id), webhookStateKey(id), webhookProgressKey(id)},
-		max(interval.Milliseconds(), 1), int(s.stateTTL()/time.Second)).Int64Slice()
+func (s *WebhookLog) ProgressDue(ctx context.Context, id string, interval time.Duration) (seq int, at time.Time, ok bool, err error) {
+	res, err := progressDueScript.Run(ctx, s.rdb, progressDueArgs{id: id, interval: interval, keep: s.stateTTL()}).Int64Slice()
 	if err != nil {
 		return 0, time.Time{}, false, fmt.Errorf("progress event of batch %s: %w", id, err)
 	}

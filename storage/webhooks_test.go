@@ -8,10 +8,22 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-func createWithCallback(t *testing.T, s *Batches, id, callback string) {
+// webhookBundle is a WebhookLog and the Batches whose batches it logs,
+// over one Redis database.
+type webhookBundle struct {
+	*WebhookLog
+	batches *Batches
+}
+
+func setupWebhooks(t *testing.T) webhookBundle {
+	b := newBatches(t)
+	return webhookBundle{WebhookLog: NewWebhookLog(b.rdb, b.now, b.retention), batches: b}
+}
+
+func createWithCallback(t *testing.T, s webhookBundle, id, callback string) {
 	t.Helper()
 	b := bulkverify.Batch{ID: id, Tenant: "t", Provider: "digilocker", TotalRows: 1, Chunks: 1, CreatedAt: time.Now(), CallbackURL: callback}
-	if err := s.Create(context.Background(), b, 1, nil); err != nil {
+	if err := s.batches.Create(context.Background(), b, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -19,7 +31,7 @@ func createWithCallback(t *testing.T, s *Batches, id, callback string) {
 func TestProgressDueSpacesEventsByTheInterval(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := newBatches(t)
+	s := setupWebhooks(t)
 	createWithCallback(t, s, "b1", "https://hooks.example.com/")
 	const interval = 200 * time.Millisecond
 
@@ -52,7 +64,7 @@ func TestProgressDueSpacesEventsByTheInterval(t *testing.T) {
 func TestProgressIsNeverDueWithoutCallbackOrOnceGone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := newBatches(t)
+	s := setupWebhooks(t)
 	createWithCallback(t, s, "quiet", "")
 	createWithCallback(t, s, "gone", "https://hooks.example.com/")
 	if err := s.MarkWebhookGone(ctx, "gone"); err != nil {
@@ -68,7 +80,7 @@ func TestProgressIsNeverDueWithoutCallbackOrOnceGone(t *testing.T) {
 func TestWebhookLogIsNewestFirstAndBounded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := newBatches(t)
+	s := setupWebhooks(t)
 	status := 500
 	for i := 1; i <= MaxWebhookAttempts+5; i++ {
 		a := bulkverify.WebhookAttempt{Event: "batch.completed", WebhookID: "msg_b1_completed", Attempt: i, At: time.UnixMilli(int64(i)).UTC(), HTTPStatus: &status}

@@ -16,7 +16,7 @@ import (
 func TestCheckpointsAreSavedEveryIntervalAndOnHandBack(t *testing.T) {
 	t.Parallel()
 	rdb := redistest.Client(t)
-	store := storage.NewBatches(rdb, time.Now, time.Hour)
+	store := storage.NewChunks(rdb, time.Now, time.Hour)
 	ctx := context.Background()
 	saved := func(chunk int) int {
 		rows, err := store.SavedRows(ctx, "b1", chunk)

@@ -19,10 +19,10 @@ func TestLeasesHoldRenewAndRelease(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb := redistest.Client(t)
-	batches := storage.NewBatches(rdb, time.Now, time.Hour)
-	l := &Leases{Store: batches, Every: time.Hour, TTL: 3 * time.Second, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	chunks := storage.NewLeases(rdb, time.Now, time.Hour)
+	l := &Leases{Store: chunks, Every: time.Hour, TTL: 3 * time.Second, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	leased := func() bool {
-		m, err := batches.LeasedChunks(ctx, "b1", []int{4})
+		m, err := chunks.LeasedChunks(ctx, "b1", []int{4})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,8 +58,8 @@ func TestLeasesCountOnlyTheDeliveriesThatCrashed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb := redistest.Client(t)
-	batches := storage.NewBatches(rdb, time.Now, time.Hour)
-	l := &Leases{Store: batches, Every: time.Hour, TTL: time.Minute, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	chunks := storage.NewLeases(rdb, time.Now, time.Hour)
+	l := &Leases{Store: chunks, Every: time.Hour, TTL: time.Minute, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	hold := func() func(bool) {
 		t.Helper()
 		_, release := l.Hold(ctx, "b1", 0)
@@ -84,10 +84,10 @@ func TestLeasesCountOnlyTheDeliveriesThatCrashed(t *testing.T) {
 	if n := crashes(); n != 1 {
 		t.Errorf("after a delivery that panicked: got %d crashes, want 1", n)
 	}
-	dead := &Leases{Store: batches, Every: time.Hour, TTL: 20 * time.Millisecond, Log: l.Log}
+	dead := &Leases{Store: chunks, Every: time.Hour, TTL: 20 * time.Millisecond, Log: l.Log}
 	dead.Hold(ctx, "b1", 0) // its worker dies: no renewal, no release
 	deadline := time.Now().Add(10 * time.Second)
-	for leased, _ := batches.LeasedChunks(ctx, "b1", []int{0}); leased[0]; leased, _ = batches.LeasedChunks(ctx, "b1", []int{0}) {
+	for leased, _ := chunks.LeasedChunks(ctx, "b1", []int{0}); leased[0]; leased, _ = chunks.LeasedChunks(ctx, "b1", []int{0}) {
 		if time.Now().After(deadline) {
 			t.Fatal("the dead worker's lease did not lapse within 10s")
 		}
@@ -100,7 +100,7 @@ func TestLeasesCountOnlyTheDeliveriesThatCrashed(t *testing.T) {
 
 // droppingStore is a LeaseStore whose DropChunkLease is DropFunc.
 type droppingStore struct {
-	*storage.Batches
+	*storage.Leases
 	DropFunc func(ctx context.Context, l bulkverify.ChunkLease, ended bool) error
 }
 
@@ -114,19 +114,19 @@ func TestLeasesTellALateEndWithTheNextRenewal(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb := redistest.Client(t)
-	batches := storage.NewBatches(rdb, time.Now, time.Hour)
+	chunks := storage.NewLeases(rdb, time.Now, time.Hour)
 	down := true
-	store := droppingStore{Batches: batches, DropFunc: func(ctx context.Context, l bulkverify.ChunkLease, ended bool) error {
+	store := droppingStore{Leases: chunks, DropFunc: func(ctx context.Context, l bulkverify.ChunkLease, ended bool) error {
 		if down {
 			return errors.New("redis: connection refused")
 		}
-		return batches.DropChunkLease(ctx, l, ended)
+		return chunks.DropChunkLease(ctx, l, ended)
 	}}
 	l := &Leases{Store: store, Every: time.Hour, TTL: 20 * time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	_, release := l.Hold(ctx, "b1", 0)
 	release(false)
 	deadline := time.Now().Add(10 * time.Second)
-	for leased, _ := batches.LeasedChunks(ctx, "b1", []int{0}); leased[0]; leased, _ = batches.LeasedChunks(ctx, "b1", []int{0}) {
+	for leased, _ := chunks.LeasedChunks(ctx, "b1", []int{0}); leased[0]; leased, _ = chunks.LeasedChunks(ctx, "b1", []int{0}) {
 		if time.Now().After(deadline) {
 			t.Fatal("the lease did not lapse within 10s")
 		}

@@ -83,6 +83,7 @@ func (s *syncBuffer) String() string {
 type crashFixture struct {
 	h       *Handlers
 	batches *storage.Batches
+	chunks  *storage.Chunks
 	rdb     *redis.Client
 	files   *memFiles
 	v       *crashingVerifier
@@ -96,6 +97,7 @@ func crashSetup(t *testing.T, maxCrashes int, leaseTTL time.Duration, chunk0 ...
 	t.Helper()
 	rdb := redistest.Client(t)
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
+	chunks := storage.NewChunks(rdb, time.Now, time.Hour)
 	input := "reference_id,access_token,doctype\n"
 	for i, tok := range append(chunk0, "ok-4", "ok-5", "ok-6") {
 		input += fmt.Sprintf("ref-%d,%s,PANCR\n", i+1, tok)
@@ -119,7 +121,7 @@ func crashSetup(t *testing.T, maxCrashes int, leaseTTL time.Duration, chunk0 ...
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	h := &Handlers{
-		Batches: batches, Checkpoints: batches, Files: files, Queue: noQueue{}, Feeder: noRelease{},
+		Batches: batches, Checkpoints: chunks, Files: files, Queue: noQueue{}, Feeder: noRelease{},
 		Verifiers: map[string]bulkverify.Verifier{"digilocker": v},
 		Specs:     map[string]bulkverify.Spec{"digilocker": digilocker.Spec},
 		// One row at a time: the rows after the crashing one are never
@@ -130,12 +132,12 @@ func crashSetup(t *testing.T, maxCrashes int, leaseTTL time.Duration, chunk0 ...
 		MaxChunkCrashes: maxCrashes,
 		// Never renewed: a delivery that hangs has a worker as good as
 		// dead, whose renewer died with it.
-		Leases:  &Leases{Store: batches, Every: time.Hour, TTL: leaseTTL, Log: log},
+		Leases:  &Leases{Store: storage.NewLeases(rdb, time.Now, time.Hour), Every: time.Hour, TTL: leaseTTL, Log: log},
 		Now:     time.Now,
 		Log:     log,
 		Metrics: NewMetrics(prometheus.NewRegistry()),
 	}
-	return crashFixture{h: h, batches: batches, rdb: rdb, files: files, v: v, log: logs, tasks: tasks}
+	return crashFixture{h: h, batches: batches, chunks: chunks, rdb: rdb, files: files, v: v, log: logs, tasks: tasks}
 }
 
 // waitUntil waits for ok, failing the test after within.
@@ -190,7 +192,7 @@ func TestAChunkThatKeepsPanickingIsSettledAndTheBatchGoesOn(t *testing.T) {
 	f := crashSetup(t, 3, time.Minute, "ok-1", "panics", "ok-3")
 	ctx := context.Background()
 	queue := asynq.NewClientFromRedisClient(f.rdb)
-	feeder := &jobs.Feeder{Chunks: f.batches, Queue: queue}
+	feeder := &jobs.Feeder{Chunks: f.chunks, Queue: queue}
 	f.h.Queue, f.h.Feeder = queue, feeder
 	mux := asynq.NewServeMux()
 	f.h.Register(mux)
@@ -367,7 +369,7 @@ func (f crashFixture) dieOn(t *testing.T, n int) (end func()) {
 func (f crashFixture) waitLapsed(t *testing.T) {
 	t.Helper()
 	waitUntil(t, 10*time.Second, "lease lapsed", func() bool {
-		leased, err := f.batches.LeasedChunks(context.Background(), "b1", []int{0})
+		leased, err := storage.NewLeases(f.rdb, time.Now, time.Hour).LeasedChunks(context.Background(), "b1", []int{0})
 		return err == nil && !leased[0]
 	})
 }

@@ -90,7 +90,7 @@ func (h *Handlers) readyToFinalize(ctx context.Context, b bulkverify.Batch) (boo
 		}
 		return true, nil
 	}
-	inflight, err := h.Batches.InFlight(ctx, b.ID)
+	inflight, err := h.Checkpoints.InFlight(ctx, b.ID)
 	if err != nil {
 		return false, err
 	}
@@ -146,7 +146,7 @@ type partSource struct {
 }
 
 func (h *Handlers) partSource(ctx context.Context, b bulkverify.Batch) (*partSource, error) {
-	payloads, err := h.Batches.ChunkPayloads(ctx, b.ID)
+	payloads, err := h.Checkpoints.ChunkPayloads(ctx, b.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (h *Handlers) partSource(ctx context.Context, b bulkverify.Batch) (*partSou
 		}
 	}
 	if b.Stop != "" {
-		if src.done, err = h.Batches.DoneChunks(ctx, b.ID); err != nil {
+		if src.done, err = h.Checkpoints.DoneChunks(ctx, b.ID); err != nil {
 			return nil, err
 		}
 	}

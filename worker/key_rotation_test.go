@@ -60,7 +60,7 @@ func (s rotationSetup) create(t *testing.T, id string, keys *envelope.Keyring, s
 		t.Fatal(err)
 	}
 	if state == bulkverify.StateExpired {
-		if _, err := s.batches.MarkExpired(ctx, id); err != nil {
+		if _, err := storage.NewRetention(s.batches).MarkExpired(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestKeyRotationRewrapsEveryLiveBatch(t *testing.T) {
 
 	gauge := NewStaleKeysGauge(prometheus.NewRegistry())
 	// Before the rotation: the processes still have the old key alone.
-	before := &KeyRotator{Batches: s.batches, Keys: s.old, Stale: gauge, Log: quietLog()}
+	before := &KeyRotator{Batches: storage.NewRetention(s.batches), Keys: s.old, Stale: gauge, Log: quietLog()}
 	if err := before.Rotate(ctx); err == nil {
 		t.Error("a sweep under the old key alone met a batch under the new key and said nothing")
 	}
@@ -108,7 +108,7 @@ func TestKeyRotationRewrapsEveryLiveBatch(t *testing.T) {
 		}
 	}
 
-	r := &KeyRotator{Batches: s.batches, Keys: s.rotating, Stale: gauge, Log: quietLog()}
+	r := &KeyRotator{Batches: storage.NewRetention(s.batches), Keys: s.rotating, Stale: gauge, Log: quietLog()}
 	if err := r.Rotate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestKeyRotationCountsBatchesItCannotRewrap(t *testing.T) {
 	s.create(t, "lost", stranger, bulkverify.StateQueued)
 	s.create(t, "old", s.old, bulkverify.StateCompleted)
 	gauge := NewStaleKeysGauge(prometheus.NewRegistry())
-	r := &KeyRotator{Batches: s.batches, Keys: s.rotating, Stale: gauge, Log: quietLog()}
+	r := &KeyRotator{Batches: storage.NewRetention(s.batches), Keys: s.rotating, Stale: gauge, Log: quietLog()}
 	err := r.Rotate(ctx)
 	if !errors.Is(err, envelope.ErrUnknownKey) || !strings.Contains(err.Error(), "lost") {
 		t.Errorf("got %v, want ErrUnknownKey naming batch lost", err)
@@ -156,14 +156,14 @@ func TestKeyRotationCountsBatchesItCannotRewrap(t *testing.T) {
 // the sweep's read of the data keys and its swaps: the rotation must not
 // give an expired batch its data key back.
 type expiringStore struct {
-	*storage.Batches
+	*storage.Retention
 	expire string
 }
 
 func (e expiringStore) WrappedDataKeys(ctx context.Context) (map[string]string, error) {
-	keys, err := e.Batches.WrappedDataKeys(ctx)
+	keys, err := e.Retention.WrappedDataKeys(ctx)
 	if err == nil {
-		_, err = e.Batches.MarkExpired(ctx, e.expire)
+		_, err = e.Retention.MarkExpired(ctx, e.expire)
 	}
 	return keys, err
 }
@@ -174,7 +174,7 @@ func TestKeyRotationNeverRevivesAnExpiredBatchsKey(t *testing.T) {
 	s := newRotationSetup(t)
 	s.create(t, "expiring", s.old, bulkverify.StateCompleted)
 	s.create(t, "staying", s.old, bulkverify.StateCompleted)
-	r := &KeyRotator{Batches: expiringStore{s.batches, "expiring"}, Keys: s.rotating, Stale: NewStaleKeysGauge(prometheus.NewRegistry()), Log: quietLog()}
+	r := &KeyRotator{Batches: expiringStore{storage.NewRetention(s.batches), "expiring"}, Keys: s.rotating, Stale: NewStaleKeysGauge(prometheus.NewRegistry()), Log: quietLog()}
 	if err := r.Rotate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestKeyRotationSweepsMayRunConcurrently(t *testing.T) {
 	errs := make(chan error, 2)
 	for range 2 {
 		go func() {
-			r := &KeyRotator{Batches: s.batches, Keys: s.rotating, Log: quietLog()}
+			r := &KeyRotator{Batches: storage.NewRetention(s.batches), Keys: s.rotating, Log: quietLog()}
 			errs <- r.Rotate(ctx)
 		}()
 	}

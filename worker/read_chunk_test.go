@@ -41,7 +41,7 @@ func TestAChunkIsReadUnderItsBatchsStoredHeader(t *testing.T) {
 	files := &memFiles{files: map[string][]byte{inputOf("b1"): []byte(input)}}
 	v := &throttlingVerifier{calls: map[int]int{}}
 	h := &Handlers{
-		Batches: batches, Checkpoints: batches, Files: files, Queue: noQueue{}, Feeder: noRelease{},
+		Batches: batches, Checkpoints: storage.NewChunks(rdb, time.Now, time.Hour), Files: files, Queue: noQueue{}, Feeder: noRelease{},
 		Verifiers:      map[string]bulkverify.Verifier{"digilocker": v},
 		Specs:          map[string]bulkverify.Spec{"digilocker": digilocker.Spec},
 		RowConcurrency: 2,

@@ -88,7 +88,7 @@ func newReaperSetup(t *testing.T) *reaperSetup {
 		files:   &batchFiles{},
 		now:     now,
 	}
-	s.reaper = &Reaper{Batches: s.batches, Files: s.files, StaleUploadAge: 24 * time.Hour, Every: time.Hour, Log: quietLog(),
+	s.reaper = &Reaper{Batches: storage.NewRetention(s.batches), Files: s.files, StaleUploadAge: 24 * time.Hour, Every: time.Hour, Log: quietLog(),
 		OnExpired: func(ctx context.Context, id string) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()

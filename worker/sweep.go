@@ -14,15 +14,25 @@ import (
 	"github.com/bulkverify/bulkverify/jobs"
 )
 
-// SweepStore is the batch state the sweeper walks.
+// SweepStore is the batch state the sweeper reads.
 type SweepStore interface {
-	Active(ctx context.Context) ([]string, error)
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
+}
+
+// SweepChunks is the chunk state the sweeper walks: the active batches,
+// their chunks in flight and payloads.
+type SweepChunks interface {
+	Active(ctx context.Context) ([]string, error)
 	Forget(ctx context.Context, id string) error
 	InFlight(ctx context.Context, id string) ([]int, error)
+	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
+}
+
+// RescueStore is what the sweeper reads of the chunks' leases: which are
+// held, and one sweeper's claim to queue a chunk again.
+type RescueStore interface {
 	LeasedChunks(ctx context.Context, id string, chunks []int) (map[int]bool, error)
 	ClaimRescue(ctx context.Context, id string, chunk int, ttl time.Duration) (bool, error)
-	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
 }
 
 // TaskInspector finds and revives archived tasks.
@@ -43,6 +53,8 @@ type TaskInspector interface {
 // worker runs one.
 type Sweeper struct {
 	Batches SweepStore
+	Chunks  SweepChunks
+	Leases  RescueStore
 	Feeder  Releaser
 	Tasks   TaskInspector
 	Queue   Enqueuer
@@ -67,7 +79,7 @@ func (s *Sweeper) Shutdown() { s.loop.shutdown() }
 
 // Sweep walks the active batches once.
 func (s *Sweeper) Sweep(ctx context.Context) error {
-	ids, err := s.Batches.Active(ctx)
+	ids, err := s.Chunks.Active(ctx)
 	if err != nil {
 		return err
 	}
@@ -78,14 +90,14 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 		b, err := s.Batches.Get(ctx, id)
 		if err == nil && b.Stop != "" {
 			var inflight []int
-			inflight, err = s.Batches.InFlight(ctx, id)
+			inflight, err = s.Chunks.InFlight(ctx, id)
 			if len(inflight) == 0 {
 				b.DoneChunks = b.Chunks // ready: nothing more will be released
 			}
 		}
 		switch {
 		case bulkverify.ErrorCode(err) == bulkverify.ENotFound || (err == nil && b.State.Ended()):
-			errs = append(errs, s.Batches.Forget(ctx, id))
+			errs = append(errs, s.Chunks.Forget(ctx, id))
 		case err != nil:
 			errs = append(errs, err)
 		case b.DoneChunks >= b.Chunks:
@@ -101,11 +113,11 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 // reviveChunks runs again the batch's archived chunk tasks and queues
 // again its orphaned ones.
 func (s *Sweeper) reviveChunks(ctx context.Context, id string, seen map[string]bool) error {
-	chunks, err := s.Batches.InFlight(ctx, id)
+	chunks, err := s.Chunks.InFlight(ctx, id)
 	if err != nil {
 		return err
 	}
-	leased, err := s.Batches.LeasedChunks(ctx, id, chunks)
+	leased, err := s.Leases.LeasedChunks(ctx, id, chunks)
 	if err != nil {
 		return err
 	}
@@ -138,10 +150,10 @@ func (s *Sweeper) rescue(ctx context.Context, id string, chunk int, seen map[str
 		s.suspects[taskID] = s.now()
 		return nil
 	}
-	if ok, err := s.Batches.ClaimRescue(ctx, id, chunk, rescueClaim); err != nil || !ok {
+	if ok, err := s.Leases.ClaimRescue(ctx, id, chunk, rescueClaim); err != nil || !ok {
 		return err
 	}
-	payloads, err := s.Batches.ChunkPayloads(ctx, id)
+	payloads, err := s.Chunks.ChunkPayloads(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,8 @@ import (
 // test's own, and the feeder that releases chunks into the queue.
 type sweepBundle struct {
 	batches *storage.Batches
+	chunks  *storage.Chunks
+	leases  *storage.Leases
 	queue   *asynq.Client
 	insp    *asynq.Inspector
 	feeder  *jobs.Feeder
@@ -31,7 +33,8 @@ func setupSweep(t *testing.T) sweepBundle {
 	batches := storage.NewBatches(rdb, time.Now, time.Hour)
 	queue := asynq.NewClientFromRedisClient(rdb)
 	insp := asynq.NewInspectorFromRedisClient(rdb)
-	return sweepBundle{batches: batches, queue: queue, insp: insp, feeder: &jobs.Feeder{Chunks: batches, Queue: queue}}
+	chunks := storage.NewChunks(rdb, time.Now, time.Hour)
+	return sweepBundle{batches: batches, chunks: chunks, leases: storage.NewLeases(rdb, time.Now, time.Hour), queue: queue, insp: insp, feeder: &jobs.Feeder{Chunks: chunks, Queue: queue}}
 }
 
 // A chunk task that asynq archived after its last retry is run again by
@@ -57,7 +60,7 @@ func TestSweeperRevivesArchivedChunksAndReleasesTheNext(t *testing.T) {
 	}
 	f.insp.DeleteTask(jobs.QueueChunks, jobs.ChunkTaskID("b1", 1))
 
-	s := &Sweeper{Batches: f.batches, Feeder: f.feeder, Tasks: f.insp, Queue: f.queue,
+	s := &Sweeper{Batches: f.batches, Chunks: f.chunks, Leases: f.leases, Feeder: f.feeder, Tasks: f.insp, Queue: f.queue,
 		Every: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := s.Sweep(ctx); err != nil {
 		t.Fatal(err)
@@ -102,10 +105,10 @@ func TestSweeperQueuesAgainAChunkWhoseWorkerDied(t *testing.T) {
 	// Both chunks are running; chunk 1's worker renews its lease, chunk
 	// 0's worker died.
 	running := activeTasks{ids: map[string]bool{jobs.ChunkTaskID("b1", 0): true, jobs.ChunkTaskID("b1", 1): true}}
-	if err := f.batches.RenewChunkLeases(ctx, []bulkverify.ChunkLease{{BatchID: "b1", Chunk: 1, Token: "w2"}}, time.Minute); err != nil {
+	if err := f.leases.RenewChunkLeases(ctx, []bulkverify.ChunkLease{{BatchID: "b1", Chunk: 1, Token: "w2"}}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	s := &Sweeper{Batches: f.batches, Feeder: f.feeder, Tasks: running, Queue: f.queue,
+	s := &Sweeper{Batches: f.batches, Chunks: f.chunks, Leases: f.leases, Feeder: f.feeder, Tasks: running, Queue: f.queue,
 		Every: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
 	rescued := func() []string {
 		tasks, err := f.insp.ListPendingTasks(jobs.QueueChunks)

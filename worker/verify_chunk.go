@@ -26,20 +26,21 @@ import (
 type BatchStore interface {
 	Get(ctx context.Context, id string) (bulkverify.Batch, error)
 	MarkStarted(ctx context.Context, id string) error
-	ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error)
 	CompleteChunk(ctx context.Context, id string, chunk int, c bulkverify.ChunkCounts) (bulkverify.ChunkDone, error)
 	MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error
 	StopOf(ctx context.Context, id string) (bulkverify.Stop, error)
-	DoneChunks(ctx context.Context, id string) (map[int]bool, error)
-	InFlight(ctx context.Context, id string) ([]int, error)
-	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
 	// Input returns the batch's wrapped data key and its header (nil for a
 	// batch whose chunk payloads carry it).
 	Input(ctx context.Context, id string) (dataKey string, header []string, err error)
 }
 
-// Checkpoints saves a chunk's finished rows and counts its hand-backs.
+// Checkpoints is what the handlers keep of a batch's chunks: which are
+// done or in flight, their payloads, their saved rows and hand-backs.
 type Checkpoints interface {
+	ChunkIsDone(ctx context.Context, id string, chunk int) (bool, error)
+	DoneChunks(ctx context.Context, id string) (map[int]bool, error)
+	InFlight(ctx context.Context, id string) ([]int, error)
+	ChunkPayloads(ctx context.Context, id string) (map[int][]byte, error)
 	SaveRows(ctx context.Context, id string, chunk int, results map[int][]byte, setTTL bool) error
 	SavedRows(ctx context.Context, id string, chunk int) (map[int][]byte, error)
 	Requeues(ctx context.Context, id string, chunk int) (int, error)
@@ -126,7 +127,7 @@ func (h *Handlers) VerifyChunk(ctx context.Context, t *asynq.Task) (err error) {
 	}
 	crashes, release := h.Leases.Hold(ctx, p.BatchID, p.Index)
 	defer func() { err = h.endDelivery(p, release, recover(), err) }()
-	done, err := h.Batches.ChunkIsDone(ctx, p.BatchID, p.Index)
+	done, err := h.Checkpoints.ChunkIsDone(ctx, p.BatchID, p.Index)
 	if err != nil {
 		return err
 	}

@@ -134,7 +134,7 @@ func setupChunk(t *testing.T, maxRequeues int) chunkBundle {
 	}
 	v := &throttlingVerifier{calls: map[int]int{}, blocked: true, throttle: map[string]bool{"slow-1": true, "slow-2": true}}
 	h := &Handlers{
-		Batches: batches, Checkpoints: batches, Files: files, Queue: noQueue{}, Feeder: noRelease{},
+		Batches: batches, Checkpoints: storage.NewChunks(rdb, time.Now, time.Hour), Files: files, Queue: noQueue{}, Feeder: noRelease{},
 		Verifiers:      map[string]bulkverify.Verifier{"digilocker": v},
 		Specs:          map[string]bulkverify.Spec{"digilocker": digilocker.Spec},
 		RowConcurrency: 2,

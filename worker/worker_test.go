@@ -25,15 +25,15 @@ type listenerFuncs struct {
 func (l listenerFuncs) Start(ctx context.Context) error    { return l.StartFunc(ctx) }
 func (l listenerFuncs) Shutdown(ctx context.Context) error { return l.ShutdownFunc(ctx) }
 
-// countedSweeps is a SweepStore that counts the sweeps that read it.
+// countedSweeps is a SweepChunks that counts the sweeps that read it.
 type countedSweeps struct {
-	SweepStore
+	SweepChunks
 	n atomic.Int32
 }
 
 func (c *countedSweeps) Active(ctx context.Context) ([]string, error) {
 	c.n.Add(1)
-	return c.SweepStore.Active(ctx)
+	return c.SweepChunks.Active(ctx)
 }
 
 // noDataKeys is a DataKeyStore without batches that counts its sweeps.
@@ -53,6 +53,7 @@ func (d *noDataKeys) ReplaceDataKey(context.Context, string, string, string) (bo
 type workerSetup struct {
 	w       *Worker
 	batches *storage.Batches
+	leases  *storage.Leases
 	queue   *asynq.Client
 	tasks   *asynq.Inspector
 	// handled receives the payload of each task the server ran.
@@ -72,12 +73,13 @@ func newWorkerSetup(t *testing.T) *workerSetup {
 	rdb := redistest.Client(t)
 	s := &workerSetup{
 		batches: storage.NewBatches(rdb, time.Now, time.Hour),
+		leases:  storage.NewLeases(rdb, time.Now, time.Hour),
 		queue:   asynq.NewClientFromRedisClient(rdb),
 		tasks:   asynq.NewInspectorFromRedisClient(rdb),
 		handled: make(chan string, 10),
 		keys:    &noDataKeys{},
 	}
-	s.sweeps = &countedSweeps{SweepStore: s.batches}
+	s.sweeps = &countedSweeps{SweepChunks: storage.NewChunks(rdb, time.Now, time.Hour)}
 	srv := asynq.NewServerFromRedisClient(rdb, asynq.Config{
 		Concurrency: 1, Queues: map[string]int{"default": 1}, ShutdownTimeout: 5 * time.Second,
 		LogLevel: asynq.FatalLevel, TaskCheckInterval: 10 * time.Millisecond,
@@ -92,16 +94,16 @@ func newWorkerSetup(t *testing.T) *workerSetup {
 			s.checks.Add(1)
 			return nil, nil
 		})},
-		Leases: &Leases{Store: s.batches, Every: time.Millisecond, TTL: time.Minute, Log: quietLog()},
+		Leases: &Leases{Store: s.leases, Every: time.Millisecond, TTL: time.Minute, Log: quietLog()},
 		Metrics: listenerFuncs{
 			StartFunc:    func(context.Context) error { s.event("metrics started"); return nil },
 			ShutdownFunc: func(context.Context) error { s.event("metrics shut down"); return nil },
 		},
-		Reaper: &Reaper{Batches: s.batches, Every: time.Millisecond, Log: quietLog(), Files: &batchFiles{
+		Reaper: &Reaper{Batches: storage.NewRetention(s.batches), Every: time.Millisecond, Log: quietLog(), Files: &batchFiles{
 			AbortStaleUploadsFunc: func(context.Context, time.Duration) (int, error) { s.reaps.Add(1); return 0, nil },
 		}},
 		Rotator: &KeyRotator{Batches: s.keys, Every: time.Millisecond, Log: quietLog()},
-		Sweeper: &Sweeper{Batches: s.sweeps, Tasks: s.tasks, Queue: s.queue, Every: time.Millisecond, Log: quietLog()},
+		Sweeper: &Sweeper{Batches: s.batches, Chunks: s.sweeps, Leases: s.leases, Tasks: s.tasks, Queue: s.queue, Every: time.Millisecond, Log: quietLog()},
 	}
 	t.Cleanup(func() { s.w.Shutdown(context.Background()) })
 	return s
@@ -164,7 +166,7 @@ func TestWorkerStartsAndShutsDownEveryComponent(t *testing.T) {
 	if n := s.servers(t); n != 0 {
 		t.Errorf("after Shutdown: %d asynq servers registered, want 0", n)
 	}
-	if leased, err := s.batches.LeasedChunks(ctx, "b1", []int{3}); err != nil || leased[3] {
+	if leased, err := s.leases.LeasedChunks(ctx, "b1", []int{3}); err != nil || leased[3] {
 		t.Errorf("after Shutdown: chunk leased %v (%v), want its lease handed back", leased[3], err)
 	}
 	if err := s.w.Server.Start(s.w.Handler); !errors.Is(err, asynq.ErrServerClosed) {

@@ -38,7 +38,16 @@ type app struct {
 	rdb     redis.UniversalClient
 	files   *storage.Files
 	batches *storage.Batches
-	reg     *prometheus.Registry
+	// chunks keeps the chunks' window, leases and saved rows.
+	chunks *storage.Chunks
+	// leases keeps the leases of running chunks.
+	leases *storage.Leases
+	// retention expires the batches past retention and swaps their data
+	// keys.
+	retention *storage.Retention
+	// webhookLog keeps the batches' webhook deliveries, beside their state.
+	webhookLog *storage.WebhookLog
+	reg        *prometheus.Registry
 	// serving is set when this process also serves the API, whose
 	// /metrics then covers the worker too.
 	serving bool
@@ -99,6 +108,10 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 		return fmt.Errorf("object store: %w", err)
 	}
 	a.batches = storage.NewBatches(a.rdb, time.Now, a.cfg.Retention)
+	a.chunks = storage.NewChunks(a.rdb, time.Now, a.cfg.Retention)
+	a.leases = storage.NewLeases(a.rdb, time.Now, a.cfg.Retention)
+	a.retention = storage.NewRetention(a.batches)
+	a.webhookLog = storage.NewWebhookLog(a.rdb, time.Now, a.cfg.Retention)
 	a.reg = prometheus.NewRegistry()
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.reg.MustRegister(metrics.NewQueueMetricsCollector(asynq.NewInspectorFromRedisClient(a.rdb)))
@@ -207,7 +220,7 @@ func (a *app) verifiers(m *worker.Metrics) (map[string]bulkverify.Verifier, erro
 }
 
 func (a *app) feeder() *jobs.Feeder {
-	return &jobs.Feeder{Chunks: a.batches, Queue: asynq.NewClientFromRedisClient(a.rdb)}
+	return &jobs.Feeder{Chunks: a.chunks, Queue: asynq.NewClientFromRedisClient(a.rdb)}
 }
 
 // serveAPI runs the intake API on addr until ctx ends. It prints the URL it
@@ -243,7 +256,7 @@ func (a *app) apiHandler() http.Handler {
 	metrics := api.NewMetrics(a.reg, a.reg)
 	a.reg.MustRegister(api.NewStateCollector(a.batches.CountByState))
 	srv := &api.Server{
-		Batches: a.batches, Files: a.files, Feeder: a.feeder(),
+		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Idempotency: storage.NewIdempotency(a.rdb),
 		Intake:  &intake.Service{Batches: a.batches, Files: a.files, Queue: asynq.NewClientFromRedisClient(a.rdb), Log: a.log},
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
 		ChunkSize: a.cfg.ChunkSize, MaxChunks: a.cfg.MaxChunks, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
@@ -256,7 +269,7 @@ func (a *app) apiHandler() http.Handler {
 		Operators:   a.cfg.Operators,
 		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
 		Providers: a.enabledProviders(), ProviderRates: a.providerRates(),
-		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.batches,
+		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.webhookLog,
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
 			"s3":    a.files.Ping,
@@ -321,10 +334,10 @@ func (a *app) newWorker(metrics *worker.Metrics, verifiers map[string]bulkverify
 	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
 	w := &worker.Worker{
 		Handler: mux, Stops: h.Stops, Leases: h.Leases,
-		Reaper: &worker.Reaper{Batches: a.batches, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
+		Reaper: &worker.Reaper{Batches: a.retention, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
 			OnExpired: announceExpiry(h.Queue)},
-		Rotator: &worker.KeyRotator{Batches: a.batches, Keys: dataKeys, Stale: worker.NewStaleKeysGauge(a.reg), Every: a.cfg.KeyRotationInterval, Log: a.log},
-		Sweeper: &worker.Sweeper{Batches: a.batches, Feeder: h.Feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now},
+		Rotator: &worker.KeyRotator{Batches: a.retention, Keys: dataKeys, Stale: worker.NewStaleKeysGauge(a.reg), Every: a.cfg.KeyRotationInterval, Log: a.log},
+		Sweeper: &worker.Sweeper{Batches: a.batches, Chunks: a.chunks, Leases: a.leases, Feeder: h.Feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now},
 	}
 	if a.metricsListened() {
 		w.Metrics = &untilShutdown{serve: a.serveMetrics}
@@ -337,7 +350,7 @@ func (a *app) newWorker(metrics *worker.Metrics, verifiers map[string]bulkverify
 // chunk leases they use.
 func (a *app) handlers(metrics *worker.Metrics, verifiers map[string]bulkverify.Verifier) *worker.Handlers {
 	h := &worker.Handlers{
-		Batches: a.batches, Checkpoints: a.batches, Files: a.files,
+		Batches: a.batches, Checkpoints: a.chunks, Files: a.files,
 		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: a.feeder(),
 		Verifiers: verifiers, Specs: providers.Specs(), RowConcurrency: a.cfg.RowConcurrency,
 		Backoff: worker.Backoff{
@@ -346,7 +359,7 @@ func (a *app) handlers(metrics *worker.Metrics, verifiers map[string]bulkverify.
 		},
 		MaxRequeues: a.cfg.MaxRequeues,
 		Stops:       &worker.StopWatch{Batches: a.batches, Every: a.cfg.CancelCheckInterval, Log: a.log},
-		Leases:      &worker.Leases{Store: a.batches, Every: chunkLeaseEvery, TTL: chunkLeaseTTL, Log: a.log},
+		Leases:      &worker.Leases{Store: a.leases, Every: chunkLeaseEvery, TTL: chunkLeaseTTL, Log: a.log},
 		Now:         time.Now, Log: a.log, Metrics: metrics,
 	}
 	h.Webhooks = a.webhookEmitter(h.Queue)

@@ -22,7 +22,7 @@ func (a *app) webhookPolicy() webhook.Policy {
 
 // webhookEmitter queues the batches' events as the handlers reach them.
 func (a *app) webhookEmitter(q webhook.Enqueuer) *webhook.Emitter {
-	return &webhook.Emitter{Queue: q, Progress: a.batches, ProgressInterval: a.cfg.WebhookProgressInterval, Now: time.Now}
+	return &webhook.Emitter{Queue: q, Progress: a.webhookLog, ProgressInterval: a.cfg.WebhookProgressInterval, Now: time.Now}
 }
 
 // webhookDeliverer handles webhook:deliver tasks.
@@ -32,7 +32,7 @@ func (a *app) webhookDeliverer() (*webhook.Deliverer, error) {
 		return nil, err
 	}
 	return &webhook.Deliverer{
-		Batches: a.batches, Log: a.batches,
+		Batches: a.batches, Log: a.webhookLog,
 		Status: batchstatus.Renderer{Files: a.files, ProviderRates: a.providerRates()},
 		Keys:   keys, Sender: webhook.NewSender(a.webhookPolicy()), MaxAttempts: a.cfg.WebhookMaxAttempts,
 		Now: time.Now, Logger: a.log, Metrics: webhook.NewMetrics(a.reg),
