@@ -59,7 +59,7 @@ func startCluster(t *testing.T, cc clusterConfig) cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.NewFiles(client, "bulkverify", nil, time.Hour).EnsureBucket(context.Background(), true); err != nil {
+	if err := storage.NewBucket(client, "bulkverify").EnsureBucket(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	simBase := startProc(t, "simulate", append([]string{"simulate", "--addr", "127.0.0.1:0", "--digilocker-client-secret", "bench-secret"}, cc.simArgs...), nil, "simulators: ")

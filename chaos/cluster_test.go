@@ -138,7 +138,7 @@ func (c *cluster) startMinIO() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.NewFiles(s3c, bucket, nil, time.Hour).EnsureBucket(ctx, true); err != nil {
+	if err := storage.NewBucket(s3c, bucket).EnsureBucket(ctx, true); err != nil {
 		t.Fatalf("create bucket: %v", err)
 	}
 	c.env = append(c.env, "BV_S3_ENDPOINT="+endpoint, "BV_S3_BUCKET="+bucket,

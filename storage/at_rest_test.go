@@ -96,9 +96,10 @@ func TestEveryObjectOfABatchIsEncryptedAtRest(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			f := storage.NewFiles(m.Client, "bulkverify", testKeyring(t), time.Hour)
-			f.SetEncryption(tt.sse)
-			if err := f.EnsureBucket(ctx, false); err != nil {
+			bk := storage.NewBucket(m.Client, "bulkverify")
+			f := storage.NewFiles(bk, testKeyring(t), time.Hour)
+			bk.SetEncryption(tt.sse)
+			if err := bk.EnsureBucket(ctx, false); err != nil {
 				t.Fatalf("the store refused the encryption at start: %v", err)
 			}
 			id := fmt.Sprintf("batch-%d", i)
@@ -159,14 +160,15 @@ func TestAStoreWithoutEncryptionIsRefusedAtStart(t *testing.T) {
 	m := miniotest.StartWithoutKMS(t)
 	m.Bucket(t, "bulkverify", false)
 	ctx := context.Background()
-	f := storage.NewFiles(m.Client, "bulkverify", testKeyring(t), time.Hour)
-	f.SetEncryption(storage.Encryption{Mode: storage.SSEAES256})
-	err := f.EnsureBucket(ctx, false)
+	bk := storage.NewBucket(m.Client, "bulkverify")
+	f := storage.NewFiles(bk, testKeyring(t), time.Hour)
+	bk.SetEncryption(storage.Encryption{Mode: storage.SSEAES256})
+	err := bk.EnsureBucket(ctx, false)
 	if err == nil || !strings.Contains(err.Error(), "BV_S3_SSE=AES256") {
 		t.Fatalf("got %v, want an error naming BV_S3_SSE=AES256", err)
 	}
-	f.SetEncryption(storage.Encryption{})
-	if err := f.EnsureBucket(ctx, false); err != nil {
+	bk.SetEncryption(storage.Encryption{})
+	if err := bk.EnsureBucket(ctx, false); err != nil {
 		t.Fatalf("BV_S3_SSE=off: %v", err)
 	}
 	if _, err := f.PutInput(ctx, "b1", strings.NewReader("access_token,doctype\n")); err != nil {
@@ -185,8 +187,9 @@ func TestErasingABatchOnAVersionedBucketDeletesEveryVersion(t *testing.T) {
 	m := miniotest.Start(t)
 	m.Bucket(t, "bulkverify", true)
 	ctx := context.Background()
-	f := storage.NewFiles(m.Client, "bulkverify", testKeyring(t), time.Hour)
-	f.SetEncryption(storage.Encryption{Mode: storage.SSEAES256})
+	bk := storage.NewBucket(m.Client, "bulkverify")
+	f := storage.NewFiles(bk, testKeyring(t), time.Hour)
+	bk.SetEncryption(storage.Encryption{Mode: storage.SSEAES256})
 	batchFiles(t, f, "erased")
 	batchFiles(t, f, "kept")
 	// A chunk run twice overwrites its part; a plain delete leaves a
@@ -240,9 +243,10 @@ func TestErasingABatchWorksOnStoresWithoutVersions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := storage.NewFiles(client, "bulkverify", testKeyring(t), time.Hour)
-			f.SetEncryption(storage.Encryption{Mode: storage.SSEAES256}) // accepted and ignored
-			if err := f.EnsureBucket(context.Background(), true); err != nil {
+			bk := storage.NewBucket(client, "bulkverify")
+			f := storage.NewFiles(bk, testKeyring(t), time.Hour)
+			bk.SetEncryption(storage.Encryption{Mode: storage.SSEAES256}) // accepted and ignored
+			if err := bk.EnsureBucket(context.Background(), true); err != nil {
 				t.Fatal(err)
 			}
 			batchFiles(t, f, "erased")

@@ -57,9 +57,9 @@ func (e Encryption) String() string {
 	return string(e.Mode)
 }
 
-// SetEncryption makes f write every object with e. Call it before f is
-// used.
-func (f *Files) SetEncryption(e Encryption) { f.sse = e }
+// SetEncryption makes bk write every object with e, whether through
+// Inputs, Results or Files. Call it before bk is used.
+func (bk *Bucket) SetEncryption(e Encryption) { bk.sse = e }
 
 // kmsKeyID is the SSEKMSKeyId of a request: nil unless a KMS key is named.
 func (e Encryption) kmsKeyID() *string {
@@ -85,19 +85,19 @@ func (e Encryption) createMultipartUpload(in *s3.CreateMultipartUploadInput) *s3
 // probeKey is the object CheckEncryption writes and deletes.
 const probeKey = "batches/.encryption-check"
 
-// CheckEncryption writes and deletes an empty object with f's encryption,
+// CheckEncryption writes and deletes an empty object with bk's encryption,
 // so that a store that refuses it (MinIO without its KMS configured, a
 // KMS key the credentials may not use) stops the process at start rather
 // than failing every upload.
-func (f *Files) CheckEncryption(ctx context.Context) error {
-	if f.sse.Mode == "" {
+func (bk *Bucket) CheckEncryption(ctx context.Context) error {
+	if bk.sse.Mode == "" {
 		return nil
 	}
-	_, err := f.client.PutObject(ctx, f.sse.putObject(&s3.PutObjectInput{
-		Bucket: &f.bucket, Key: aws.String(probeKey), Body: bytes.NewReader(nil), ContentLength: aws.Int64(0),
+	_, err := bk.client.PutObject(ctx, bk.sse.putObject(&s3.PutObjectInput{
+		Bucket: &bk.name, Key: aws.String(probeKey), Body: bytes.NewReader(nil), ContentLength: aws.Int64(0),
 	}))
 	if err != nil {
-		return fmt.Errorf("bucket %s refuses objects encrypted with BV_S3_SSE=%s: %w (configure the store's server-side encryption: MinIO needs a KMS, e.g. MINIO_KMS_SECRET_KEY; check that the credentials may use BV_S3_SSE_KMS_KEY_ID; or set BV_S3_SSE=off for a store without it)", f.bucket, f.sse, err)
+		return fmt.Errorf("bucket %s refuses objects encrypted with BV_S3_SSE=%s: %w (configure the store's server-side encryption: MinIO needs a KMS, e.g. MINIO_KMS_SECRET_KEY; check that the credentials may use BV_S3_SSE_KMS_KEY_ID; or set BV_S3_SSE=off for a store without it)", bk.name, bk.sse, err)
 	}
-	return f.deleteAll(ctx, probeKey)
+	return bk.deleteAll(ctx, probeKey)
 }

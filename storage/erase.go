@@ -22,10 +22,10 @@ const deleteBatchSize = 1000
 //
 // On AWS this needs s3:ListBucketVersions and s3:DeleteObjectVersion
 // besides s3:ListBucket and s3:DeleteObject.
-func (f *Files) deleteAll(ctx context.Context, prefix string) error {
-	err := f.deleteVersions(ctx, prefix)
+func (bk *Bucket) deleteAll(ctx context.Context, prefix string) error {
+	err := bk.deleteVersions(ctx, prefix)
 	if err == nil || errorCode(err) == "NotImplemented" {
-		err = f.deleteCurrent(ctx, prefix)
+		err = bk.deleteCurrent(ctx, prefix)
 	}
 	if errorCode(err) == "AccessDenied" {
 		return fmt.Errorf("%w (erasing needs s3:ListBucket, s3:ListBucketVersions, s3:DeleteObject and s3:DeleteObjectVersion on the bucket)", err)
@@ -34,8 +34,8 @@ func (f *Files) deleteAll(ctx context.Context, prefix string) error {
 }
 
 // deleteVersions deletes every version and delete marker under prefix.
-func (f *Files) deleteVersions(ctx context.Context, prefix string) error {
-	p := s3.NewListObjectVersionsPaginator(f.client, &s3.ListObjectVersionsInput{Bucket: &f.bucket, Prefix: aws.String(prefix)})
+func (bk *Bucket) deleteVersions(ctx context.Context, prefix string) error {
+	p := s3.NewListObjectVersionsPaginator(bk.client, &s3.ListObjectVersionsInput{Bucket: &bk.name, Prefix: aws.String(prefix)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -48,7 +48,7 @@ func (f *Files) deleteVersions(ctx context.Context, prefix string) error {
 		for _, m := range page.DeleteMarkers {
 			ids = append(ids, types.ObjectIdentifier{Key: m.Key, VersionId: m.VersionId})
 		}
-		if err := f.deleteObjects(ctx, ids); err != nil {
+		if err := bk.deleteObjects(ctx, ids); err != nil {
 			return err
 		}
 	}
@@ -57,8 +57,8 @@ func (f *Files) deleteVersions(ctx context.Context, prefix string) error {
 
 // deleteCurrent deletes by key the objects a listing still shows under
 // prefix.
-func (f *Files) deleteCurrent(ctx context.Context, prefix string) error {
-	p := s3.NewListObjectsV2Paginator(f.client, &s3.ListObjectsV2Input{Bucket: &f.bucket, Prefix: aws.String(prefix)})
+func (bk *Bucket) deleteCurrent(ctx context.Context, prefix string) error {
+	p := s3.NewListObjectsV2Paginator(bk.client, &s3.ListObjectsV2Input{Bucket: &bk.name, Prefix: aws.String(prefix)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -68,7 +68,7 @@ func (f *Files) deleteCurrent(ctx context.Context, prefix string) error {
 		for _, o := range page.Contents {
 			ids = append(ids, types.ObjectIdentifier{Key: o.Key})
 		}
-		if err := f.deleteObjects(ctx, ids); err != nil {
+		if err := bk.deleteObjects(ctx, ids); err != nil {
 			return err
 		}
 	}
@@ -77,11 +77,11 @@ func (f *Files) deleteCurrent(ctx context.Context, prefix string) error {
 
 // deleteObjects deletes ids, up to deleteBatchSize a request, and fails
 // if the store could not delete any of them.
-func (f *Files) deleteObjects(ctx context.Context, ids []types.ObjectIdentifier) error {
+func (bk *Bucket) deleteObjects(ctx context.Context, ids []types.ObjectIdentifier) error {
 	for len(ids) > 0 {
 		n := min(len(ids), deleteBatchSize)
-		out, err := f.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
-			Bucket: &f.bucket, Delete: &types.Delete{Objects: ids[:n], Quiet: aws.Bool(true)},
+		out, err := bk.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+			Bucket: &bk.name, Delete: &types.Delete{Objects: ids[:n], Quiet: aws.Bool(true)},
 		})
 		if err != nil {
 			return fmt.Errorf("delete %d objects: %w", n, err)

@@ -14,9 +14,10 @@ func TestPresignedURLsAreReusedWhileFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := NewFiles(client, "bucket", nil, 16*time.Minute)
+	b := NewBucket(client, "bucket")
+	f := NewResults(b, 16*time.Minute)
 	now := time.Now()
-	f.now = func() time.Time { return now }
+	b.now = func() time.Time { return now }
 	ctx := context.Background()
 	first, err := f.PresignOutput(ctx, "b1")
 	if err != nil {

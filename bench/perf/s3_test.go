@@ -53,10 +53,10 @@ func startS3(t *testing.T) s3Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := storage.NewFiles(client, bucket, nil, time.Hour)
+	store := storage.NewBucket(client, bucket)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		err := files.EnsureBucket(context.Background(), true)
+		err := store.EnsureBucket(context.Background(), true)
 		if err == nil {
 			return s
 		}

@@ -36,6 +36,7 @@ type app struct {
 	cfg     config.Config
 	log     *slog.Logger
 	rdb     redis.UniversalClient
+	bucket  *storage.Bucket // the object store, which files are in
 	files   *storage.Files
 	batches *storage.Batches
 	// chunks keeps the chunks' window, leases and saved rows.
@@ -102,9 +103,10 @@ func (a *app) open(ctx context.Context, createBucket bool) error {
 	if err != nil {
 		return err
 	}
-	a.files = storage.NewFiles(s3c, a.cfg.S3Bucket, keys, a.cfg.PresignTTL)
-	a.files.SetEncryption(a.cfg.S3Encryption()) // EnsureBucket checks the store takes it
-	if err := a.files.EnsureBucket(pctx, createBucket); err != nil {
+	a.bucket = storage.NewBucket(s3c, a.cfg.S3Bucket)
+	a.bucket.SetEncryption(a.cfg.S3Encryption()) // EnsureBucket checks the store takes it
+	a.files = storage.NewFiles(a.bucket, keys, a.cfg.PresignTTL)
+	if err := a.bucket.EnsureBucket(pctx, createBucket); err != nil {
 		return fmt.Errorf("object store: %w", err)
 	}
 	a.batches = storage.NewBatches(a.rdb, time.Now, a.cfg.Retention)
@@ -272,7 +274,7 @@ func (a *app) apiHandler() http.Handler {
 		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.webhookLog,
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
-			"s3":    a.files.Ping,
+			"s3":    a.bucket.Ping,
 		},
 		Metrics: metrics,
 		Now:     time.Now,
@@ -334,7 +336,7 @@ func (a *app) newWorker(metrics *worker.Metrics, verifiers map[string]bulkverify
 	mux.HandleFunc(jobs.TypeWebhook, deliverer.Deliver)
 	w := &worker.Worker{
 		Handler: mux, Stops: h.Stops, Leases: h.Leases,
-		Reaper: &worker.Reaper{Batches: a.retention, Files: a.files, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
+		Reaper: &worker.Reaper{Batches: a.retention, Files: a.bucket, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
 			OnExpired: announceExpiry(h.Queue)},
 		Rotator: &worker.KeyRotator{Batches: a.retention, Keys: dataKeys, Stale: worker.NewStaleKeysGauge(a.reg), Every: a.cfg.KeyRotationInterval, Log: a.log},
 		Sweeper: &worker.Sweeper{Batches: a.batches, Chunks: a.chunks, Leases: a.leases, Feeder: h.Feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now},

@@ -341,7 +341,7 @@ func prodEnv(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.NewFiles(client, "bulkverify", nil, time.Hour).EnsureBucket(context.Background(), true); err != nil {
+	if err := storage.NewBucket(client, "bulkverify").EnsureBucket(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	return env

@@ -209,7 +209,7 @@ func TestRetentionDeleteAndStaleUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.NewFiles(client, "bulkverify", nil, time.Hour).EnsureBucket(context.Background(), true); err != nil {
+	if err := storage.NewBucket(client, "bulkverify").EnsureBucket(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	api := startProgram(t, []string{"serve"}, env)

@@ -33,7 +33,7 @@ func (a *app) webhookDeliverer() (*webhook.Deliverer, error) {
 	}
 	return &webhook.Deliverer{
 		Batches: a.batches, Log: a.webhookLog,
-		Status: batchstatus.Renderer{Files: a.files, ProviderRates: a.providerRates()},
+		Status: batchstatus.Renderer{Files: a.files.Results, ProviderRates: a.providerRates()},
 		Keys:   keys, Sender: webhook.NewSender(a.webhookPolicy()), MaxAttempts: a.cfg.WebhookMaxAttempts,
 		Now: time.Now, Logger: a.log, Metrics: webhook.NewMetrics(a.reg),
 	}, nil
