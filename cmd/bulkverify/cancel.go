@@ -16,17 +16,8 @@ func runCancel(ctx context.Context, args []string, getenv func(string) string, s
 	fs.SetOutput(stdout)
 	c := clientFlags(fs, getenv)
 	w := waitFlags(fs)
-	id, rest := splitFirstArg(args)
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-	}
-	if id == "" {
-		return fmt.Errorf("usage: bulkverify cancel REQUEST_ID [--wait]")
-	}
-	if err := requestIDArg(id); err != nil {
+	id, err := parseRequestID(fs, args, "usage: bulkverify cancel REQUEST_ID [--wait]")
+	if err != nil {
 		return err
 	}
 	var st api.BatchStatus

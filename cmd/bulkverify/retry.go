@@ -15,17 +15,8 @@ func runRetry(ctx context.Context, args []string, getenv func(string) string, st
 	c := clientFlags(fs, getenv)
 	w := waitFlags(fs)
 	codes := fs.String("codes", "", "retry only rows with these codes, e.g. UPSTREAM_UNAVAILABLE,CANCELLED")
-	id, rest := splitFirstArg(args)
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-	}
-	if id == "" {
-		return fmt.Errorf("usage: bulkverify retry REQUEST_ID [--codes A,B] [--wait]")
-	}
-	if err := requestIDArg(id); err != nil {
+	id, err := parseRequestID(fs, args, "usage: bulkverify retry REQUEST_ID [--codes A,B] [--wait]")
+	if err != nil {
 		return err
 	}
 	path := "/v1/verification/batch/" + url.PathEscape(id) + "/retry"

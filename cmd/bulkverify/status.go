@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"io"
 )
 
@@ -13,17 +12,8 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	c := clientFlags(fs, getenv)
-	id, rest := splitFirstArg(args)
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
-	}
-	if id == "" {
-		return fmt.Errorf("usage: bulkverify status REQUEST_ID")
-	}
-	if err := requestIDArg(id); err != nil {
+	id, err := parseRequestID(fs, args, "usage: bulkverify status REQUEST_ID")
+	if err != nil {
 		return err
 	}
 	_, raw, err := c.status(ctx, id)

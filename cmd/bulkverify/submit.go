@@ -222,6 +222,22 @@ func summary(st api.BatchStatus, path string) string {
 }
 
 // splitFirstArg lets FILE come before the flags, as in the usage line.
+// parseRequestID parses a command's flags and its REQUEST_ID, given
+// before or after the flags, and checks it is one (32 hex characters).
+func parseRequestID(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	id, rest := splitFirstArg(args)
+	if err := fs.Parse(rest); err != nil {
+		return "", err
+	}
+	if id == "" && fs.NArg() > 0 {
+		id = fs.Arg(0)
+	}
+	if id == "" {
+		return "", errors.New(usage)
+	}
+	return id, requestIDArg(id)
+}
+
 func splitFirstArg(args []string) (string, []string) {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		return args[0], args[1:]
