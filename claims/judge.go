@@ -102,9 +102,9 @@ func (j Judge) Apply(row bulkverify.Row, r bulkverify.Result, ev Evidence) bulkv
 		r.Message += "; " + matchedText(row)
 		return r
 	}
-	out := bulkverify.NotVerified(row, code, "the document does not bear out the row: "+strings.Join(problems, "; ")+": "+advice(code))
-	out.Retryable = false
-	return carry(out, r)
+	r.Status, r.Code, r.Retryable = bulkverify.StatusNotVerified, code, false
+	r.Message = "the document does not bear out the row: " + strings.Join(problems, "; ") + ": " + advice(code)
+	return r
 }
 
 // advice says what to do about a row that failed with code.
@@ -203,17 +203,6 @@ func matchedText(row bulkverify.Row) string {
 		return "no claim to check"
 	}
 	return "the document bears out " + strings.Join(claimed, ", ")
-}
-
-// carry copies r's evidence and claim columns onto out.
-func carry(out, r bulkverify.Result) bulkverify.Result {
-	out.DocumentType, out.DocumentID, out.Issuer = r.DocumentType, r.DocumentID, r.Issuer
-	out.SHA256, out.Size, out.MIME, out.Attempts, out.VerifiedAt = r.SHA256, r.Size, r.MIME, r.Attempts, r.VerifiedAt
-	out.DocumentNumberMatch, out.NameMatch, out.NameScore = r.DocumentNumberMatch, r.NameMatch, r.NameScore
-	out.DOBMatch, out.GenderMatch, out.DocumentValidUntil = r.DOBMatch, r.GenderMatch, r.DocumentValidUntil
-	out.ClaimsSource, out.TokenRefreshed = r.ClaimsSource, r.TokenRefreshed
-	out.Consent, out.Purpose, out.TransactionID = r.Consent, r.Purpose, r.TransactionID
-	return out
 }
 
 // clip bounds an upstream value quoted in a message.

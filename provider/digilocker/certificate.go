@@ -3,6 +3,7 @@ package digilocker
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +33,9 @@ func (c *Client) certificateEvidence(ctx context.Context, s *session, doc Issued
 	if err != nil {
 		return c.unreadableXML(s.row, doc, "certificate", err), nil
 	}
+	if stop := c.checkSignature(s.row, doc, OpXML, body); stop != nil {
+		return stop, nil
+	}
 	ev.Status, ev.Expiry = cert.Status, cert.ExpiryDate
 	ev.Set(bulkverify.ClaimDocumentNumber, claims.Value{Text: cert.Number, Source: bulkverify.SourceCertificate})
 	setPerson(ev, cert.Holder, bulkverify.SourceCertificate)
@@ -49,14 +53,17 @@ func (c *Client) eAadhaarEvidence(ctx context.Context, s *session, doc IssuedFil
 	if err != nil {
 		return c.unreadableXML(s.row, doc, "e-Aadhaar", err), nil
 	}
+	if stop := c.checkSignature(s.row, doc, OpEAadhaar, body); stop != nil {
+		return stop, nil
+	}
 	ev.Set(bulkverify.ClaimDocumentNumber, claims.Value{Text: ea.UID, Source: bulkverify.SourceEAadhaar})
 	setPerson(ev, ea.Holder, bulkverify.SourceEAadhaar)
 	return nil, nil
 }
 
 // fetchXML GETs an XML document of op, at most certxml.MaxBytes, and
-// checks it against its hmac header and, when a signing certificate is
-// configured, its enveloped signature. A result stops the row.
+// checks it against its hmac header; its signature is checked once a reader
+// has read it (checkSignature). A result stops the row.
 func (c *Client) fetchXML(ctx context.Context, s *session, doc IssuedFile, op, path string) ([]byte, *bulkverify.Result, error) {
 	resp, stop, err := s.get(ctx, op, path)
 	if err != nil {
@@ -78,11 +85,32 @@ func (c *Client) fetchXML(ctx context.Context, s *session, doc IssuedFile, op, p
 		return nil, nil, c.Error(op, resp, "XML download broke off", err)
 	}
 	if problem := c.xmlIntegrity(resp, body); problem != "" {
-		r := withDocument(bulkverify.NotVerified(s.row, bulkverify.CodeIntegrityFailed, fmt.Sprintf(
-			"DigiLocker's answer to %s for URI %q %s", op, doc.URI, problem)), doc)
-		return nil, &r, nil
+		return nil, c.xmlRefused(s.row, doc, op, problem), nil
 	}
 	return body, nil, nil
+}
+
+// checkSignature checks the enveloped signature of body, XML that a
+// certxml reader has read, when a signing certificate is configured. A
+// result stops the row.
+func (c *Client) checkSignature(row bulkverify.Row, doc IssuedFile, op string, body []byte) *bulkverify.Result {
+	if c.xmlCert == nil {
+		return nil
+	}
+	switch err := c.xmlCert.VerifyRead(body); {
+	case errors.Is(err, certxml.ErrUnsigned):
+		return c.xmlRefused(row, doc, op, "is not signed, and BV_DIGILOCKER_XML_CERT asks for a signature: the document cannot be trusted; ask the issuer or DigiLocker")
+	case err != nil:
+		return c.xmlRefused(row, doc, op, "has a signature that does not verify against BV_DIGILOCKER_XML_CERT ("+upstream.Clip(err.Error())+"): the document was altered, or the configured certificate is not the signer's")
+	}
+	return nil
+}
+
+// xmlRefused is the INTEGRITY_FAILED result of an XML answer to op.
+func (c *Client) xmlRefused(row bulkverify.Row, doc IssuedFile, op, problem string) *bulkverify.Result {
+	r := withDocument(bulkverify.NotVerified(row, bulkverify.CodeIntegrityFailed, fmt.Sprintf(
+		"DigiLocker's answer to %s for URI %q %s", op, doc.URI, problem)), doc)
+	return &r
 }
 
 // xmlIntegrity returns why body cannot be trusted, or "".
@@ -97,22 +125,14 @@ func (c *Client) xmlIntegrity(resp *http.Response, body []byte) string {
 	if !hmac.Equal(decodeBase64(header), c.mac(body)) {
 		return "does not match its hmac header: it was altered on the way, or the configured DigiLocker client secret is not this application's; check the secret, then submit the row again"
 	}
-	if c.xmlCert == nil {
-		return ""
-	}
-	switch err := c.xmlCert.Verify(body); {
-	case errors.Is(err, certxml.ErrUnsigned):
-		return "is not signed, and BV_DIGILOCKER_XML_CERT asks for a signature: the document cannot be trusted; ask the issuer or DigiLocker"
-	case err != nil:
-		return "has a signature that does not verify against BV_DIGILOCKER_XML_CERT (" + upstream.Clip(err.Error()) + "): the document was altered, or the configured certificate is not the signer's"
-	}
 	return ""
 }
 
 // mac returns the HMAC-SHA256 of b keyed by the client secret.
 func (c *Client) mac(b []byte) []byte {
-	_, m, _, _ := c.digest(strings.NewReader(string(b)))
-	return m
+	m := hmac.New(sha256.New, c.secret)
+	m.Write(b)
+	return m.Sum(nil)
 }
 
 // unreadableXML is the result of a document whose XML passed its hmac
