@@ -50,6 +50,7 @@ type clusterConfig struct {
 	workers    int
 	workerRate float64 // BV_DIGILOCKER_RATE of the workers
 	simArgs    []string
+	env        map[string]string // more variables for serve and the workers
 }
 
 func startCluster(t *testing.T, cc clusterConfig) cluster {
@@ -68,7 +69,7 @@ func startCluster(t *testing.T, cc clusterConfig) cluster {
 		"BV_HTTP_ADDR":                "127.0.0.1:0",
 		"BV_LOG_LEVEL":                "warn",
 		"BV_METRICS_ADDR":             "127.0.0.1:0",
-		"BV_CLIENTS":                  "bench:bench-secret",
+		"BV_CLIENTS":                  "bench:bench-secret,tenant-b:tenant-b-secret",
 		"BV_DATA_KEY":                 base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
 		"BV_S3_ENDPOINT":              s3.URL,
 		"BV_S3_ACCESS_KEY_ID":         "bench",
@@ -76,6 +77,9 @@ func startCluster(t *testing.T, cc clusterConfig) cluster {
 		"BV_DIGILOCKER_BASE_URL":      simBase + "/digilocker",
 		"BV_DIGILOCKER_CLIENT_SECRET": "bench-secret",
 		"BV_DIGILOCKER_RATE":          strconv.FormatFloat(cc.workerRate, 'f', -1, 64),
+	}
+	for k, v := range cc.env {
+		env[k] = v
 	}
 	api := startProc(t, "serve", []string{"serve"}, env, "api: ")
 	for i := range cc.workers {
@@ -96,8 +100,10 @@ func (c cluster) stats(t *testing.T) simulation.Stats {
 }
 
 func (c cluster) do(t *testing.T, req *http.Request) map[string]any {
-	req.Header.Set("client-id", "bench")
-	req.Header.Set("x-api-key", "bench-secret")
+	if req.Header.Get("client-id") == "" {
+		req.Header.Set("client-id", "bench")
+		req.Header.Set("x-api-key", "bench-secret")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +121,12 @@ func (c cluster) do(t *testing.T, req *http.Request) map[string]any {
 // submit uploads a DigiLocker batch of rows verified-00001.. and returns
 // its request id.
 func (c cluster) submit(t *testing.T, rows int, prefix string) string {
+	return c.submitAs(t, "", rows, prefix)
+}
+
+// submitAs is submit for tenant (its secret is tenant+"-secret"; "" is
+// the bench client).
+func (c cluster) submitAs(t *testing.T, tenant string, rows int, prefix string) string {
 	var b bytes.Buffer
 	b.WriteString("reference_id,access_token,doctype\n")
 	for i := 1; i <= rows; i++ {
@@ -122,26 +134,45 @@ func (c cluster) submit(t *testing.T, rows int, prefix string) string {
 	}
 	req, _ := http.NewRequest(http.MethodPost, c.api+"/v1/verification/batch?provider=digilocker", &b)
 	req.Header.Set("Content-Type", "text/csv")
+	asTenant(req, tenant)
 	return c.do(t, req)["request_id"].(string)
 }
 
-func (c cluster) status(t *testing.T, id string) map[string]any {
+func (c cluster) status(t *testing.T, id string) map[string]any { return c.statusAs(t, "", id) }
+
+// statusAs is status asked by tenant (see submitAs).
+func (c cluster) statusAs(t *testing.T, tenant, id string) map[string]any {
 	req, _ := http.NewRequest(http.MethodGet, c.api+"/v1/verification/batch-processing-status?request_id="+id, nil)
+	asTenant(req, tenant)
 	return c.do(t, req)
+}
+
+// asTenant makes req tenant's (its secret is tenant+"-secret"; "" leaves
+// it the bench client's).
+func asTenant(req *http.Request, tenant string) {
+	if tenant != "" {
+		req.Header.Set("client-id", tenant)
+		req.Header.Set("x-api-key", tenant+"-secret")
+	}
 }
 
 // wait polls the status until the batch is completed and returns it.
 func (c cluster) wait(t *testing.T, id string, within time.Duration) map[string]any {
+	return c.waitAs(t, "", id, within)
+}
+
+// waitAs is wait for tenant's batch (see submitAs).
+func (c cluster) waitAs(t *testing.T, tenant, id string, within time.Duration) map[string]any {
 	deadline := time.Now().Add(within)
 	for {
-		st := c.status(t, id)
+		st := c.statusAs(t, tenant, id)
 		if st["status"] == float64(200) {
 			return st
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("batch %s not completed within %v: %v", id, within, st)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

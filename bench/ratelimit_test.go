@@ -130,6 +130,60 @@ func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
 	}
 }
 
+// Issue 20's fairness case: every worker slot is held by a big batch's
+// chunks, each slowed to a share of a saturated limit (200 requests/s), when
+// another tenant uploads 20 rows. The small batch must complete within 3 s
+// beside 150,000 and 1,000,000 rows, on one worker and on three, without the
+// big batch losing more than 5% of its throughput. BV_CHUNK_SLICE=0 (chunks
+// never hand their slot back) is the baseline of the same run.
+func TestSmallBatchBesideASaturatedLimit(t *testing.T) {
+	cases := []struct {
+		big, workers int
+		slice        string
+	}{
+		{150000, 1, "0"}, {150000, 1, ""}, {1000000, 1, "0"}, {1000000, 1, ""},
+		{150000, 3, ""}, {1000000, 3, ""},
+	}
+	for _, tc := range cases {
+		name := fmt.Sprintf("%d rows, %d workers, slice %q", tc.big, tc.workers, tc.slice)
+		t.Run(name, func(t *testing.T) {
+			env := map[string]string{}
+			if tc.slice != "" {
+				env["BV_CHUNK_SLICE"] = tc.slice
+			}
+			c := startCluster(t, clusterConfig{workers: tc.workers, workerRate: 200, simArgs: []string{"--latency", "20ms"}, env: env})
+			c.submit(t, tc.big, "big")
+			// A's throughput is read from the upstream's request count
+			// (two requests a row), not from its progress, which moves a
+			// chunk at a time.
+			time.Sleep(5 * time.Second) // the scenario: tenant B uploads 10 s after tenant A
+			r5, t5 := c.stats(t).Requests, time.Now()
+			time.Sleep(5 * time.Second)
+			r10, t10 := c.stats(t).Requests, time.Now()
+			small := c.submitAs(t, "tenant-b", 20, "small")
+			st := c.waitAs(t, "tenant-b", small, 2*time.Minute)
+			took := time.Since(t10)
+			checkOutput(t, st, 20)
+			time.Sleep(time.Until(t10.Add(15 * time.Second)))
+			r25, t25 := c.stats(t).Requests, time.Now()
+			before := float64(r10-r5) / 2 / t10.Sub(t5).Seconds()
+			after := float64(r25-r10-2*20) / 2 / t25.Sub(t10).Seconds()
+			slice := tc.slice
+			if slice == "" {
+				slice = "default"
+			}
+			report(t, "| fairness at a saturated limit | 20 rows of tenant B beside %d rows of tenant A, %d worker(s), BV_CHUNK_SLICE %s | B completed in %.2f s | A: %.0f rows/s before, %.0f rows/s the 15 s after (%.2f×) |",
+				tc.big, tc.workers, slice, took.Seconds(), before, after, after/before)
+			if tc.slice != "0" && took > 3*time.Second {
+				t.Errorf("the small batch took %v, want at most 3 s", took)
+			}
+			if tc.slice != "0" && after < 0.95*before {
+				t.Errorf("the big batch fell from %.0f to %.0f rows/s, more than 5%%", before, after)
+			}
+		})
+	}
+}
+
 // With 10% 5xx and 5% 429 injected, every row ends VERIFIED/NOT_VERIFIED
 // or FAILED with a reason; none is missing or duplicated.
 func TestEveryRowEndsUnderFaults(t *testing.T) {

@@ -64,7 +64,11 @@ type Config struct {
 	TenantWeights map[string]int `env:"BV_TENANT_WEIGHTS"`
 	MaxThrottled  int            `env:"BV_MAX_THROTTLED"`
 	MaxRequeues   int            `env:"BV_MAX_REQUEUES"`
-	SweepInterval time.Duration  `env:"BV_SWEEP_INTERVAL"`
+	// ChunkSlice is how long a chunk slowed by its provider's saturated
+	// rate limit runs before it hands its slot back to waiting work; 0
+	// (or off) never does.
+	ChunkSlice    time.Duration `env:"BV_CHUNK_SLICE"`
+	SweepInterval time.Duration `env:"BV_SWEEP_INTERVAL"`
 	// ShutdownTimeout is how long a worker told to stop lets its chunks
 	// run before it hands them back to the queue.
 	ShutdownTimeout time.Duration `env:"BV_SHUTDOWN_TIMEOUT"`
@@ -235,13 +239,14 @@ func (l *loader) base() Config {
 		TenantWeights:        l.weights("BV_TENANT_WEIGHTS"),
 		MaxThrottled:         l.integer("BV_MAX_THROTTLED", 5, 1, 1000),
 		MaxRequeues:          l.integer("BV_MAX_REQUEUES", 6, 0, 1000),
+		ChunkSlice:           l.durationOrOff("BV_CHUNK_SLICE", time.Second),
 		SweepInterval:        l.duration("BV_SWEEP_INTERVAL", 5*time.Second),
 		ShutdownTimeout:      l.duration("BV_SHUTDOWN_TIMEOUT", 10*time.Second),
 		UpstreamHedgeAfter:   l.durationOrOff("BV_UPSTREAM_HEDGE_AFTER", time.Second),
 		MaxUploadMB:          l.integer("BV_MAX_UPLOAD_MB", 512, 1, 1<<20),
 		WorkerConcurrency:    l.integer("BV_WORKER_CONCURRENCY", 10, 1, 10000),
 		RowConcurrency:       l.integer("BV_ROW_CONCURRENCY", 8, 1, 1000),
-		MaxAttempts:          l.integer("BV_MAX_ATTEMPTS", 4, 1, 100),
+		MaxAttempts:          l.integer("BV_MAX_ATTEMPTS", 8, 1, 100),
 		PresignTTL:           l.duration("BV_PRESIGN_TTL", 15*time.Minute),
 		UpstreamTimeout:      l.duration("BV_UPSTREAM_TIMEOUT", 30*time.Second),
 		LogLevel:             l.str("BV_LOG_LEVEL", "info"),

@@ -15,7 +15,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != ":8080" || c.ChunkSize != 100 || c.BatchWindow != 16 || c.MaxAttempts != 4 || c.PresignTTL != 15*time.Minute || c.Retention != 168*time.Hour || c.MetricsAddr != ":9091" {
+	if c.HTTPAddr != ":8080" || c.ChunkSize != 100 || c.BatchWindow != 16 || c.MaxAttempts != 8 || c.PresignTTL != 15*time.Minute || c.Retention != 168*time.Hour || c.MetricsAddr != ":9091" {
 		t.Errorf("defaults: %v", c.Dump())
 	}
 }

@@ -135,7 +135,11 @@ func (l *Limiter) Wait(ctx context.Context, batch string) error {
 	defer l.metrics.Waiting.WithLabelValues(l.provider).Dec()
 	select {
 	case <-w.ready:
-		l.metrics.TokenWait.WithLabelValues(l.provider).Add(l.clock.Now().Sub(start).Seconds())
+		waited := l.clock.Now().Sub(start)
+		l.metrics.TokenWait.WithLabelValues(l.provider).Add(waited.Seconds())
+		if m := meterFrom(ctx); m != nil {
+			m.add(waited)
+		}
 		return nil
 	case <-ctx.Done():
 		l.queue.remove(w) // granted meanwhile: the token is spent either way

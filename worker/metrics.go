@@ -17,6 +17,9 @@ type Metrics struct {
 	Retries         *prometheus.CounterVec
 	Backoff         *prometheus.CounterVec
 	Requeues        *prometheus.CounterVec
+	// Yields are the chunks that handed their slot back at the end of a
+	// slice (see Slicer).
+	Yields *prometheus.CounterVec
 	// CrashedChunks are the chunks settled without verifying because
 	// their deliveries crashed their worker too often.
 	CrashedChunks *prometheus.CounterVec
@@ -43,6 +46,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Retries:         counter("bulkverify_row_retries_total", "Row-level retries, by provider and reason (throttled, error).", "provider", "reason"),
 		Backoff:         counter("bulkverify_row_backoff_seconds_total", "Time rows spent backing off before a retry, by provider.", "provider"),
 		Requeues:        counter("bulkverify_chunk_requeues_total", "Chunks handed back to the queue because their provider kept throttling, by provider.", "provider"),
+		Yields: counter("bulkverify_chunk_yields_total", "Chunk deliveries that handed their worker slot back to waiting work at the end of a slice, "+
+			"because their provider's rate limit was saturated (BV_CHUNK_SLICE), by provider.", "provider"),
 		CrashedChunks: counter("bulkverify_crashed_chunks_total", "Chunks not verified because their deliveries crashed a worker (out of memory, a panic) BV_MAX_CHUNK_CRASHES times: "+
 			"their unfinished rows are FAILED/PROCESSING_FAILED, by provider.", "provider"),
 		Upstream: ratelimit.NewMetrics(reg),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -65,11 +66,13 @@ func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("%s keeps throttling: retry the chunk in %v", e.Provider, e.RetryIn)
 }
 
-// IsFailure is asynq's Config.IsFailure: a hand-back for rate limiting is
-// not a failure and does not use up the task's retries.
+// IsFailure is asynq's Config.IsFailure: a hand-back for rate limiting
+// (RateLimitError, YieldError) is not a failure and does not use up the
+// task's retries.
 func IsFailure(err error) bool {
 	var rle *RateLimitError
-	return !errors.As(err, &rle)
+	var ye *YieldError
+	return !errors.As(err, &rle) && !errors.As(err, &ye)
 }
 
 // Task retry delays (a worker crash, S3 or Redis down): the first retries
@@ -82,12 +85,16 @@ const (
 )
 
 // RetryDelay is asynq's Config.RetryDelayFunc: a RateLimitError's delay;
-// else taskRetryBase doubled for each retry before (n), at most
-// taskRetryMax, less up to a half of jitter.
+// none for a YieldError; else taskRetryBase doubled for each retry before
+// (n), at most taskRetryMax, less up to a half of jitter.
 func RetryDelay(n int, err error, t *asynq.Task) time.Duration {
 	var rle *RateLimitError
 	if errors.As(err, &rle) {
 		return rle.RetryIn + rand.N(rle.RetryIn/4+time.Millisecond)
+	}
+	var ye *YieldError
+	if errors.As(err, &ye) {
+		return 0 // at the queue's tail as soon as asynq moves it there
 	}
 	d := min(taskRetryBase<<min(n, 20), taskRetryMax)
 	return d - rand.N(d/2+1)
@@ -106,6 +113,29 @@ type rowRun struct {
 	// final is set on a chunk's last allowed delivery: a row still
 	// throttled then fails instead of handing the chunk back.
 	final bool
+	// budget is the retries for errors left to the rows of the chunk's
+	// delivery, together; nil is no limit but MaxAttempts.
+	budget *retryBudget
+}
+
+// retryBudget bounds the retries for errors (5xx, timeouts, cut-off
+// answers) that the rows of one chunk delivery make together. A row may
+// make up to MaxAttempts attempts, enough for random faults to almost
+// never cost it, but when the upstream is down every row stops early
+// instead of each waiting out all its backoffs.
+type retryBudget struct{ left atomic.Int64 }
+
+// newRetryBudget returns the budget of a chunk of rows: one retry a row on
+// average, several times what a 10–20% fault rate spends.
+func newRetryBudget(rows int) *retryBudget {
+	b := &retryBudget{}
+	b.left.Store(int64(max(rows, 1)))
+	return b
+}
+
+// take spends one retry, and reports false when none was left.
+func (b *retryBudget) take() bool {
+	return b == nil || b.left.Add(-1) >= 0
 }
 
 // verify returns the row's Result; a *RateLimitError when the row met
@@ -137,7 +167,7 @@ func (r rowRun) verify(ctx context.Context, row bulkverify.Row) (bulkverify.Resu
 		} else {
 			attempts++
 			n = attempts
-			if attempts >= r.backoff.MaxAttempts {
+			if attempts >= r.backoff.MaxAttempts || !r.budget.take() {
 				res := bulkverify.Failed(row, bulkverify.CodeUpstreamUnavailable,
 					fmt.Sprintf("upstream unavailable after %d attempts (%v); submit the row again later", attempts, err), true)
 				return r.finish(res, row, attempts+throttled), nil

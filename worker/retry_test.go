@@ -245,3 +245,31 @@ func TestRowRunPauseEndsWithItsContext(t *testing.T) {
 		t.Errorf("got %v from a pause of 0, want nil", err)
 	}
 }
+
+// The rows of a chunk share a budget of retries for errors: a row fails
+// once the budget is spent, even before MaxAttempts, so that an upstream
+// that is down does not cost every row all its backoffs.
+func TestRowRetriesDrawOnTheChunksBudget(t *testing.T) {
+	t.Parallel()
+	budget := newRetryBudget(1)
+	run := func(answers ...error) (bulkverify.Result, *scripted) {
+		v := &scripted{errs: answers}
+		r := rowRun{
+			provider: "digilocker", verifier: v, now: time.Now, metrics: NewMetrics(prometheus.NewRegistry()), budget: budget,
+			backoff: Backoff{MaxAttempts: 3, MaxThrottled: 2, Base: time.Second, Max: time.Minute},
+			wait:    func(context.Context, time.Duration) error { return nil },
+		}
+		res, err := r.verify(context.Background(), bulkverify.Row{Number: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, v
+	}
+	if res, v := run(unavailable(0), nil); res.Status != bulkverify.StatusVerified || v.calls != 2 {
+		t.Fatalf("first row: %s after %d calls, want VERIFIED on its retry", res.Status, v.calls)
+	}
+	res, v := run(unavailable(0), nil)
+	if res.Status != bulkverify.StatusFailed || res.Code != bulkverify.CodeUpstreamUnavailable || v.calls != 1 {
+		t.Errorf("second row: %s/%s after %d calls, want UPSTREAM_UNAVAILABLE after 1: the chunk's one retry is spent", res.Status, res.Code, v.calls)
+	}
+}

@@ -85,7 +85,10 @@ type Handlers struct {
 	Specs map[string]bulkverify.Spec
 	// RowConcurrency bounds the rows of one chunk verified at once.
 	RowConcurrency int
-	Backoff        Backoff
+	// Slicer makes a chunk slowed by a saturated rate limit hand its slot
+	// back to waiting work; nil never does.
+	Slicer  *Slicer
+	Backoff Backoff
 	// MaxRequeues bounds how often a chunk is handed back for rate
 	// limiting; on the last delivery throttled rows fail instead.
 	MaxRequeues int
@@ -372,17 +375,23 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 	if err != nil {
 		return nil, err
 	}
-	run := rowRun{provider: p.Provider, verifier: v, backoff: h.Backoff, now: h.Now, metrics: h.Metrics, final: requeues >= h.MaxRequeues}
+	run := rowRun{provider: p.Provider, verifier: v, backoff: h.Backoff, now: h.Now, metrics: h.Metrics, final: requeues >= h.MaxRequeues, budget: newRetryBudget(len(rows))}
 	results := make([]bulkverify.Result, len(rows))
 	var mu sync.Mutex
 	var throttled *RateLimitError
 	saver := startCheckpoints(ctx, h.Checkpoints, p.BatchID, p.Index, h.CheckpointEvery)
+	ctx, sl := h.Slicer.begin(ctx)
+	var yielded *YieldError
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(h.RowConcurrency, 1))
 	for i, row := range rows {
 		if res, ok := h.settledBefore(p, v, row, reasons[i], saved); ok {
 			results[i] = res
 			continue
+		}
+		if sl.over(ctx) {
+			yielded = &YieldError{Provider: p.Provider, Ran: time.Since(sl.start)}
+			break
 		}
 		g.Go(func() (err error) {
 			defer recoverRow(&err)
@@ -404,7 +413,7 @@ func (h *Handlers) verifyRows(ctx context.Context, p jobs.VerifyChunk, v bulkver
 		})
 	}
 	err = g.Wait() // before throttled is read: the rows set it
-	if err := h.endRows(ctx, p, saver, err, throttled); err != nil {
+	if err := h.endRows(ctx, p, saver, err, throttled, yielded); err != nil {
 		return nil, err
 	}
 	return results, nil
@@ -431,17 +440,22 @@ func (h *Handlers) settledBefore(p jobs.VerifyChunk, v bulkverify.Verifier, row 
 
 // endRows saves the chunk's finished rows and says how the delivery ends:
 // err, the rows' error; a *RateLimitError when rows kept being throttled
-// (the chunk is handed back); nil when every row has its result.
-func (h *Handlers) endRows(ctx context.Context, p jobs.VerifyChunk, saver *checkpointSaver, err error, throttled *RateLimitError) error {
+// (the chunk is handed back); yielded when its slice ran out (see
+// Slicer); nil when every row has its result.
+func (h *Handlers) endRows(ctx context.Context, p jobs.VerifyChunk, saver *checkpointSaver, err error, throttled *RateLimitError, yielded *YieldError) error {
 	// A chunk that will be delivered again keeps its finished rows, even
 	// when its batch was just stopped (ctx cancelled).
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if serr := saver.close(sctx, err != nil || throttled != nil); serr != nil && err == nil {
+	if serr := saver.close(sctx, err != nil || throttled != nil || yielded != nil); serr != nil && err == nil {
 		err = serr
 	}
 	if err != nil {
 		return fmt.Errorf("chunk %d of batch %s: %w", p.Index, p.BatchID, err)
+	}
+	if yielded != nil && throttled == nil {
+		h.Metrics.Yields.WithLabelValues(p.Provider).Inc()
+		return yielded
 	}
 	if throttled != nil {
 		if err := h.Checkpoints.AddRequeue(ctx, p.BatchID, p.Index); err != nil {

@@ -360,6 +360,7 @@ func (a *app) handlers(metrics *worker.Metrics, verifiers map[string]bulkverify.
 			Base: 200 * time.Millisecond, Max: 10 * time.Second,
 		},
 		MaxRequeues: a.cfg.MaxRequeues,
+		Slicer:      &worker.Slicer{Slice: a.cfg.ChunkSlice, Backlog: &jobs.Backlog{RDB: a.rdb, Every: backlogEvery}},
 		Stops:       &worker.StopWatch{Batches: a.batches, Every: a.cfg.CancelCheckInterval, Log: a.log},
 		Leases:      &worker.Leases{Store: a.leases, Every: chunkLeaseEvery, TTL: chunkLeaseTTL, Log: a.log},
 		Now:         time.Now, Log: a.log, Metrics: metrics,

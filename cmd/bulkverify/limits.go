@@ -39,3 +39,8 @@ const (
 	chunkLeaseEvery = 2 * time.Second
 	chunkLeaseTTL   = 6 * time.Second
 )
+
+// backlogEvery is how often a worker reads whether tasks wait for a slot,
+// for the chunks that would hand theirs back (see worker.Slicer): a
+// waiting task is seen within it.
+const backlogEvery = 200 * time.Millisecond
