@@ -27,19 +27,44 @@ type BatchService interface {
 }
 
 // IdempotencyService remembers which batch each Idempotency-Key of a
-// tenant produced, so that a retried upload gets the same batch.
+// tenant produced, so that a retried upload gets the same batch. A
+// request holds the key it claimed by a lease of a few seconds that it
+// renews while it runs: should it die, the key is free again once the
+// lease runs out (or answers the batch it was creating).
 type IdempotencyService interface {
-	// ClaimIdempotencyKey claims key for tenant. It returns the batch id
-	// and the SHA-256 of its file when an earlier request with the key
-	// succeeded; otherwise a claim that the caller must pass to Resolve or
-	// Release. A key claimed by a running request gives
-	// ErrIdempotencyPending.
-	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (id, sha, claim string, err error)
-	// ResolveIdempotencyKey records that key produced batch id from a
-	// file whose SHA-256 is sha (hex).
-	ResolveIdempotencyKey(ctx context.Context, tenant, key, id, sha string) error
-	// ReleaseIdempotencyKey forgets the claim of a request that failed.
-	ReleaseIdempotencyKey(ctx context.Context, tenant, key, claim string)
+	// ClaimIdempotencyKey claims key for tenant. When an earlier request
+	// with the key created a batch (or died creating one) it returns that
+	// batch's id and file's SHA-256; otherwise the caller now holds the
+	// key and must renew its claim until it passes it to Resolve or
+	// Release. A key held by a live request gives ErrIdempotencyPending.
+	ClaimIdempotencyKey(ctx context.Context, tenant, key string) (IdempotencyClaim, error)
+	// RenewIdempotencyKey extends the lease of claim c. It returns
+	// ErrIdempotencyClaimLost when c no longer holds the key.
+	RenewIdempotencyKey(ctx context.Context, tenant, key string, c IdempotencyClaim) error
+	// BindIdempotencyKey records in claim c, before the batch is created,
+	// that it makes batch id from a file whose SHA-256 is sha (hex), so
+	// that a retry after the holder died gets that batch. It returns
+	// ErrIdempotencyClaimLost when c no longer holds the key.
+	BindIdempotencyKey(ctx context.Context, tenant, key string, c IdempotencyClaim, id, sha string) error
+	// ResolveIdempotencyKey turns claim c into the record that key
+	// produced batch id from a file whose SHA-256 is sha, kept for a day.
+	// It returns ErrIdempotencyClaimLost when c no longer holds the key.
+	ResolveIdempotencyKey(ctx context.Context, tenant, key string, c IdempotencyClaim, id, sha string) error
+	// ReleaseIdempotencyKey frees the key held by claim c (a request that
+	// failed, or a record whose batch is gone); another claim is left
+	// alone.
+	ReleaseIdempotencyKey(ctx context.Context, tenant, key string, c IdempotencyClaim)
+}
+
+// IdempotencyClaim is what claiming an Idempotency-Key found.
+type IdempotencyClaim struct {
+	// BatchID and SHA256 (hex) name the batch the key produced, or was
+	// producing when its request died, and its file; both empty when the
+	// caller now holds the key.
+	BatchID, SHA256 string
+	// Token identifies the claim (or the record) to Renew, Bind, Resolve
+	// and Release.
+	Token string
 }
 
 // CancelResult is what cancelling a batch found.
@@ -55,6 +80,10 @@ type CancelResult struct {
 // ErrIdempotencyPending is returned when a request with the same
 // Idempotency-Key is still being processed.
 var ErrIdempotencyPending = errors.New("a request with this Idempotency-Key is still being processed")
+
+// ErrIdempotencyClaimLost is returned when a claim no longer holds its
+// Idempotency-Key: its lease ran out and another request took the key.
+var ErrIdempotencyClaimLost = errors.New("the claim of this Idempotency-Key ran out before the request ended")
 
 // FileService is the object store the HTTP layer writes inputs to, reads
 // results from and presigns outputs from.

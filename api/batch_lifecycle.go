@@ -1,10 +1,6 @@
 package api
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -12,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/bulkverify/bulkverify"
-	"github.com/bulkverify/bulkverify/batchcsv"
 )
 
 // batchList is the data of the list answer, paginated like seeds/001.
@@ -178,104 +173,24 @@ func (s *Server) handleBatchRetry(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if parent.State == bulkverify.StateExpired {
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchExpired, "batch %s has expired: its files were deleted at the end of retention; upload the rows again", parent.ID))
-		return
-	}
-	if !parent.State.Finished() {
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.EBatchNotFinished, "batch %s is %s: retry its rows once it is finished (or cancel it first)", parent.ID, parent.State))
-		return
-	}
-	spec, err := s.spec(parent.Provider)
-	if err == nil {
-		err = s.providerAllowed(parent.Tenant, parent.Provider)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var codes []string
 	if c := r.URL.Query().Get("codes"); c != "" {
 		for _, code := range strings.Split(c, ",") {
 			codes = append(codes, strings.ToUpper(strings.TrimSpace(code)))
 		}
 	}
-	numbers, err := s.retryableRows(ctx, parent.ID, codes)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if len(numbers) == 0 {
-		what := "no retryable row"
-		if len(codes) > 0 {
-			what += " with code " + strings.Join(codes, " or ")
+	child, err := s.Intake.Retry(ctx, bulkverify.RetryRequest{Parent: parent, Codes: codes, Provider: func(name string) (bulkverify.Spec, error) {
+		spec, err := s.spec(name)
+		if err == nil {
+			err = s.providerAllowed(parent.Tenant, name)
 		}
-		s.writeError(w, r, bulkverify.Errorf(bulkverify.ENothingToRetry, "batch %s has %s: nothing to retry", parent.ID, what))
-		return
-	}
-	acc, err := s.retryBatch(ctx, parent, spec, numbers)
+		return spec, err
+	}})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.Metrics.Retries.WithLabelValues(parent.Provider).Inc()
-	s.writeOK(w, http.StatusAccepted, "retry batch accepted", acc)
-}
-
-// retryableRows reads the row numbers of the parent's retryable FAILED
-// rows from its errors.csv, in order.
-func (s *Server) retryableRows(ctx context.Context, id string, codes []string) ([]int, error) {
-	body, err := s.Files.OpenErrors(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
-	}
-	defer body.Close()
-	er, err := batchcsv.NewErrorReader(body)
-	if err != nil {
-		return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
-	}
-	var out []int
-	for {
-		row, err := er.Next()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read errors of batch %s: %w", id, err)
-		}
-		if row.Retryable && (len(codes) == 0 || slices.Contains(codes, string(row.Code))) {
-			out = append(out, row.RowNumber)
-		}
-	}
-}
-
-// retryBatch stores the chosen rows of the parent's input as the child's
-// input and creates the child, numbered like the parent.
-func (s *Server) retryBatch(ctx context.Context, parent bulkverify.Batch, spec bulkverify.Spec, numbers []int) (batchAccepted, error) {
-	in, err := s.Files.OpenInput(ctx, parent.ID, parent.DataKey)
-	if err != nil {
-		return batchAccepted{}, fmt.Errorf("read input of batch %s: %w", parent.ID, err)
-	}
-	defer in.Close()
-	want := make(map[int]bool, len(numbers))
-	for _, n := range numbers {
-		want[n] = true
-	}
-	pr, pw := io.Pipe()
-	go func() {
-		_, err := batchcsv.SelectRows(in, want, pw)
-		pw.CloseWithError(err)
-	}()
-	id := newBatchID()
-	// The parent's rows passed the intake limits already: they are not
-	// checked again (re-encoded, a row may grow by a few quotes).
-	plan, dataKey, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxChunks: s.MaxChunks, Numbers: numbers})
-	pr.CloseWithError(errors.New("retry batch abandoned"))
-	if err != nil {
-		return batchAccepted{}, err
-	}
-	return s.create(ctx, bulkverify.Batch{
-		ID: id, Tenant: parent.Tenant, Provider: parent.Provider, ParentID: parent.ID,
-		Metadata: parent.Metadata, CallbackURL: parent.CallbackURL, MaxFailureRate: parent.MaxFailureRate, DataKey: dataKey,
-	}, plan)
+	s.countRows(child)
+	s.writeOK(w, http.StatusAccepted, "retry batch accepted", accepted(child))
 }

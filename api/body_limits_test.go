@@ -194,7 +194,7 @@ func TestEveryBodyButAnUploadsHasAReadDeadline(t *testing.T) {
 	t.Parallel()
 	s := newAuthServer(time.Now)
 	s.BodyReadTimeout, s.UploadIdleTimeout, s.MaxUploadBytes = 300*time.Millisecond, 5*time.Second, 1<<30
-	s.Specs, s.Providers, s.ChunkSize = providers.Specs(), []string{"digilocker"}, 100
+	s.Specs, s.Providers, s.Intake = providers.Specs(), []string{"digilocker"}, dryRunIntake()
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	const creds = "client-id: acme\r\nx-api-key: s3cret\r\nContent-Type: text/csv\r\n"

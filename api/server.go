@@ -12,41 +12,20 @@ import (
 	"github.com/bulkverify/bulkverify"
 )
 
-// Releaser moves a batch's chunks into the queue as its window allows.
-type Releaser interface {
-	Release(ctx context.Context, batchID string) (int, error)
-}
-
 // Pinger checks a dependency for /readyz.
 type Pinger func(ctx context.Context) error
 
 // Server is the HTTP API.
 type Server struct {
 	Batches bulkverify.BatchService
-	// Idempotency remembers the batch of each Idempotency-Key.
-	Idempotency bulkverify.IdempotencyService
-	Files       bulkverify.FileService
-	Feeder      Releaser
-	// Intake cancels and erases batches.
+	Files   bulkverify.FileService
+	// Intake submits, dry-runs, retries, cancels and erases batches.
 	Intake bulkverify.IntakeService
 	// Clients maps client_id to client_secret.
 	Clients   map[string]string
 	JWTSecret []byte
 	JWTTTL    time.Duration
-	ChunkSize int
-	// MaxChunks bounds the chunks of an upload, whether or not its length
-	// is known (see batchcsv.Options.MaxChunks).
-	MaxChunks int
-	// MaxColumns, MaxLineBytes and MaxRows bound an upload's header
-	// columns, the length of each of its records and its data rows
-	// (TOO_MANY_COLUMNS, LINE_TOO_LONG, TOO_MANY_ROWS); 0 is no bound.
-	MaxColumns   int
-	MaxLineBytes int
-	MaxRows      int
-	// BatchWindow is how many chunks of one batch may be queued at once;
-	// TenantWeights multiplies it per client_id.
-	BatchWindow    int
-	TenantWeights  map[string]int
+	// MaxUploadBytes bounds an upload's body (FILE_TOO_LARGE).
 	MaxUploadBytes int64
 	// UploadIdleTimeout answers 408 to an upload whose body stops coming.
 	UploadIdleTimeout time.Duration
@@ -55,6 +34,11 @@ type Server struct {
 	MaxConcurrentUploads int
 	uploadSlots          *uploadSlots
 	ended                endedBatches
+	running              runningBatches
+	// StatusMaxAge is how old a status of a batch in progress the status
+	// route may answer from memory: 0 is 1 s, negative is never (each
+	// request reads the store, concurrent ones once).
+	StatusMaxAge time.Duration
 	// UploadMinBytesPerSecond answers 408 to an upload whose body brings
 	// less than this on average over each UploadIdleTimeout (30 s when
 	// unset) spent waiting for it; 0 is no minimum.

@@ -47,7 +47,7 @@ func TestTenantProvidersLimitWhereATenantMayUpload(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newAuthServer(time.Now)
-			s.Specs, s.Providers, s.ChunkSize, s.MaxUploadBytes = providers.Specs(), []string{"digilocker", "sila"}, 100, 1<<20
+			s.Specs, s.Providers, s.Intake, s.MaxUploadBytes = providers.Specs(), []string{"digilocker", "sila"}, dryRunIntake(), 1<<20
 			s.TenantProviders = tt.limits
 			s.Batches = fakeBatches{batches: map[string]bulkverify.Batch{
 				"silabatch": {ID: "silabatch", Tenant: "acme", Provider: "sila", State: bulkverify.StateCompleted},

@@ -113,35 +113,6 @@ func TestUnknownBatch(t *testing.T) {
 	}
 }
 
-func TestIdempotencyKey(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s := NewIdempotency(redistest.Client(t))
-	id, _, claim, err := s.ClaimIdempotencyKey(ctx, "t", "k")
-	if id != "" || claim == "" || err != nil {
-		t.Fatalf("first claim: got %q, %q, %v; want the claim", id, claim, err)
-	}
-	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, bulkverify.ErrIdempotencyPending) {
-		t.Errorf("claim while pending: got %v, want bulkverify.ErrIdempotencyPending", err)
-	}
-	if _, _, c, err := s.ClaimIdempotencyKey(ctx, "other-tenant", "k"); c == "" || err != nil {
-		t.Errorf("another tenant's claim of the same key: got %q, %v; want the claim", c, err)
-	}
-	s.ReleaseIdempotencyKey(ctx, "t", "k", "pending:someone-else")
-	if _, _, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); !errors.Is(err, bulkverify.ErrIdempotencyPending) {
-		t.Errorf("a release with another claim freed the key: got %v", err)
-	}
-	s.ReleaseIdempotencyKey(ctx, "t", "k", claim)
-	id, _, claim, err = s.ClaimIdempotencyKey(ctx, "t", "k")
-	if id != "" || claim == "" || err != nil {
-		t.Errorf("claim after release: got %q, %q, %v; want the claim", id, claim, err)
-	}
-	s.ResolveIdempotencyKey(ctx, "t", "k", "batch-1", "abc123")
-	if id, sha, _, err := s.ClaimIdempotencyKey(ctx, "t", "k"); id != "batch-1" || sha != "abc123" || err != nil {
-		t.Errorf("claim after success: got %q, %q, %v; want batch-1 and its file's hash", id, sha, err)
-	}
-}
-
 func TestCancelStopsReleaseAndFinishesOnceIdle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

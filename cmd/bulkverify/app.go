@@ -225,6 +225,19 @@ func (a *app) feeder() *jobs.Feeder {
 	return &jobs.Feeder{Chunks: a.chunks, Queue: asynq.NewClientFromRedisClient(a.rdb)}
 }
 
+// intake wires the intake service: submit, dry run, retry, cancel and
+// erase over the batch state, the object store and the queue.
+func (a *app) intake() *intake.Service {
+	return &intake.Service{
+		Batches: a.batches, Files: a.files, Idempotency: storage.NewIdempotency(a.rdb),
+		Queue: asynq.NewClientFromRedisClient(a.rdb), Feeder: a.feeder(), Specs: providers.Specs(),
+		ChunkSize: a.cfg.ChunkSize, MaxChunks: a.cfg.MaxChunks,
+		MaxColumns: a.cfg.MaxColumns, MaxLineBytes: a.cfg.MaxLineBytes, MaxRows: a.cfg.MaxRows,
+		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
+		RenewEvery: storage.IdempotencyLease / 3, Now: time.Now, Log: a.log,
+	}
+}
+
 // serveAPI runs the intake API on addr until ctx ends. It prints the URL it
 // listens on.
 func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error {
@@ -258,19 +271,16 @@ func (a *app) apiHandler() http.Handler {
 	metrics := api.NewMetrics(a.reg, a.reg)
 	a.reg.MustRegister(api.NewStateCollector(a.batches.CountByState))
 	srv := &api.Server{
-		Batches: a.batches, Files: a.files, Feeder: a.feeder(), Idempotency: storage.NewIdempotency(a.rdb),
-		Intake:  &intake.Service{Batches: a.batches, Files: a.files, Queue: asynq.NewClientFromRedisClient(a.rdb), Log: a.log},
+		Batches: a.batches, Files: a.files, Intake: a.intake(),
 		Clients: a.cfg.Clients, JWTSecret: secret, JWTTTL: a.cfg.JWTTTL,
-		ChunkSize: a.cfg.ChunkSize, MaxChunks: a.cfg.MaxChunks, MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
-		MaxColumns: a.cfg.MaxColumns, MaxLineBytes: a.cfg.MaxLineBytes, MaxRows: a.cfg.MaxRows,
+		MaxUploadBytes: a.cfg.MaxUploadBytes(), Specs: providers.Specs(),
 		UploadIdleTimeout: a.cfg.UploadIdleTimeout, MaxConcurrentUploads: a.cfg.MaxConcurrentUploads,
 		UploadMinBytesPerSecond: int64(a.cfg.UploadMinBytesPerSecond), BodyReadTimeout: a.cfg.BodyReadTimeout,
 		AuthFailuresPerMinute: a.cfg.AuthFailuresPerMinute, TenantProviders: a.cfg.TenantProviders,
-		APIRate:     a.cfg.APIRate,
-		Monitoring:  asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: sharedRedis{a.rdb}, ReadOnly: true}),
-		Operators:   a.cfg.Operators,
-		BatchWindow: a.cfg.BatchWindow, TenantWeights: a.cfg.TenantWeights,
-		Providers: a.enabledProviders(), ProviderRates: a.providerRates(),
+		APIRate:    a.cfg.APIRate,
+		Monitoring: asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: sharedRedis{a.rdb}, ReadOnly: true}),
+		Operators:  a.cfg.Operators,
+		Providers:  a.enabledProviders(), ProviderRates: a.providerRates(),
 		WebhookAllowHosts: a.cfg.WebhookAllowHosts, WebhookSecrets: a.cfg.WebhookSecrets, Webhooks: a.webhookLog,
 		Ready: map[string]api.Pinger{
 			"redis": func(ctx context.Context) error { return a.rdb.Ping(ctx).Err() },
@@ -284,7 +294,7 @@ func (a *app) apiHandler() http.Handler {
 		srv.Limiter = storage.NewTenantLimiter(a.rdb, a.cfg.APIRate, a.cfg.APIBurst)
 	}
 	if a.cfg.AuthFailuresPerMinute > 0 {
-		srv.AuthThrottle = storage.NewAuthThrottle(a.rdb, a.cfg.AuthFailuresPerMinute, time.Minute)
+		srv.AuthThrottle = api.CachedThrottle(storage.NewAuthThrottle(a.rdb, a.cfg.AuthFailuresPerMinute, time.Minute), authClearanceMaxAge)
 	}
 	if a.cfg.MetricsApart && !a.serving {
 		return withoutMetrics(srv.Handler()) // serve has them on BV_METRICS_ADDR

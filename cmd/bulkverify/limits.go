@@ -44,3 +44,9 @@ const (
 // for the chunks that would hand theirs back (see worker.Slicer): a
 // waiting task is seen within it.
 const backlogEvery = 200 * time.Millisecond
+
+// authClearanceMaxAge is how long a serve process remembers that a client
+// and address were not blocked by the authentication throttle: a polling
+// client costs one Redis read a second, not one a request; a guesser
+// spread over several processes gets at most this long past the limit.
+const authClearanceMaxAge = time.Second
