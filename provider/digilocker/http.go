@@ -45,7 +45,9 @@ func (s *session) getJSON(ctx context.Context, op, path string, v any) (*bulkver
 // given, names what op was about in the message.
 func (c *Client) errorAnswer(row bulkverify.Row, op, subject string, resp *http.Response) (*bulkverify.Result, error) {
 	var e APIError
-	_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // a body that is not the spec's still has a status
+	if err := upstream.ReadErrorBody(resp, &e); err != nil {
+		return nil, c.Unreadable(op, resp, err)
+	}
 	e.Description = upstream.Clip(e.Description)
 	o := Classify(resp.StatusCode, e.Code)
 	if o.Transient {

@@ -119,7 +119,9 @@ func (c *Client) grant(ctx context.Context, refresh string) (grant, error) {
 // invalid_client and invalid_grant_type are this service's configuration.
 func (c *Client) refusedGrant(resp *http.Response) (grant, error) {
 	var e APIError
-	_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e)
+	if err := upstream.ReadErrorBody(resp, &e); err != nil {
+		return grant{}, c.Unreadable(OpToken, resp, err)
+	}
 	answer := fmt.Sprintf("HTTP %d %s", resp.StatusCode, upstream.Clip(e.Code))
 	switch {
 	case e.Code == "invalid_grant":

@@ -73,7 +73,9 @@ func (c *Client) readList(resp *http.Response) (DocumentList, error) {
 	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		var e APIError
-		_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // the status alone still classifies
+		if err := upstream.ReadErrorBody(resp, &e); err != nil {
+			return DocumentList{}, c.Unreadable(OpList, resp, err)
+		}
 		return DocumentList{}, c.refusal(OpList, resp, e.Errors...)
 	}
 	var list DocumentList

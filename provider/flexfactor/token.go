@@ -122,7 +122,9 @@ func (t *tokens) fetch(ctx context.Context) (string, error) {
 			OAuthError
 			APIError // a gateway in front may answer like the API
 		}
-		_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // the status alone still classifies
+		if err := upstream.ReadErrorBody(resp, &e); err != nil {
+			return "", t.c.Unreadable(OpToken, resp, err)
+		}
 		return "", t.c.refusal(OpToken, resp, append([]string{e.Code, e.Description}, e.Errors...)...)
 	}
 	var tr TokenResponse

@@ -31,6 +31,7 @@ func Run(t *testing.T, p provider.Provider, f Fixture) {
 	t.Run("the simulator's own rate limit is a 429 until a request is free", f.testRateLimit)
 	t.Run("an injected 5xx is a transient error, not a result", f.testServerError)
 	t.Run("an answer that is not the provider's is a transient error", f.testUnreadable)
+	t.Run("an error answer cut off before its end is a transient error", f.testCutOffRefusal)
 	t.Run("no answer is a transient error", f.testNoAnswer)
 	t.Run("the simulator's transient rows are transient errors", f.testTransientRows)
 	t.Run("no result or error shows a secret", f.testSecrets)

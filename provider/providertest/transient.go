@@ -156,3 +156,25 @@ func describe(spec bulkverify.Spec, row bulkverify.Row) string {
 	}
 	return "row " + strings.Join(vals, " ")
 }
+
+// testCutOffRefusal: an error answer whose body breaks off (its status
+// sent, half its body, then the connection dropped) may have lost the code
+// that said what went wrong: it is a transient error, never a final
+// result read from the status alone.
+func (f Fixture) testCutOffRefusal(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			e := f.serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body := `{"error":"invalid_request","error_description":"the answer breaks off here and never ends"}`
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+				w.WriteHeader(status)
+				w.Write([]byte(body[:len(body)/3]))
+				http.NewResponseController(w).Flush()
+				panic(http.ErrAbortHandler) // net/http drops the connection
+			}), 0)
+			res, err := Verify(t, e.v, f.Verified)
+			f.transient(t, res, err)
+		})
+	}
+}

@@ -49,7 +49,9 @@ func (c *Client) listPage(ctx context.Context, row bulkverify.Row, q query, page
 	defer upstream.CloseBody(resp)
 	if resp.StatusCode/100 != 2 {
 		var e APIError
-		_ = json.NewDecoder(io.LimitReader(resp.Body, upstream.MaxErrorBytes)).Decode(&e) // a body that is not Sila's still has a status
+		if err := upstream.ReadErrorBody(resp, &e); err != nil {
+			return ListDocumentsResponse{}, nil, c.Unreadable(OpList, resp, err)
+		}
 		stop, err := c.errorAnswer(row, q, resp, e)
 		return ListDocumentsResponse{}, stop, err
 	}
