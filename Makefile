@@ -5,7 +5,7 @@ FUZZTIME ?= 5m
 
 WEB := api/web
 
-.PHONY: fuzz help build run test test-short lint bench bench-all bench-ratelimit deploy-check compose-env alerts-check bench-go web web-types web-check web-check-if-npm openapi-lint openapi-lint-if-npm fuzz-targets chaos
+.PHONY: fuzz help build run test test-short lint bench bench-all bench-ratelimit bench-scale deploy-check compose-env alerts-check bench-go web web-types web-check web-check-if-npm openapi-lint openapi-lint-if-npm fuzz-targets chaos soak
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,12 +39,21 @@ bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker pr
 	BV_BENCH_REPORT=$(CURDIR)/.bench/ratelimit.md $(GO) test -tags bench -count=1 -timeout 20m -v -run 'Test' ./bench/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 	@echo; cat .bench/ratelimit.md
 
-chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults on 20,000-row batches, real processes (~25 min)
+chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults, Sentinel failover on 20,000-row batches, real processes (~28 min)
 	./scripts/ensure-redis.sh
 	./scripts/ensure-minio.sh
 	@mkdir -p .bench && rm -f .bench/chaos.md
 	BV_CHAOS_REPORT=$(CURDIR)/.bench/chaos.md $(GO) test -tags chaos -count=1 -timeout 45m -v -run TestChaos ./chaos/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 	@echo; cat .bench/chaos.md
+
+BV_SOAK_DURATION ?= 1h
+
+soak: build ## soak: 4 tenants, 4 providers, faults, a worker killed -9 every 10 min, Redis restarted once, for BV_SOAK_DURATION (default 1h); table and chart in .bench/soak.md and .bench/soak.svg
+	./scripts/ensure-redis.sh
+	./scripts/ensure-minio.sh
+	@mkdir -p .bench && rm -f .bench/soak.md .bench/soak.svg
+	BV_SOAK_DURATION=$(BV_SOAK_DURATION) BV_SOAK_REPORT=$(CURDIR)/.bench $(GO) test -tags chaos -count=1 -timeout 24h -v -run '^TestSoak$$' ./chaos/ | grep --line-buffered -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+	@echo; cat .bench/soak.md
 
 bench-go: ## Go micro-benchmarks (CSV intake)
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./batchcsv/
@@ -55,6 +64,15 @@ bench: build ## issue 13's figures beside same-run baselines, one table (real re
 	@mkdir -p .bench && rm -f .bench/perf.md
 	BV_BENCH_REPORT=$(CURDIR)/.bench/perf.md $(GO) test -tags bench -count=1 -timeout 30m -v -run '^TestPerf$$' ./bench/perf/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 	@echo; cat .bench/perf.md
+
+BV_SCALE_SIZES ?= 100000,1000000,5000000
+
+bench-scale: build ## issue 20's "how cost grows": batches of BV_SCALE_SIZES rows (default 100,000, 1,000,000, 5,000,000) end to end on one worker: time per row, serve and work peak RSS, Redis memory, finalizing with 20 ms S3 latency (~30 min)
+	./scripts/ensure-redis.sh
+	./scripts/ensure-minio.sh
+	@mkdir -p .bench && rm -f .bench/scale.md
+	BV_SCALE_SIZES=$(BV_SCALE_SIZES) BV_BENCH_REPORT=$(CURDIR)/.bench/scale.md $(GO) test -tags bench -count=1 -timeout 100m -v -run '^TestScale$$' ./bench/perf/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+	@echo; cat .bench/scale.md
 
 bench-all: bench bench-go bench-ratelimit ## every benchmark (~11 min)
 

@@ -58,12 +58,17 @@ func batchCSV(rows int, tag string) []byte {
 	return b.Bytes()
 }
 
-// client talks to the API.
-type client struct{ api string }
+// client talks to the API as a tenant: id and key, or the chaos tenant
+// when they are empty.
+type client struct{ api, id, key string }
 
 func (c client) do(req *http.Request) (map[string]any, error) {
-	req.Header.Set("client-id", clientID)
-	req.Header.Set("x-api-key", apiKey)
+	id, key := c.id, c.key
+	if id == "" {
+		id, key = clientID, apiKey
+	}
+	req.Header.Set("client-id", id)
+	req.Header.Set("x-api-key", key)
 	hc := http.Client{Timeout: 5 * time.Second}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -82,8 +87,17 @@ func (c client) do(req *http.Request) (map[string]any, error) {
 }
 
 func (c client) submit(body []byte) (string, error) {
-	req, _ := http.NewRequest(http.MethodPost, c.api+"/v1/verification/batch?provider=digilocker", bytes.NewReader(body))
+	return c.submitTo("digilocker", body, "")
+}
+
+// submitTo uploads a batch for provider, with an Idempotency-Key when key is
+// not empty, so that a retry after a lost answer creates no second batch.
+func (c client) submitTo(provider string, body []byte, key string) (string, error) {
+	req, _ := http.NewRequest(http.MethodPost, c.api+"/v1/verification/batch?provider="+provider, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "text/csv")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	data, err := c.do(req)
 	if err != nil {
 		return "", err
@@ -100,12 +114,22 @@ func (c client) status(id string) (map[string]any, error) {
 // verdict is what the output of a batch says against the input.
 type verdict struct {
 	lost, duplicated, wrong int
+	unavailable             int            // FAILED/UPSTREAM_UNAVAILABLE, when transient faults may leave it
 	wrongKinds              map[string]int // "expected → got" → rows
+	example                 []string       // the first wrong row of each kind, as the output has it
 }
 
 // check downloads the output and compares every row with its account's
 // status and code.
 func check(url string, rows int) (verdict, error) {
+	return checkOutput(url, rows, func(n int) (string, string) { a := accountOf(n); return a.status, a.code }, false)
+}
+
+// checkOutput downloads the output and compares every row n with the status
+// and code expect(n) gives. With transient, a row that ended
+// FAILED/UPSTREAM_UNAVAILABLE after its attempts is counted apart
+// (unavailable), not as wrong.
+func checkOutput(url string, rows int, expect func(n int) (status, code string), transient bool) (verdict, error) {
 	v := verdict{wrongKinds: map[string]int{}}
 	resp, err := http.Get(url)
 	if err != nil {
@@ -141,10 +165,18 @@ func check(url string, rows int) (verdict, error) {
 		if seen[n] > 1 {
 			continue
 		}
-		a := accountOf(n)
-		if rec[2] != a.status || rec[3] != a.code {
+		status, code := expect(n)
+		switch {
+		case rec[2] == status && rec[3] == code:
+		case transient && rec[2] == "FAILED" && rec[3] == "UPSTREAM_UNAVAILABLE":
+			v.unavailable++
+		default:
 			v.wrong++
-			v.wrongKinds[fmt.Sprintf("%s/%s → %s/%s", a.status, a.code, rec[2], rec[3])]++
+			k := fmt.Sprintf("%s/%s → %s/%s", status, code, rec[2], rec[3])
+			if v.wrongKinds[k] == 0 {
+				v.example = append(v.example, strings.Join(rec[:min(len(rec), 6)], ","))
+			}
+			v.wrongKinds[k]++
 		}
 	}
 	for _, c := range seen[1:] {

@@ -4,8 +4,10 @@
 // (redis-server with AOF, MinIO, the simulators, `serve` and three `work`),
 // breaks one part of it while a 20,000-row DigiLocker batch runs at a
 // global limit of 200 requests/s, and checks that every row ends once with
-// the status and code its account calls for. Run it with `make chaos`; it is
-// not part of `make test`.
+// the status and code its account calls for; one scenario runs Redis as a
+// master, a replica and three sentinels and kills the master. TestSoak
+// (`make soak`) runs four tenants' batches for an hour under faults. Run
+// them with `make chaos` and `make soak`; they are not part of `make test`.
 package chaos
 
 import (
@@ -33,6 +35,7 @@ type scenario struct {
 	name    string
 	simArgs []string
 	events  []event
+	redis   func(c *cluster) // the Redis topology; nil is one redis-server
 }
 
 // faultMix is the upstream misbehaving at random: 10% 5xx, 2% of requests
@@ -51,6 +54,8 @@ var scenarios = []scenario{
 	{name: "SIGTERM to every worker", events: []event{{0.4, "SIGTERM every worker, start them again", (*cluster).restartWorkers}}},
 	{name: "upstream: 10% 5xx, 2% hung, 1% truncated", simArgs: faultMix},
 	{name: "the same + 5% 429 with Retry-After", simArgs: append(append([]string{}, faultMix...), "--429-rate", "0.05")},
+	{name: "Sentinel: master killed -9, replica promoted", redis: (*cluster).startSentinel,
+		events: []event{{0.5, "kill -9 the Redis master", (*cluster).killMaster}}},
 }
 
 // outcome is one line of the table.
@@ -63,6 +68,10 @@ type outcome struct {
 	stall    time.Duration
 	upstream map[string]int64
 	err      error
+	// After a Sentinel failover: when the master died, when the new one
+	// was announced, and the longest time without progress from then on.
+	killedAt, switchedAt time.Duration
+	stallAfterSwitch     time.Duration
 }
 
 func envInt(name string, def int) int {
@@ -110,13 +119,19 @@ func judge(t *testing.T, o outcome) {
 	if o.stall >= 30*time.Second {
 		t.Errorf("%s: the batch made no progress for %v, want under 30 s", o.name, o.stall.Round(time.Second))
 	}
+	if o.killedAt > 0 && o.switchedAt == 0 {
+		t.Errorf("%s: the master was killed at %.0f s and no new master was announced", o.name, o.killedAt.Seconds())
+	}
+	if o.stallAfterSwitch >= 30*time.Second {
+		t.Errorf("%s: no progress for %v after the new master was announced, want under 30 s", o.name, o.stallAfterSwitch.Round(time.Second))
+	}
 }
 
 // run starts a cluster, submits the batch, fires the scenario's events as
 // the batch progresses, and waits for it to finish or for the deadline.
 func run(t *testing.T, sc scenario, rows int, deadline time.Duration, tag string) outcome {
 	o := outcome{name: sc.name}
-	c := startCluster(t, sc.simArgs)
+	c := startLayout(t, layout{simArgs: sc.simArgs, redis: sc.redis})
 	api := client{api: c.api}
 	start := time.Now()
 	id, err := api.submit(batchCSV(rows, tag))
@@ -135,6 +150,7 @@ func run(t *testing.T, sc scenario, rows int, deadline time.Duration, tag string
 	})
 	pending := sc.events
 	last, lastAt := 0, start
+	var progressAt []time.Time
 	var st map[string]any
 	for {
 		now := time.Now()
@@ -144,6 +160,7 @@ func run(t *testing.T, sc scenario, rows int, deadline time.Duration, tag string
 			if p > last {
 				o.stall = max(o.stall, now.Sub(lastAt))
 				last, lastAt = p, now
+				progressAt = append(progressAt, now)
 			}
 			for len(pending) > 0 && float64(p) >= pending[0].at*float64(rows) {
 				events <- pending[0]
@@ -166,6 +183,9 @@ func run(t *testing.T, sc scenario, rows int, deadline time.Duration, tag string
 	close(events)
 	wg.Wait()
 	o.upstream = c.upstreamStats()
+	if c.sentinels != nil {
+		o.failover(c.sentinels, start, progressAt, time.Now())
+	}
 	if !o.finished {
 		return o
 	}
@@ -179,6 +199,30 @@ func run(t *testing.T, sc scenario, rows int, deadline time.Duration, tag string
 		t.Logf("wrong codes: %s", o.verdict.kinds())
 	}
 	return o
+}
+
+// failover records when the master died and the new one was announced,
+// and the longest time without progress from the announcement to end.
+func (o *outcome) failover(s *sentinels, start time.Time, progressAt []time.Time, end time.Time) {
+	killed, switched, _ := s.times()
+	if killed.IsZero() {
+		return
+	}
+	o.killedAt = killed.Sub(start)
+	if switched.IsZero() {
+		return
+	}
+	o.switchedAt = switched.Sub(start)
+	prev := switched
+	for _, at := range progressAt {
+		if at.After(switched) {
+			o.stallAfterSwitch = max(o.stallAfterSwitch, at.Sub(prev))
+			prev = at
+		}
+	}
+	if !o.finished {
+		o.stallAfterSwitch = max(o.stallAfterSwitch, end.Sub(prev))
+	}
 }
 
 func num(v any) float64 {
@@ -247,13 +291,17 @@ func render(results []outcome, rows int) string {
 	for _, o := range results {
 		u := o.upstream
 		up := fmt.Sprintf("%d (%d, %d, %d, %d)", u["Requests"], u["Errors"], u["Throttled"], u["Hung"], u["Truncated"])
+		stall := fmt.Sprintf("%.0f s", o.stall.Seconds())
+		if o.killedAt > 0 {
+			stall += fmt.Sprintf(" (master killed at %.0f s, +switch-master %.1f s later; %.1f s after it)", o.killedAt.Seconds(), (o.switchedAt - o.killedAt).Seconds(), o.stallAfterSwitch.Seconds())
+		}
 		switch {
 		case o.err != nil:
-			fmt.Fprintf(&b, "| %s | error: %v | – | – | – | %.0f s | %.0f s | %s |\n", o.name, o.err, o.took.Seconds(), o.stall.Seconds(), up)
+			fmt.Fprintf(&b, "| %s | error: %v | – | – | – | %.0f s | %s | %s |\n", o.name, o.err, o.took.Seconds(), stall, up)
 		case !o.finished:
-			fmt.Fprintf(&b, "| %s | **no: %.0f%% after %.0f s** | – | – | – | – | %.0f s | %s |\n", o.name, o.percent, o.took.Seconds(), o.stall.Seconds(), up)
+			fmt.Fprintf(&b, "| %s | **no: %.0f%% after %.0f s** | – | – | – | – | %s | %s |\n", o.name, o.percent, o.took.Seconds(), stall, up)
 		default:
-			fmt.Fprintf(&b, "| %s | yes | %d | %d | %d | %.0f s | %.0f s | %s |\n", o.name, o.verdict.lost, o.verdict.duplicated, o.verdict.wrong, o.took.Seconds(), o.stall.Seconds(), up)
+			fmt.Fprintf(&b, "| %s | yes | %d | %d | %d | %.0f s | %s | %s |\n", o.name, o.verdict.lost, o.verdict.duplicated, o.verdict.wrong, o.took.Seconds(), stall, up)
 		}
 	}
 	return b.String()

@@ -37,12 +37,29 @@ type cluster struct {
 	t       *testing.T
 	redis   *proc
 	redisOK func() bool
-	minio   *proc
-	minioOK func() bool
-	workers []*proc
-	env     []string
-	api     string
-	sim     string
+	rdb     redis.UniversalClient // the harness's own client, for INFO and DBSIZE
+	// sentinels, in a Sentinel topology, follows its failovers.
+	sentinels *sentinels
+	minio     *proc
+	minioOK   func() bool
+	serve     *proc
+	workers   []*proc
+	env       []string
+	api       string
+	sim       string
+}
+
+// layout is what a scenario changes in the cluster: the simulators' faults,
+// settings added to serve's and work's environment, the number of workers,
+// whether each process serves its own metrics, and the Redis topology.
+type layout struct {
+	simArgs []string
+	env     func(sim string) []string // given the simulators' URL
+	workers int
+	metrics bool
+	// redis starts Redis and adds BV_REDIS_URL (and BV_REDIS_MODE) to
+	// c.env; nil is one redis-server with AOF (startRedis).
+	redis func(c *cluster)
 }
 
 // minioBinary finds the minio server: BV_CHAOS_MINIO, the PATH, or
@@ -56,11 +73,22 @@ func minioBinary(t *testing.T) string {
 }
 
 func startCluster(t *testing.T, simArgs []string) *cluster {
+	return startLayout(t, layout{simArgs: simArgs})
+}
+
+func startLayout(t *testing.T, l layout) *cluster {
 	c := &cluster{t: t}
-	c.startRedis()
+	if l.redis == nil {
+		l.redis = (*cluster).startRedis
+	}
+	if l.workers == 0 {
+		l.workers = workerCount
+	}
+	l.redis(c)
 	c.startMinIO()
-	_, sim := startProc(t, "simulate", proctest.Binary(t, "BV_CHAOS_BIN", "../bin/bulkverify"), append([]string{"simulate", "--addr", "127.0.0.1:0",
-		"--rate-limit", strconv.Itoa(globalRate)}, simArgs...),
+	bin := proctest.Binary(t, "BV_CHAOS_BIN", "../bin/bulkverify")
+	_, sim := startProc(t, "simulate", bin, append([]string{"simulate", "--addr", "127.0.0.1:0",
+		"--rate-limit", strconv.Itoa(globalRate)}, l.simArgs...),
 		[]string{"BV_DIGILOCKER_CLIENT_SECRET=" + dlSecret}, "simulators: ")
 	c.sim = sim
 	c.env = append(c.env,
@@ -78,12 +106,29 @@ func startCluster(t *testing.T, simArgs []string) *cluster {
 		// all (0.24^8 ≈ 1e-5) unlikely in 20,000.
 		"BV_MAX_ATTEMPTS=8",
 	)
-	_, c.api = startProc(t, "serve", proctest.Binary(t, "BV_CHAOS_BIN", "../bin/bulkverify"), []string{"serve"}, c.env, "api: ")
-	for i := range workerCount {
-		p, _ := startProc(t, fmt.Sprintf("work-%d", i+1), proctest.Binary(t, "BV_CHAOS_BIN", "../bin/bulkverify"), []string{"work"}, c.env, "")
+	// The layout's settings come last: of two values of a variable, the
+	// process gets the last.
+	if l.env != nil {
+		c.env = append(c.env, l.env(sim)...)
+	}
+	var line string
+	c.serve, line = startProc(t, "serve", bin, []string{"serve"}, c.withMetrics(l.metrics), "api: ")
+	c.api = line
+	for i := range l.workers {
+		p, _ := startProc(t, fmt.Sprintf("work-%d", i+1), bin, []string{"work"}, c.withMetrics(l.metrics), "")
 		c.workers = append(c.workers, p)
 	}
 	return c
+}
+
+// withMetrics is c.env with, when on, a metrics listener on a free port of
+// its own (kept across restarts, as the process's command line is).
+func (c *cluster) withMetrics(on bool) []string {
+	if !on {
+		return c.env
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", proctest.FreePort(c.t))
+	return append(append([]string{}, c.env...), "BV_METRICS_ADDR="+addr)
 }
 
 // startRedis runs redis-server on a free port with AOF (fsync every
@@ -100,6 +145,7 @@ func (c *cluster) startRedis() {
 	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
 	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: -1})
 	t.Cleanup(func() { rdb.Close() })
+	c.rdb = rdb
 	c.redisOK = func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
