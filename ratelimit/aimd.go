@@ -74,6 +74,13 @@ type Params struct {
 	BaseWeight float64
 	// MinRate is the floor of the rate, a share of the configured rate.
 	MinRate float64
+	// OverZ is how sure a window must be to count as over the tolerance:
+	// the lower end of the Wilson score interval of its 429 share, at this
+	// many standard deviations, must be over it. A window of ten answers
+	// from an upstream that refuses 5% at random shows 20% or 30% now and
+	// then by chance, no sign of our excess; our real excess (half the
+	// requests refused) is over it at any sample size worth judging.
+	OverZ float64
 }
 
 // DefaultParams are the parameters the limiter runs with.
@@ -91,6 +98,7 @@ var DefaultParams = Params{
 	SlowStep:       0.005,
 	BaseWeight:     0.05,
 	MinRate:        0.05,
+	OverZ:          2.33,
 }
 
 // State is the adapted rate of one provider, shared by every worker.
@@ -194,7 +202,7 @@ func (p Params) Next(s State, w Window, configured float64) State {
 		return p.judgeTrial(s, w, configured)
 	}
 	share := float64(w.Throttled) / float64(w.OK+w.Throttled)
-	if share > s.Base+p.tolerance(s) {
+	if p.over(s, w.OK, w.Throttled) {
 		if s.Over = s.Over.add(w); s.Over.Windows >= p.Confirm {
 			return p.cut(s, s.Over, configured)
 		}
@@ -247,10 +255,26 @@ func (p Params) judgeTrial(s State, w Window, configured float64) State {
 		s.Rate, s.Ceiling = t.Rate, t.Ceiling
 		return s
 	}
-	if share > s.Base+p.tolerance(s) {
+	if p.over(s, t.Verdict.OK, t.Verdict.Throttled) {
 		return p.cut(s, t.Verdict, configured)
 	}
 	return s
+}
+
+// over reports whether ok and throttled answers show a 429 share over
+// Base and the tolerance with confidence (see OverZ). Above the known
+// limit the first 429s are the answer: there the share itself counts.
+func (p Params) over(s State, ok, throttled int) bool {
+	n := float64(ok + throttled)
+	if n == 0 {
+		return false
+	}
+	phat, z := float64(throttled)/n, p.OverZ
+	if s.Rate > s.Ceiling {
+		return phat > s.Base+p.ProbeTolerance
+	}
+	lower := (phat + z*z/(2*n) - z*math.Sqrt(phat*(1-phat)/n+z*z/(4*n*n))) / (1 + z*z/n)
+	return lower > s.Base+p.tolerance(s)
 }
 
 // cut lowers the rate to what the upstream accepted of what was sent over
