@@ -608,13 +608,17 @@ type finishArgs struct {
 func (a finishArgs) keysArgs() ([]string, []any) {
 	args := []any{string(a.state), stateTimeField(a.state), a.now.UnixMilli(), stateList(bulkverify.State.Ended),
 		a.c.Rows, a.c.Verified, a.c.NotVerified, a.c.Failed, int(a.keep / time.Second)}
-	return []string{batchKey(a.id), planKey(a.id), paceKey(a.id)}, append(args, codeArgs(a.c.Codes)...)
+	return []string{batchKey(a.id), planKey(a.id), paceKey(a.id), outboxKey(a.id)}, append(args, codeArgs(a.c.Codes)...)
 }
 
 // MarkFinished records that the output is ready and the batch's final
-// state, with the counts read back from the output. A batch already
-// finished is left alone.
+// state, with the counts read back from the output, and puts the event
+// announcing it in the batch's outbox in the same script (see Outbox). A
+// batch already finished is left alone.
 func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.State, c bulkverify.ChunkCounts) error {
+	if err := s.markOutbox(ctx, id); err != nil {
+		return fmt.Errorf("mark batch %s %s: %w", id, state, err)
+	}
 	a := finishArgs{id: id, state: state, c: c, now: s.now(), keep: s.stateTTL()}
 	prev, err := finishScript.Run(ctx, s.rdb, a).Text()
 	if err != nil {

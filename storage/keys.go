@@ -58,6 +58,10 @@ func rescueKey(id string, chunk int) string {
 // chunk_leases.go).
 func crashesKey(id string) string { return batchTag(id) + ":crashes" }
 
+// outboxKey is the hash of the batch's events not yet queued: the state
+// it reached, by when (unix ms). See outbox.go.
+func outboxKey(id string) string { return batchTag(id) + ":outbox" }
+
 // webhookLogKey is the list of the batch's delivery attempts, newest first.
 func webhookLogKey(id string) string { return batchTag(id) + ":webhooks" }
 
@@ -88,6 +92,11 @@ func authFailKey(key string) string {
 // activeKey is the set of batches not yet finished, which the sweeper
 // walks.
 const activeKey = KeyPrefix + "active"
+
+// outboxMarksKey is the hash of the batches whose outbox may hold events:
+// batch id, by a mark ("<unix ms>-<token>") written before the script that
+// appends one. See outbox.go.
+const outboxMarksKey = KeyPrefix + "outbox"
 
 // statesKey counts batches by state, for the batches-by-state gauge.
 const statesKey = KeyPrefix + "states"

@@ -49,7 +49,8 @@ func (r *Retention) DueForExpiry(ctx context.Context, limit int) ([]string, erro
 }
 
 // expireScript marks a finished batch expired and drops everything but its
-// state: KEYS[1] the batch hash, KEYS[2..] its other keys. ARGV[1] state
+// state: KEYS[1] the batch hash, KEYS[2] its outbox (where the expired
+// event goes, see Outbox), KEYS[3..] its other keys. ARGV[1] state
 // expired, ARGV[2] now (ms), ARGV[3] the finished states joined by ",",
 // ARGV[4] how long the expired state is kept (s). Returns the previous
 // state, or "" when there is no such batch.
@@ -69,14 +70,17 @@ type expireArgs struct {
 }
 
 func (a expireArgs) keysArgs() ([]string, []any) {
-	return batchKeys(a.id, a.chunks), []any{string(bulkverify.StateExpired), a.now.UnixMilli(),
+	keys := batchKeys(a.id, a.chunks)
+	keys = append([]string{keys[0], outboxKey(a.id)}, keys[1:]...)
+	return keys, []any{string(bulkverify.StateExpired), a.now.UnixMilli(),
 		stateList(bulkverify.State.Finished), int(a.keep / time.Second)}
 }
 
 // MarkExpired moves a finished batch whose files were deleted to expired:
 // its data key and working keys are dropped, its state is kept, without
-// data, for another retention. It reports whether the batch was expired
-// now.
+// data, for another retention; the batch.expired event goes to its outbox
+// in the same script (see Outbox). It reports whether the batch was
+// expired now.
 func (r *Retention) MarkExpired(ctx context.Context, id string) (bool, error) {
 	b, err := r.b.Get(ctx, id)
 	if bulkverify.ErrorCode(err) == bulkverify.ENotFound {
@@ -84,6 +88,9 @@ func (r *Retention) MarkExpired(ctx context.Context, id string) (bool, error) {
 	}
 	if err != nil {
 		return false, err
+	}
+	if err := r.b.markOutbox(ctx, id); err != nil {
+		return false, fmt.Errorf("expire batch %s: %w", id, err)
 	}
 	prev, err := expireScript.Run(ctx, r.b.rdb, expireArgs{id: id, chunks: b.Chunks, now: r.b.now(), keep: r.b.retention}).Text()
 	if err != nil {
@@ -117,7 +124,8 @@ type eraseArgs struct {
 }
 
 func (a eraseArgs) keysArgs() ([]string, []any) {
-	return append(batchKeys(a.id, a.chunks), webhookKeys(a.id)...), []any{stateList(bulkverify.State.Ended)}
+	keys := append(batchKeys(a.id, a.chunks), webhookKeys(a.id)...)
+	return append(keys, outboxKey(a.id)), []any{stateList(bulkverify.State.Ended)}
 }
 
 // Erase deletes every trace of an ended batch in Redis: state,

@@ -22,13 +22,20 @@ type Emitter struct {
 	// ProgressInterval spaces progress events; 0 sends none.
 	ProgressInterval time.Duration
 	Now              func() time.Time
+	// Outbox, when set, is where Finished takes the event from: the
+	// state change wrote it there (see Outbox).
+	Outbox *Outbox
 }
 
 // Finished queues the event announcing that b reached state (completed,
 // cancelled, failed or expired). A batch without a callback_url sends
 // nothing. Calling it again for the same batch and state queues nothing
-// more.
+// more. With an Outbox, it drains b's outbox, where the state change wrote
+// the event.
 func (e *Emitter) Finished(ctx context.Context, b bulkverify.Batch, state bulkverify.State) error {
+	if e.Outbox != nil {
+		return e.Outbox.DrainBatch(ctx, b.ID)
+	}
 	event, ok := EventOf(state)
 	if !ok || b.CallbackURL == "" {
 		return nil

@@ -82,8 +82,9 @@ func Enqueue(ctx context.Context, q Enqueuer, m Message) error {
 	return nil
 }
 
-// EnqueueEvent queues event of batch batchID, happening now: the
-// retention sweeper calls it with EventExpired. The worker that delivers
+// EnqueueEvent queues event of batch batchID, happening now. (The
+// reaper's batch.expired now comes from the batch's outbox, see Outbox.)
+// The worker that delivers
 // it sends nothing for a batch without a callback_url or whose receiver
 // answered 410 Gone, so callers need not check. Queuing the same event
 // twice sends it once.

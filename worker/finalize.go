@@ -24,12 +24,14 @@ import (
 // of chunks a stop left unreleased end FAILED with the stop's code. It
 // reads up to partsAhead parts at once ahead of the one it writes, so a
 // batch of any size takes the memory of that many chunks. Running it again
-// rebuilds the same files.
+// rebuilds the same files. It holds a lease while it runs, so that it is
+// queued again soon if its worker dies (see finalize_lease.go).
 func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	p, err := jobs.DecodeFinalize(t.Payload())
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	defer h.holdFinalize(ctx, p.BatchID)()
 	b, err := h.Batches.Get(ctx, p.BatchID)
 	if bulkverify.ErrorCode(err) == bulkverify.ENotFound {
 		return fmt.Errorf("finalize batch %s: %w: %w", p.BatchID, err, asynq.SkipRetry)
@@ -69,8 +71,10 @@ func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
 	return h.announce(ctx, b, final)
 }
 
-// announce queues the webhook event of b's final state; an error retries
-// the finalizer, which then finds the batch finished and announces again.
+// announce queues the webhook event of b's final state, which MarkFinished
+// wrote to the batch's outbox; an error retries the finalizer, which then
+// finds the batch finished and announces again, and meanwhile every
+// sweeper drains the outbox too (webhook.Outbox).
 func (h *Handlers) announce(ctx context.Context, b bulkverify.Batch, state bulkverify.State) error {
 	if h.Webhooks == nil {
 		return nil

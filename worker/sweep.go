@@ -44,13 +44,14 @@ type TaskInspector interface {
 // Sweeper finishes what a crash interrupted: it releases the next chunks of
 // batches whose window has room (a worker died between completing a chunk
 // and releasing the next) and queues the finalizer of batches whose chunks
-// are all done. It queues again, at once, a chunk that asynq holds as
-// running but whose worker's lease (see Leases) has lapsed on two sweeps in
-// a row: its worker died, and asynq would give it back only a minute or
-// two later. It also runs again the tasks of active batches that asynq
-// archived after their last retry (S3 or Redis down for hours), so that no
-// batch stays in progress for ever. Every step is idempotent, so every
-// worker runs one.
+// are all done. It queues again, at once, a chunk or a finalizer that
+// asynq holds as running but whose worker's lease (see Leases) has lapsed
+// on two sweeps in a row: its worker died, and asynq would give it back
+// only a minute or two later. It also runs again the tasks of active
+// batches that asynq archived after their last retry (S3 or Redis down for
+// hours), so that no batch stays in progress for ever, and drains the
+// webhook outboxes (Events). Every step is idempotent, so every worker
+// runs one.
 type Sweeper struct {
 	Batches SweepStore
 	Chunks  SweepChunks
@@ -58,13 +59,23 @@ type Sweeper struct {
 	Feeder  Releaser
 	Tasks   TaskInspector
 	Queue   Enqueuer
-	Every   time.Duration
-	Log     *slog.Logger
-	Now     func() time.Time
+	// Events, when set, drains the batches' webhook outboxes on every
+	// sweep: the events of state changes whose process died before
+	// queuing them.
+	Events EventDrainer
+	Every  time.Duration
+	Log    *slog.Logger
+	Now    func() time.Time
 
 	// suspects are the running chunks seen without a lease, and when.
 	suspects map[string]time.Time
 	loop     periodic
+}
+
+// EventDrainer queues the events that state changes left in the batches'
+// outboxes (webhook.Outbox).
+type EventDrainer interface {
+	Drain(ctx context.Context) error
 }
 
 // rescueClaim is how long the sweeper that queued a chunk again keeps the
@@ -79,9 +90,13 @@ func (s *Sweeper) Shutdown() { s.loop.shutdown() }
 
 // Sweep walks the active batches once.
 func (s *Sweeper) Sweep(ctx context.Context) error {
+	var drained error
+	if s.Events != nil {
+		drained = s.Events.Drain(ctx)
+	}
 	ids, err := s.Chunks.Active(ctx)
 	if err != nil {
-		return err
+		return errors.Join(drained, err)
 	}
 	seen := map[string]bool{}
 	defer s.forgetSuspects(seen)
@@ -101,13 +116,14 @@ func (s *Sweeper) Sweep(ctx context.Context) error {
 		case err != nil:
 			errs = append(errs, err)
 		case b.DoneChunks >= b.Chunks:
-			errs = append(errs, jobs.EnqueueFinalize(ctx, s.Queue, id), s.revive(jobs.QueueFinalize, jobs.FinalizeTaskID(id)))
+			errs = append(errs, jobs.EnqueueFinalize(ctx, s.Queue, id), s.revive(jobs.QueueFinalize, jobs.FinalizeTaskID(id)),
+				s.rescueFinalizer(ctx, id, seen))
 		default:
 			_, err := s.Feeder.Release(ctx, id)
 			errs = append(errs, err, s.reviveChunks(ctx, id, seen))
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, drained)...)
 }
 
 // reviveChunks runs again the batch's archived chunk tasks and queues
@@ -138,19 +154,7 @@ func (s *Sweeper) reviveChunks(ctx context.Context, id string, seen map[string]b
 // the original back it finds the chunk done.
 func (s *Sweeper) rescue(ctx context.Context, id string, chunk int, seen map[string]bool) error {
 	taskID := jobs.ChunkTaskID(id, chunk)
-	info, err := s.Tasks.GetTaskInfo(jobs.QueueChunks, taskID)
-	if err != nil || info.State != asynq.TaskStateActive {
-		return nil // not running: asynq has it in hand (or it is gone)
-	}
-	seen[taskID] = true
-	if _, ok := s.suspects[taskID]; !ok {
-		if s.suspects == nil {
-			s.suspects = map[string]time.Time{}
-		}
-		s.suspects[taskID] = s.now()
-		return nil
-	}
-	if ok, err := s.Leases.ClaimRescue(ctx, id, chunk, rescueClaim); err != nil || !ok {
+	if ok, err := s.orphaned(ctx, jobs.QueueChunks, taskID, id, chunk, seen); err != nil || !ok {
 		return err
 	}
 	payloads, err := s.Chunks.ChunkPayloads(ctx, id)
@@ -158,13 +162,38 @@ func (s *Sweeper) rescue(ctx context.Context, id string, chunk int, seen map[str
 		return err
 	}
 	task := asynq.NewTask(jobs.TypeVerifyChunk, payloads[chunk], asynq.Queue(jobs.QueueChunks),
-		asynq.TaskID(taskID+":rescue:"+strconv.FormatInt(s.now().UnixMilli(), 10)), asynq.MaxRetry(jobs.ChunkMaxRetry))
+		asynq.TaskID(rescueTaskID(taskID, s.now())), asynq.MaxRetry(jobs.ChunkMaxRetry))
 	if _, err := s.Queue.EnqueueContext(ctx, task); err != nil {
 		return fmt.Errorf("queue chunk %d of batch %s again: %w", chunk, id, err)
 	}
 	s.Log.Warn("chunk left running by a worker whose lease lapsed: queued again", "batch", id, "chunk", chunk, "since", s.now().Sub(s.suspects[taskID]).Round(time.Second))
 	delete(s.suspects, taskID)
 	return nil
+}
+
+// orphaned reports whether task taskID, whose lease is that of chunk of
+// batch id and has lapsed, is to be queued again by this sweeper: asynq
+// holds it as running, it was seen so on the sweep before too, and this
+// sweeper won the claim to queue it again.
+func (s *Sweeper) orphaned(ctx context.Context, queue, taskID, id string, chunk int, seen map[string]bool) (bool, error) {
+	info, err := s.Tasks.GetTaskInfo(queue, taskID)
+	if err != nil || info.State != asynq.TaskStateActive {
+		return false, nil // not running: asynq has it in hand (or it is gone)
+	}
+	seen[taskID] = true
+	if _, ok := s.suspects[taskID]; !ok {
+		if s.suspects == nil {
+			s.suspects = map[string]time.Time{}
+		}
+		s.suspects[taskID] = s.now()
+		return false, nil
+	}
+	return s.Leases.ClaimRescue(ctx, id, chunk, rescueClaim)
+}
+
+// rescueTaskID is the task ID of a copy of task taskID queued again at.
+func rescueTaskID(taskID string, at time.Time) string {
+	return taskID + ":rescue:" + strconv.FormatInt(at.UnixMilli(), 10)
 }
 
 func (s *Sweeper) now() time.Time {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/bulkverify/bulkverify"
 	"github.com/bulkverify/bulkverify/internal/redistest"
@@ -19,6 +20,7 @@ import (
 // sweepBundle is a store and an asynq queue in a Redis database of the
 // test's own, and the feeder that releases chunks into the queue.
 type sweepBundle struct {
+	rdb     *redis.Client
 	batches *storage.Batches
 	chunks  *storage.Chunks
 	leases  *storage.Leases
@@ -34,7 +36,7 @@ func setupSweep(t *testing.T) sweepBundle {
 	queue := asynq.NewClientFromRedisClient(rdb)
 	insp := asynq.NewInspectorFromRedisClient(rdb)
 	chunks := storage.NewChunks(rdb, time.Now, time.Hour)
-	return sweepBundle{batches: batches, chunks: chunks, leases: storage.NewLeases(rdb, time.Now, time.Hour), queue: queue, insp: insp, feeder: &jobs.Feeder{Chunks: chunks, Queue: queue}}
+	return sweepBundle{rdb: rdb, batches: batches, chunks: chunks, leases: storage.NewLeases(rdb, time.Now, time.Hour), queue: queue, insp: insp, feeder: &jobs.Feeder{Chunks: chunks, Queue: queue}}
 }
 
 // A chunk task that asynq archived after its last retry is run again by

@@ -347,9 +347,10 @@ func (a *app) newWorker(metrics *worker.Metrics, verifiers map[string]bulkverify
 	w := &worker.Worker{
 		Handler: mux, Stops: h.Stops, Leases: h.Leases,
 		Reaper: &worker.Reaper{Batches: a.retention, Files: a.bucket, StaleUploadAge: a.cfg.StaleUploadAge, Every: a.cfg.SweepInterval, Log: a.log,
-			OnExpired: announceExpiry(h.Queue)},
+			OnExpired: announceExpiry(a.webhookOutbox(h.Queue))},
 		Rotator: &worker.KeyRotator{Batches: a.retention, Keys: dataKeys, Stale: worker.NewStaleKeysGauge(a.reg), Every: a.cfg.KeyRotationInterval, Log: a.log},
-		Sweeper: &worker.Sweeper{Batches: a.batches, Chunks: a.chunks, Leases: a.leases, Feeder: h.Feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now},
+		Sweeper: &worker.Sweeper{Batches: a.batches, Chunks: a.chunks, Leases: a.leases, Feeder: h.Feeder, Queue: h.Queue, Tasks: asynq.NewInspectorFromRedisClient(a.rdb), Every: a.cfg.SweepInterval, Log: a.log, Now: time.Now,
+			Events: a.webhookOutbox(h.Queue)},
 	}
 	if a.metricsListened() {
 		w.Metrics = &untilShutdown{serve: a.serveMetrics}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bulkverify/bulkverify/batchstatus"
 	"github.com/bulkverify/bulkverify/jobs"
+	"github.com/bulkverify/bulkverify/storage"
 	"github.com/bulkverify/bulkverify/webhook"
 	"github.com/bulkverify/bulkverify/worker"
 )
@@ -20,9 +21,17 @@ func (a *app) webhookPolicy() webhook.Policy {
 	return webhook.Policy{AllowHosts: a.cfg.WebhookAllowHosts}
 }
 
-// webhookEmitter queues the batches' events as the handlers reach them.
+// webhookEmitter queues the batches' events as the handlers reach them;
+// a batch's final event is taken from its outbox.
 func (a *app) webhookEmitter(q webhook.Enqueuer) *webhook.Emitter {
-	return &webhook.Emitter{Queue: q, Progress: a.webhookLog, ProgressInterval: a.cfg.WebhookProgressInterval, Now: time.Now}
+	return &webhook.Emitter{Queue: q, Progress: a.webhookLog, ProgressInterval: a.cfg.WebhookProgressInterval, Now: time.Now,
+		Outbox: a.webhookOutbox(q)}
+}
+
+// webhookOutbox queues the events that state changes wrote to the
+// batches' outboxes.
+func (a *app) webhookOutbox(q webhook.Enqueuer) *webhook.Outbox {
+	return &webhook.Outbox{Store: storage.NewOutbox(a.rdb, time.Now), Queue: q, Now: time.Now}
 }
 
 // webhookDeliverer handles webhook:deliver tasks.
@@ -39,12 +48,11 @@ func (a *app) webhookDeliverer() (*webhook.Deliverer, error) {
 	}, nil
 }
 
-// announceExpiry queues batch.expired for the reaper; the worker that
-// delivers it sends nothing for a batch without a callback_url.
-func announceExpiry(q webhook.Enqueuer) func(ctx context.Context, id string) error {
-	return func(ctx context.Context, id string) error {
-		return webhook.EnqueueEvent(ctx, q, id, webhook.EventExpired)
-	}
+// announceExpiry queues batch.expired for the reaper from the batch's
+// outbox, where expiring it wrote the event (only for a batch with a
+// callback_url); should it fail, the sweepers queue it.
+func announceExpiry(o *webhook.Outbox) func(ctx context.Context, id string) error {
+	return o.DrainBatch
 }
 
 // retryDelay is asynq's RetryDelayFunc: webhook deliveries back off from
