@@ -10,8 +10,12 @@ import "maps"
 // equal size, but the last.
 type chunker struct {
 	size, max int
-	chunks    []Chunk
-	cur       Chunk // being filled; it starts where the last chunk ends
+	// target, when above 0, makes chunks grow (doubling) while there would
+	// be more than twice target of them, up to sizeCap rows (see
+	// Options.TargetChunks).
+	target, sizeCap int
+	chunks          []Chunk
+	cur             Chunk // being filled; it starts where the last chunk ends
 }
 
 // add puts row n, which ends at byte end of the input, in the current
@@ -20,6 +24,8 @@ type chunker struct {
 func (k *chunker) add(n int, numbered bool, dupOf int, end int64) {
 	if k.cur.Rows == 0 && k.max > 0 && len(k.chunks) >= k.max {
 		k.merge() // the row would start chunk max+1
+	} else if k.cur.Rows == 0 && k.target > 0 && len(k.chunks) >= 2*k.target && 2*k.size <= k.sizeCap {
+		k.merge() // twice the target: fewer, larger chunks
 	}
 	if numbered {
 		k.cur.Numbers = append(k.cur.Numbers, n)
@@ -83,3 +89,32 @@ func (k *chunker) finish(end int64) []Chunk {
 	}
 	return k.chunks
 }
+
+// grown returns the chunk size for about rows rows: size doubled while the
+// rows would fill more than twice target chunks, up to sizeCap; then at
+// least what max chunks need.
+func (k *chunker) grown(rows int) int {
+	size := k.size
+	for k.target > 0 && rows > 2*k.target*size && 2*size <= k.sizeCap {
+		size *= 2
+	}
+	if k.max > 0 {
+		size = max(size, (rows+k.max-1)/k.max)
+	}
+	return size
+}
+
+// newChunker returns the chunker of opts for an input whose rows start at
+// byte start.
+func newChunker(opts Options, start int64) *chunker {
+	size := max(opts.ChunkSize, 1)
+	k := &chunker{size: size, max: opts.MaxChunks, cur: Chunk{Offset: start, FirstRow: 1}}
+	if opts.TargetChunks > 0 {
+		k.target, k.sizeCap = opts.TargetChunks, size*maxChunkGrowth
+	}
+	return k
+}
+
+// maxChunkGrowth is how many times ChunkSize a chunk may grow to for
+// TargetChunks (MaxChunks may make it larger still).
+const maxChunkGrowth = 8

@@ -3,6 +3,8 @@ package batchcsv
 import (
 	"hash/maphash"
 	"math/bits"
+	"slices"
+	"strings"
 
 	"github.com/bulkverify/bulkverify"
 )
@@ -15,12 +17,25 @@ import (
 // bytes a slot, at most four fifths full: a map would take about three times that, and intake holds
 // one table per upload.
 type deduper struct {
+	digester digester // the table's seeds; each parser has a copy
+	slots    []slot
+	n        int
+}
+
+// digester computes the digests of rows. Copies share nothing mutable
+// but their key buffer, so each goroutine that parses rows has its own.
+type digester struct {
 	cols   []string
+	at     []int           // the header index of each of cols, -1 when absent
 	spec   bulkverify.Spec // its CanonicalValue is what the upstream gets
 	s1, s2 maphash.Seed
-	slots  []slot
-	n      int
 	key    []byte // the row's upstream columns, reused row after row
+}
+
+// digest is a row's two hashes.
+type digest struct {
+	h1 uint64
+	h2 uint32
 }
 
 type slot struct {
@@ -30,7 +45,11 @@ type slot struct {
 }
 
 func newDeduper(header []string, spec bulkverify.Spec) *deduper {
-	d := &deduper{cols: spec.UpstreamColumns(), spec: spec, s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
+	g := digester{cols: spec.UpstreamColumns(), spec: spec, s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
+	for _, c := range g.cols {
+		g.at = append(g.at, slices.Index(header, c))
+	}
+	d := &deduper{digester: g}
 	d.resize(1024)
 	return d
 }
@@ -82,21 +101,31 @@ func (d *deduper) insert(s slot) (int32, bool) {
 	}
 }
 
-// seen returns the number of the first row equal to row and true, or
-// records row as the first of its kind.
-func (d *deduper) seen(row bulkverify.Row) (int, bool) {
+// digest returns the digest of a record as long as the header: its
+// upstream columns' values, trimmed as Row's fields are, in canonical form.
+func (d *digester) digest(rec []string) digest {
 	// The columns' values, each ended by a NUL (which a row cannot hold:
 	// checkText refuses it), hashed in one call per seed: a streaming
 	// maphash.Hash per seed cost twice as much.
 	key := d.key[:0]
-	for _, c := range d.cols {
-		key = append(key, d.spec.CanonicalValue(c, row.Get(c))...)
+	for k, c := range d.cols {
+		v := ""
+		if i := d.at[k]; i >= 0 {
+			v = strings.TrimSpace(rec[i])
+		}
+		key = append(key, d.spec.CanonicalValue(c, v)...)
 		key = append(key, 0)
 	}
 	d.key = key
+	return digest{h1: maphash.Bytes(d.s1, key), h2: uint32(maphash.Bytes(d.s2, key))}
+}
+
+// seen returns the number of the first row with digest h and true, or
+// records h as that of row n, the first of its kind.
+func (d *deduper) seen(h digest, n int) (int, bool) {
 	if 5*(d.n+1) > 4*len(d.slots) {
 		d.resize(2 * len(d.slots))
 	}
-	first, dup := d.insert(slot{h1: maphash.Bytes(d.s1, key), h2: uint32(maphash.Bytes(d.s2, key)), first: int32(row.Number)})
+	first, dup := d.insert(slot{h1: h.h1, h2: h.h2, first: int32(n)})
 	return int(first), dup
 }

@@ -1,6 +1,7 @@
 package batchcsv
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -62,6 +63,13 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 		return k, g.err
 	}
 	return n, err
+}
+
+// linesRead returns the line that br, which reads g, reads next: the
+// newlines g passed on, less those br holds unread, and one.
+func (g *recordGuard) linesRead(br *bufio.Reader) int {
+	held, _ := br.Peek(br.Buffered())
+	return g.lines - bytes.Count(held, newline) + 1
 }
 
 // limit returns the bound of the current record, 0 for none.

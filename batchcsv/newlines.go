@@ -2,6 +2,7 @@ package batchcsv
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 )
 
@@ -17,30 +18,31 @@ type crReader struct {
 	br *bufio.Reader
 }
 
+// Read copies what is buffered, then turns each lone CR in it to LF: a CR
+// at the end of the copy is lone unless the next byte, peeked, is LF.
 func (c *crReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n := 0
-	for n < len(p) {
-		b, err := c.br.ReadByte()
-		if err != nil {
-			if n > 0 && err == io.EOF {
-				return n, nil
+	if c.br.Buffered() == 0 {
+		if _, err := c.br.Peek(1); err != nil {
+			return 0, err
+		}
+	}
+	n, _ := c.br.Read(p[:min(len(p), c.br.Buffered())])
+	for i := bytes.IndexByte(p[:n], '\r'); i >= 0; {
+		if i+1 < n {
+			if p[i+1] != '\n' {
+				p[i] = '\n'
 			}
-			return n, err
+		} else if next, err := c.br.Peek(1); err != nil || next[0] != '\n' {
+			p[i] = '\n'
 		}
-		if b == '\r' {
-			next, err := c.br.Peek(1)
-			if err != nil || next[0] != '\n' {
-				b = '\n'
-			}
+		j := bytes.IndexByte(p[i+1:n], '\r')
+		if j < 0 {
+			break
 		}
-		p[n] = b
-		n++
-		if c.br.Buffered() == 0 && n > 0 {
-			return n, nil
-		}
+		i += 1 + j
 	}
 	return n, nil
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -85,6 +86,13 @@ type Options struct {
 	// big batch mean fewer parts to write and for the finalizer to read
 	// (each an S3 request).
 	MaxChunks int
+	// TargetChunks, when above 0, lets chunks grow past ChunkSize (doubling,
+	// up to 8 × ChunkSize) while the input would need more than twice this
+	// many: every chunk costs its worker a read of its rows and a write of
+	// its part in S3, a task and a few Redis scripts, which at 100 rows was
+	// a fifth of a worker's CPU. A batch's window keeps only a few of its
+	// chunks in flight, so fewer, larger chunks cost it no parallelism.
+	TargetChunks int
 	// ClaimCheckers names, for each claim column, the providers that check
 	// it: a file with a claim column its provider does not check is
 	// refused with a message that names them.
@@ -107,11 +115,25 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // Split reads a CSV input in one pass, checks its header against spec,
 // validates every row, finds duplicate rows and cuts the rows into chunks of
 // opts.ChunkSize. It keeps the chunk boundaries in memory and a 16-byte
-// digest per distinct valid row, and never more of the input than
-// opts.MaxLineBytes of a record. A file that cannot be accepted yields a
+// digest per distinct valid row, and of the input a few segments of about
+// 128 KB (a longer record makes a longer segment, up to
+// opts.MaxLineBytes). A file that cannot be accepted yields a
 // *bulkverify.Error that names the line.
+//
+// Split parses on every core: it cuts the input into segments of whole
+// records and validates them in parallel, then merges them in order, so
+// spec's Check and Canonical must be safe for concurrent use (they are
+// pure functions of the row). Split has stopped reading r when it
+// returns, even on error.
 func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
-	br := bufio.NewReaderSize(newRecordGuard(r, opts.MaxHeaderBytes, opts.MaxLineBytes), 64<<10)
+	return split(r, spec, opts, segmentBytes, runtime.GOMAXPROCS(0))
+}
+
+// split is Split cutting segments of about segment bytes, parsed by
+// workers goroutines.
+func split(r io.Reader, spec bulkverify.Spec, opts Options, segment, workers int) (Plan, error) {
+	guard := newRecordGuard(r, opts.MaxHeaderBytes, opts.MaxLineBytes)
+	br := bufio.NewReaderSize(guard, 64<<10)
 	var base int64
 	if p, _ := br.Peek(3); bytes.Equal(p, utf8BOM) {
 		br.Discard(3)
@@ -123,66 +145,12 @@ func Split(r io.Reader, spec bulkverify.Spec, opts Options) (Plan, error) {
 		return Plan{}, err
 	}
 	start := base + cr.InputOffset()
-	chunks := &chunker{size: max(opts.ChunkSize, 1), max: opts.MaxChunks, cur: Chunk{Offset: start, FirstRow: 1}}
-	dedup := newDeduper(plan.Header, spec)
-	number := func(k int) int { return k }
-	if opts.Numbers != nil {
-		number = func(k int) int {
-			if k <= len(opts.Numbers) {
-				return opts.Numbers[k-1]
-			}
-			return 0
-		}
+	s := newSplitter(plan, spec, opts, start)
+	c := &cutter{r: br, size: segment, offset: start, line: guard.linesRead(br)}
+	if err := parseSegments(c, workers, s.newParser, s.merge); err != nil {
+		return Plan{}, err
 	}
-	fields := make(map[string]string, len(plan.Header))
-	cr.ReuseRecord = true // neither rec nor fields outlive the loop
-	for {
-		if plan.TotalRows == sizeSample && opts.SizeHint > 0 {
-			read := base + cr.InputOffset() - start
-			rows := int(opts.SizeHint / max(read/sizeSample, 1))
-			dedup.reserve(rows)
-			if opts.MaxChunks > 0 {
-				chunks.size = max(chunks.size, (rows+opts.MaxChunks-1)/opts.MaxChunks)
-			}
-		}
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return Plan{}, fileError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		if err := checkText(rec, line); err != nil {
-			return Plan{}, err
-		}
-		if opts.MaxRows > 0 && plan.TotalRows == opts.MaxRows {
-			return Plan{}, tooManyRows(opts.MaxRows, line)
-		}
-		plan.TotalRows++
-		n := number(plan.TotalRows)
-		clear(fields)
-		row, reason := rowInto(fields, plan.Header, rec, n, spec)
-		dupOf := 0
-		if reason != "" {
-			plan.RejectedRows++
-			if len(plan.Problems) < opts.MaxProblems {
-				plan.Problems = append(plan.Problems, RowProblem{RowNumber: n, Column: problemColumn(row, rec, plan.Header, spec), Reason: reason})
-			}
-		} else if first, dup := dedup.seen(row); dup {
-			plan.Duplicates++
-			dupOf = first
-		}
-		chunks.add(n, opts.Numbers != nil, dupOf, base+cr.InputOffset())
-	}
-	if opts.Numbers != nil && len(opts.Numbers) != plan.TotalRows {
-		return Plan{}, fmt.Errorf("split: %d row numbers for %d rows", len(opts.Numbers), plan.TotalRows)
-	}
-	plan.Chunks = chunks.finish(base + cr.InputOffset())
-	if plan.TotalRows == 0 {
-		return Plan{}, bulkverify.Errorf(bulkverify.EEmptyFile, "the file has a header but no data rows: add at least one row under line 1")
-	}
-	return plan, nil
+	return s.finish(c.offset)
 }
 
 // readHeader reads and checks the header: its size, its names, and the

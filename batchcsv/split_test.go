@@ -342,3 +342,47 @@ func TestSplitGrowsChunksToMaxChunks(t *testing.T) {
 		})
 	}
 }
+
+// Under TargetChunks, chunks double past ChunkSize while the file would
+// need more than twice the target, up to 8 × ChunkSize (MaxChunks may make
+// them larger still).
+func TestChunksGrowTowardsTargetChunks(t *testing.T) {
+	for _, tt := range []struct {
+		rows, maxChunks, chunks, size int
+	}{
+		{400, 0, 40, 10},       // 40 chunks: within twice the target of 40
+		{1600, 0, 80, 20},      // would be 160 of 10: doubled once
+		{10_000, 0, 125, 80},   // doubled to the cap, 8 × ChunkSize
+		{10_000, 100, 63, 160}, // past the cap, MaxChunks still holds
+	} {
+		t.Run(fmt.Sprintf("%d rows, max %d chunks", tt.rows, tt.maxChunks), func(t *testing.T) {
+			plan, err := Split(bytes.NewReader(rowsCSV(tt.rows)), digilockerSpec, Options{ChunkSize: 10, TargetChunks: 40, MaxChunks: tt.maxChunks})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(plan.Chunks); n != tt.chunks || plan.Chunks[0].Rows != tt.size {
+				t.Errorf("%d chunks of %d rows, want %d of %d", n, plan.Chunks[0].Rows, tt.chunks, tt.size)
+			}
+		})
+	}
+	// With the length known the size is set once the first rows show their
+	// length: those keep ChunkSize, the rest take the grown size.
+	data := rowsCSV(200_000)
+	plan, err := Split(bytes.NewReader(data), digilockerSpec, Options{ChunkSize: 100, TargetChunks: 400, MaxChunks: 2000, SizeHint: int64(len(data))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, size := len(plan.Chunks), plan.Chunks[len(plan.Chunks)-2].Rows; n < 400 || n > 800 || size != 400 {
+		t.Errorf("200,000 rows of known length: %d chunks of %d rows, want 400 to 800 chunks of 400", n, size)
+	}
+}
+
+// rowsCSV returns a DigiLocker file of n distinct rows.
+func rowsCSV(n int) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("reference_id,access_token,doctype\n")
+	for i := range n {
+		fmt.Fprintf(&buf, "ref-%d,verified-%07d,PANCR\n", i, i)
+	}
+	return buf.Bytes()
+}

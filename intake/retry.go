@@ -101,7 +101,7 @@ func (s *Service) retryBatch(ctx context.Context, parent bulkverify.Batch, spec 
 	id := newBatchID()
 	// The parent's rows passed the intake limits already: they are not
 	// checked again (re-encoded, a row may grow by a few quotes).
-	plan, dataKey, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, MaxChunks: s.MaxChunks, Numbers: numbers})
+	plan, dataKey, err := s.storeAndSplit(ctx, id, pr, spec, batchcsv.Options{ChunkSize: s.ChunkSize, TargetChunks: TargetChunks, MaxChunks: s.MaxChunks, Numbers: numbers})
 	pr.CloseWithError(errors.New("retry batch abandoned"))
 	if err != nil {
 		return bulkverify.Batch{}, err
