@@ -22,8 +22,9 @@ import (
 // all done (or, for a batch being stopped, whose released chunks are all
 // done) and marks the batch finished: completed, cancelled or failed. Rows
 // of chunks a stop left unreleased end FAILED with the stop's code. It
-// reads up to partsAhead parts at once ahead of the one it writes, so a
-// batch of any size takes the memory of that many chunks. Running it again
+// reads parts ahead of the one it writes, about 20,000 rows of them (see
+// partsAhead), so a batch of any size takes the memory of those. Running
+// it again
 // rebuilds the same files. It holds a lease while it runs, so that it is
 // queued again soon if its worker dies (see finalize_lease.go).
 func (h *Handlers) Finalize(ctx context.Context, t *asynq.Task) error {
@@ -230,7 +231,7 @@ func (h *Handlers) writeOutputs(ctx context.Context, b bulkverify.Batch, src *pa
 	ow, ew := csv.NewWriter(obuf), csv.NewWriter(ebuf)
 	ow.Write(batchcsv.ResultHeader)
 	ew.Write(batchcsv.ErrorHeader)
-	parts := prefetchParts(ctx, b.Chunks, partsAhead, src.rows)
+	parts := prefetchParts(ctx, b.Chunks, partsAhead(b.TotalRows/max(b.Chunks, 1)), src.rows)
 	defer parts.close()
 	last := 0
 	rec := make([]string, 0, len(batchcsv.ResultHeader))

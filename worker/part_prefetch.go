@@ -4,11 +4,24 @@ import (
 	"context"
 )
 
-// partsAhead bounds the parts the finalizer reads at once ahead of the one
-// it writes: with S3 at 20 ms a request, 192 keep the waiting for a
-// million rows (10,000 parts) near one second, in the memory of 192 chunks
-// (about 10 MB). Fewer leave the writer idle: at 64, reading took 12 s.
-const partsAhead = 192
+// The finalizer reads parts ahead of the one it writes, as many as hold
+// about rowsAhead rows, between minPartsAhead and maxPartsAhead. Reading
+// enough at once hides S3's latency: with 20 ms a request and 100-row
+// parts, 192 at once keep the writer busy (at 64 reading a million rows
+// took 12 s). But the parts read ahead are held decoded, so their count
+// must follow their size: 192 parts of a 5,000,000-row batch (2,500 rows
+// each) held 550 MB. 20,000 rows are about 20 MB.
+const (
+	rowsAhead     = 20_000
+	minPartsAhead = 8
+	maxPartsAhead = 192
+)
+
+// partsAhead returns how many parts of chunks of about rowsPerChunk rows
+// the finalizer reads ahead.
+func partsAhead(rowsPerChunk int) int {
+	return min(max(rowsAhead/max(rowsPerChunk, 1), minPartsAhead), maxPartsAhead)
+}
 
 // partFetch is one part being read.
 type partFetch struct {

@@ -42,3 +42,14 @@ func TestPrefetchedPartsComeInOrderWithBoundedReads(t *testing.T) {
 		t.Errorf("%d reads at once, want between 2 and 9 (8 ahead and the one handed out)", got)
 	}
 }
+
+// The parts read ahead hold about the same rows whatever their size,
+// within the bounds that keep S3's latency hidden.
+func TestPartsAheadFollowTheirSize(t *testing.T) {
+	t.Parallel()
+	for rows, want := range map[int]int{0: maxPartsAhead, 100: maxPartsAhead, 500: 40, 800: 25, 2500: minPartsAhead, 100_000: minPartsAhead} {
+		if got := partsAhead(rows); got != want {
+			t.Errorf("parts of %d rows: %d read ahead, want %d", rows, got, want)
+		}
+	}
+}
