@@ -196,3 +196,8 @@ func (b listedBatch) MarshalJSON() ([]byte, error) {
 	delete(m, "batch_error_file_url")
 	return json.Marshal(m)
 }
+
+// BatchEnded tells the server that batch id ended in another process (a
+// worker): the status it keeps of id in progress is dropped, so the next
+// poll reads it ended from the store.
+func (s *Server) BatchEnded(id string) { s.running.forget(id) }

@@ -299,3 +299,20 @@ func TestStatusDataIsSentAsWriteOKWouldSendIt(t *testing.T) {
 		t.Errorf("got %s, want a transaction_id", fast.Body)
 	}
 }
+
+// A batch a worker finished is answered finished at the next poll once
+// the server is told (BatchEnded), not when its kept status is a second
+// old; until then the kept one is served.
+func TestStatusOfABatchToldEndedIsReadAtOnce(t *testing.T) {
+	t.Parallel()
+	b := setupStatus(t)
+	b.poll(t, "acme", "b1")
+	b.complete(t)
+	if a := b.poll(t, "acme", "b1"); a.Data.Status != 201 {
+		t.Fatalf("before the end is told: got status %d, want the kept 201", a.Data.Status)
+	}
+	b.srv.BatchEnded("b1")
+	if a := b.poll(t, "acme", "b1"); a.Data.Status != http.StatusOK || a.Data.ProcessedRows != 4 {
+		t.Errorf("told the batch ended: got status %d, %d rows; want 200 and 4 at once", a.Data.Status, a.Data.ProcessedRows)
+	}
+}

@@ -9,8 +9,12 @@ import (
 )
 
 // defaultStatusMaxAge is how old an in-progress status the status route
-// serves from memory when Server.StatusMaxAge is unset: the bound of
-// docs/api.md, the same as endedTTL.
+// serves from memory when Server.StatusMaxAge is unset (docs/api.md):
+// pollers of a batch in progress cost one Redis read per batch and process
+// a second, however many they are. A batch's end is written by a worker,
+// not by this process; it is told at once (Server.BatchEnded), so a batch
+// that has just finished is not seen a second late, but for a message
+// lost while the process reconnects to Redis.
 const defaultStatusMaxAge = time.Second
 
 // maxRunning bounds the in-progress batches kept.
@@ -166,4 +170,15 @@ func (c *runningBatches) setLocked(id string, e *runningBatch, now time.Time) {
 		}
 	}
 	c.m[id] = e
+}
+
+// forget drops what is kept of batch id, which another process saw end:
+// its next poll reads the store. A read already flying lands as usual;
+// what it keeps is read again within the max age.
+func (c *runningBatches) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[id]; ok && !e.ended {
+		delete(c.m, id)
+	}
 }

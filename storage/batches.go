@@ -632,6 +632,7 @@ func (s *Batches) MarkFinished(ctx context.Context, id string, state bulkverify.
 		if err := s.finished(ctx, id, s.now()); err != nil {
 			return fmt.Errorf("mark batch %s %s: %w", id, state, err)
 		}
+		_ = NewEndedBatches(s.rdb).Publish(ctx, id) // best effort: see EndedBatches
 	}
 	return s.forget(ctx, id)
 }

@@ -157,3 +157,7 @@ var batchFields = []string{
 	fieldFinalizingAt, fieldCompletedAt, fieldCancellingAt, fieldCancelledAt, fieldFailedAt,
 	fieldExpiredAt, fieldCodePrefix, fieldGone, fieldDelivered, fieldProgress,
 }
+
+// endedChannel is the Pub/Sub channel on which a batch's id is published
+// when it ends (see EndedBatches).
+const endedChannel = KeyPrefix + "batches:ended"

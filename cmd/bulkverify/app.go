@@ -39,6 +39,8 @@ type app struct {
 	bucket  *storage.Bucket // the object store, which files are in
 	files   *storage.Files
 	batches *storage.Batches
+	// apiServer is the API of serve (and dev), once apiHandler built it.
+	apiServer *api.Server
 	// chunks keeps the chunks' window, leases and saved rows.
 	chunks *storage.Chunks
 	// leases keeps the leases of running chunks.
@@ -243,8 +245,10 @@ func (a *app) intake() *intake.Service {
 func (a *app) serveAPI(ctx context.Context, addr string, stdout io.Writer) error {
 	// No ReadTimeout: an upload may take long; a stalled one is cut by
 	// BV_UPLOAD_IDLE_TIMEOUT instead.
+	handler := a.apiHandler()
+	go a.followEndedBatches(ctx)
 	hs := &http.Server{
-		Handler:           a.apiHandler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -290,6 +294,7 @@ func (a *app) apiHandler() http.Handler {
 		Now:     time.Now,
 		Log:     a.log,
 	}
+	a.apiServer = srv
 	if a.cfg.APIRate > 0 {
 		srv.Limiter = storage.NewTenantLimiter(a.rdb, a.cfg.APIRate, a.cfg.APIBurst)
 	}
@@ -300,6 +305,16 @@ func (a *app) apiHandler() http.Handler {
 		return withoutMetrics(srv.Handler()) // serve has them on BV_METRICS_ADDR
 	}
 	return srv.Handler()
+}
+
+// followEndedBatches tells the API of every batch a worker finishes, until
+// ctx ends, so that its pollers see it finished at once (see
+// storage.EndedBatches); should the subscription fail, statuses are a
+// second late at most.
+func (a *app) followEndedBatches(ctx context.Context) {
+	if err := storage.NewEndedBatches(a.rdb).Subscribe(ctx, a.apiServer.BatchEnded); err != nil && ctx.Err() == nil {
+		a.log.Warn("follow ended batches; statuses of finished batches may be a second late", "err", err)
+	}
 }
 
 // runWorker processes tasks until ctx ends, then finishes what it holds.
