@@ -37,20 +37,46 @@ type Spec struct {
 // but those of MayBeEmpty must have a value, then the provider's own checks
 // apply.
 func (s Spec) Validate(row Row) string {
-	if empty := s.missing(row); len(empty) > 0 {
-		return fmt.Sprintf("required value missing: %s", strings.Join(empty, ", "))
-	}
-	for _, cols := range [][]string{s.Required, s.Optional} {
+	// One look at each column (intake validates every row of every upload
+	// here): the empty required ones, and the first with a control
+	// character, which counts only when none is empty.
+	var empty []string
+	control := ""
+	for i, cols := range [][]string{s.Required, s.Optional} {
 		for _, c := range cols {
-			if strings.ContainsFunc(row.Get(c), unicode.IsControl) {
-				return fmt.Sprintf("%s contains a control character (a line break or tab inside the cell?): remove it", c)
+			v := row.Get(c)
+			if i == 0 && v == "" && !slices.Contains(s.MayBeEmpty, c) {
+				empty = append(empty, c)
+			}
+			if control == "" && hasControl(v) {
+				control = c
 			}
 		}
+	}
+	if len(empty) > 0 {
+		return fmt.Sprintf("required value missing: %s", strings.Join(empty, ", "))
+	}
+	if control != "" {
+		return fmt.Sprintf("%s contains a control character (a line break or tab inside the cell?): remove it", control)
 	}
 	if s.Check != nil {
 		return s.Check(row)
 	}
 	return ""
+}
+
+// hasControl reports whether v has a control character (unicode.IsControl):
+// a byte loop for ASCII, the rune check past the first byte that is not.
+func hasControl(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch b := v[i]; {
+		case b < 0x20 || b == 0x7f:
+			return true
+		case b >= 0x80:
+			return strings.ContainsFunc(v[i:], unicode.IsControl)
+		}
+	}
+	return false
 }
 
 // Problem returns the column at fault and why row cannot be verified, or
