@@ -59,8 +59,11 @@ func batchCSV(rows int, tag string) []byte {
 }
 
 // client talks to the API as a tenant: id and key, or the chaos tenant
-// when they are empty.
-type client struct{ api, id, key string }
+// when they are empty. A request gets timeout, 5 s when it is 0.
+type client struct {
+	api, id, key string
+	timeout      time.Duration
+}
 
 func (c client) do(req *http.Request) (map[string]any, error) {
 	id, key := c.id, c.key
@@ -69,7 +72,11 @@ func (c client) do(req *http.Request) (map[string]any, error) {
 	}
 	req.Header.Set("client-id", id)
 	req.Header.Set("x-api-key", key)
-	hc := http.Client{Timeout: 5 * time.Second}
+	timeout := c.timeout
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	hc := http.Client{Timeout: timeout}
 	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
@@ -120,9 +127,10 @@ type verdict struct {
 }
 
 // check downloads the output and compares every row with its account's
-// status and code.
-func check(url string, rows int) (verdict, error) {
-	return checkOutput(url, rows, func(n int) (string, string) { a := accountOf(n); return a.status, a.code }, false)
+// status and code; with transient (the upstream's faults were injected), a
+// row that ended FAILED/UPSTREAM_UNAVAILABLE is counted apart.
+func check(url string, rows int, transient bool) (verdict, error) {
+	return checkOutput(url, rows, func(n int) (string, string) { a := accountOf(n); return a.status, a.code }, transient)
 }
 
 // checkOutput downloads the output and compares every row n with the status

@@ -47,6 +47,10 @@ type cluster struct {
 	env       []string
 	api       string
 	sim       string
+	// batch is the batch under test; finalizer, in the finalizer
+	// scenario, what killFinalizer did to its finalizer.
+	batch     string
+	finalizer *finalizerKill
 }
 
 // layout is what a scenario changes in the cluster: the simulators' faults,
