@@ -31,7 +31,7 @@ var soakSeries = []series{
 		return meanOf(s.workers, func(p procSample) float64 { return float64(p.goroutines) })
 	}},
 	{"redis used_memory", "MB", "#9467bd", true, func(s sample) float64 { return s.redisMB }},
-	{"redis keys", "", "#8c564b", true, func(s sample) float64 { return float64(s.keys) }},
+	{"redis keys (less Idempotency-Key records)", "", "#8c564b", true, func(s sample) float64 { return float64(s.keys) }},
 	{"open fds (serve + work)", "", "#7f7f7f", false, func(s sample) float64 {
 		return float64(s.serve.fds) + meanOf(s.workers, func(p procSample) float64 { return float64(p.fds) })*float64(len(s.workers))
 	}},

@@ -125,8 +125,11 @@ func goroutines(url string) (int, error) {
 	return 0, fmt.Errorf("%s: no go_goroutines", url)
 }
 
-// redisFigures reads used_memory (INFO memory) and the key count (DBSIZE);
-// -1 where Redis does not answer.
+// redisFigures reads used_memory (INFO memory) and the key count (DBSIZE)
+// less the Idempotency-Key records: those are kept 24 hours by contract
+// (one per upload with a key, as every soak upload has), so within an hour
+// they only grow, and level off a day on; the rest must be flat. -1 where
+// Redis does not answer.
 func (c *cluster) redisFigures() (mb float64, keys int64) {
 	mb, keys = -1, -1
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -141,7 +144,17 @@ func (c *cluster) redisFigures() (mb float64, keys int64) {
 		}
 	}
 	if n, err := c.rdb.DBSize(ctx).Result(); err == nil {
-		keys = n
+		keys = n - c.idempotencyRecords(ctx)
 	}
 	return mb, keys
+}
+
+// idempotencyRecords counts the keys of Idempotency-Key records.
+func (c *cluster) idempotencyRecords(ctx context.Context) int64 {
+	var n int64
+	iter := c.rdb.Scan(ctx, 0, "bv:idem:*", 1000).Iterator()
+	for iter.Next(ctx) {
+		n++
+	}
+	return n
 }
