@@ -24,6 +24,10 @@ type Backoff struct {
 	MaxThrottled int
 	Base         time.Duration // first delay
 	Max          time.Duration // cap on one delay
+	// ErrorMax, when above 0, caps the delays that no Retry-After set
+	// (5xx, timeouts) below Max: a row that keeps failing makes up to
+	// MaxAttempts attempts, and its chunk waits for it.
+	ErrorMax time.Duration
 }
 
 // Delay returns how long to wait before retrying after the n-th failure
@@ -33,9 +37,13 @@ func (b Backoff) Delay(n int, err error) time.Duration {
 	if ra := retryAfter(err); ra > 0 {
 		return min(ra, b.Max)
 	}
+	limit := b.Max
+	if b.ErrorMax > 0 {
+		limit = min(limit, b.ErrorMax)
+	}
 	d := b.Base << min(n-1, 20)
-	if d <= 0 || d > b.Max {
-		d = b.Max
+	if d <= 0 || d > limit {
+		d = limit
 	}
 	return d/2 + rand.N(d/2+1)
 }

@@ -69,6 +69,14 @@ func TestBackoffDelay(t *testing.T) {
 			checkDelays(t, func() time.Duration { return b.Delay(tt.n, tt.err) }, tt.lo, tt.hi)
 		})
 	}
+	capped := b
+	capped.ErrorMax = 2 * time.Second
+	t.Run("ErrorMax caps the delays of errors", func(t *testing.T) {
+		checkDelays(t, func() time.Duration { return capped.Delay(9, unavailable(0)) }, time.Second, 2*time.Second)
+	})
+	t.Run("but not a Retry-After", func(t *testing.T) {
+		checkDelays(t, func() time.Duration { return capped.Delay(1, throttle(5*time.Second)) }, 5*time.Second, 5*time.Second)
+	})
 }
 
 func TestRetryDelay(t *testing.T) {

@@ -383,7 +383,7 @@ func (a *app) handlers(metrics *worker.Metrics, verifiers map[string]bulkverify.
 		Verifiers: verifiers, Specs: providers.Specs(), RowConcurrency: a.cfg.RowConcurrency,
 		Backoff: worker.Backoff{
 			MaxAttempts: a.cfg.MaxAttempts, MaxThrottled: a.cfg.MaxThrottled,
-			Base: 200 * time.Millisecond, Max: 10 * time.Second,
+			Base: 200 * time.Millisecond, Max: 10 * time.Second, ErrorMax: 2 * time.Second,
 		},
 		MaxRequeues: a.cfg.MaxRequeues,
 		Slicer:      &worker.Slicer{Slice: a.cfg.ChunkSlice, Backlog: &jobs.Backlog{RDB: a.rdb, Every: backlogEvery}},
