@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,27 +16,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/internal/clocktest"
 	"github.com/bulkverify/bulkverify/internal/redistest"
 	"github.com/bulkverify/bulkverify/storage"
 )
-
-// testClock is a clock the test moves.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // countedBatches counts the store reads of the status route and, when
 // gate is set, holds each until gate is closed.
@@ -70,14 +52,14 @@ type statusBundle struct {
 	srv   *Server
 	store *storage.Batches
 	reads *countedBatches
-	clock *testClock
+	clock *clocktest.Clock
 }
 
 // setupStatus returns a server on a real store (a Redis database of the
 // test's own) holding batch b1 of tenant acme: 4 rows in 2 chunks, queued.
 func setupStatus(t *testing.T) statusBundle {
 	t.Helper()
-	clock := &testClock{t: time.UnixMilli(1_700_000_000_000)}
+	clock := clocktest.New(time.UnixMilli(1_700_000_000_000))
 	store := storage.NewBatches(redistest.Client(t), clock.Now, time.Hour)
 	b := bulkverify.Batch{ID: "b1", Tenant: "acme", Provider: "digilocker", TotalRows: 4, Chunks: 2, CreatedAt: clock.Now()}
 	if err := store.Create(t.Context(), b, 2, nil); err != nil {
@@ -276,7 +258,7 @@ func TestStatusAtTheEndIsTheStoresOnceMaxAgeOld(t *testing.T) {
 
 func TestStatusDataIsSentAsWriteOKWouldSendIt(t *testing.T) {
 	t.Parallel()
-	clock := &testClock{t: time.UnixMilli(1_700_000_000_123)}
+	clock := clocktest.New(time.UnixMilli(1_700_000_000_123))
 	s := &Server{Now: clock.Now}
 	url := "https://s3.test/out.csv?a=b&c=<d>"
 	st := BatchStatus{

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/internal/clocktest"
 	"github.com/bulkverify/bulkverify/internal/redistest"
 	"github.com/bulkverify/bulkverify/storage"
 )
@@ -56,33 +57,15 @@ type reaperSetup struct {
 	batches *storage.Batches
 	files   *batchFiles
 	reaper  *Reaper
-	now     *testClock
+	now     *clocktest.Clock
 
 	mu      sync.Mutex
 	expired []string
 }
 
-// testClock is a clock that moves when told.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func newReaperSetup(t *testing.T) *reaperSetup {
 	t.Helper()
-	now := &testClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	now := clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	s := &reaperSetup{
 		batches: storage.NewBatches(redistest.Client(t), now.Now, time.Hour),
 		files:   &batchFiles{},
