@@ -7,30 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/bulkverify/bulkverify/internal/doctest"
 )
 
-// readDocs returns README.md and every docs/*.md, concatenated: the
-// documentation a reader has, wherever a fact lives in it.
-func readDocs(t *testing.T) string {
-	t.Helper()
-	pages, err := filepath.Glob(filepath.Join("docs", "*.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pages) == 0 {
-		t.Fatal("no docs/*.md found")
-	}
-	var all strings.Builder
-	for _, name := range append([]string{"README.md"}, pages...) {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.Write(b)
-		all.WriteString("\n")
-	}
-	return all.String()
-}
+// readDocs returns README.md and every docs/*.md, concatenated.
+func readDocs(t *testing.T) string { return doctest.Read(t, ".") }
 
 // TestReadmeNamesEveryMetric: every metric the program registers (a
 // "bulkverify_..." name in its code) is named in the documentation

@@ -1,10 +1,10 @@
 package api
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bulkverify/bulkverify/internal/doctest"
 )
 
 // TestDocsNameEveryRoute: every route the API registers is in the
@@ -12,18 +12,7 @@ import (
 // docs/api.md) as "`METHOD /path", so a reader finds each one.
 func TestDocsNameEveryRoute(t *testing.T) {
 	t.Parallel()
-	pages, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
-	if err != nil || len(pages) == 0 {
-		t.Fatalf("no ../docs/*.md found (%v)", err)
-	}
-	var docs strings.Builder
-	for _, name := range append([]string{filepath.Join("..", "README.md")}, pages...) {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs.Write(b)
-	}
+	docs := doctest.Read(t, "..")
 	var registered []string
 	for _, rt := range new(Server).apiRoutes() {
 		registered = append(registered, rt.pattern)
@@ -35,7 +24,7 @@ func TestDocsNameEveryRoute(t *testing.T) {
 		if i := strings.Index(key, "{file}"); i >= 0 {
 			key = key[:i]
 		}
-		if !strings.Contains(docs.String(), "`"+key) {
+		if !strings.Contains(docs, "`"+key) {
 			t.Errorf("route %s is in neither README.md nor docs/*.md (looked for `%s)", pattern, key)
 		}
 	}

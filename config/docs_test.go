@@ -1,10 +1,10 @@
 package config
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bulkverify/bulkverify/internal/doctest"
 
 	"github.com/bulkverify/bulkverify/provider/providers"
 )
@@ -14,18 +14,7 @@ import (
 // docs/configuration.md), in backquotes, either by its own name or, for a
 // provider's rate and burst, as BV_<PROVIDER>_....
 func TestDocsNameEveryVariableLoadReads(t *testing.T) {
-	pages, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
-	if err != nil || len(pages) == 0 {
-		t.Fatalf("no ../docs/*.md found (%v)", err)
-	}
-	var docs strings.Builder
-	for _, name := range append([]string{filepath.Join("..", "README.md")}, pages...) {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs.Write(b)
-	}
+	docs := doctest.Read(t, "..")
 	read := map[string]bool{}
 	if _, err := Load(func(k string) string { read[k] = true; return "" }, providers.All); err != nil {
 		t.Fatal(err)
@@ -34,7 +23,7 @@ func TestDocsNameEveryVariableLoadReads(t *testing.T) {
 		t.Fatalf("Load read %d variables, want the program's (at least 40)", len(read))
 	}
 	for k := range read {
-		if strings.Contains(docs.String(), "`"+k+"`") {
+		if strings.Contains(docs, "`"+k+"`") {
 			continue
 		}
 		generic := ""
@@ -43,7 +32,7 @@ func TestDocsNameEveryVariableLoadReads(t *testing.T) {
 				generic = "`BV_<PROVIDER>_" + rest + "`"
 			}
 		}
-		if generic == "" || !strings.Contains(docs.String(), generic) {
+		if generic == "" || !strings.Contains(docs, generic) {
 			t.Errorf("Load reads %s but neither README.md nor docs/*.md names it", k)
 		}
 	}
