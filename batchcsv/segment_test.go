@@ -262,6 +262,10 @@ func TestSplitPlansAsTheReference(t *testing.T) {
 		}
 	}
 	data := []byte(big.String())
+	numbers := make([]int, 3000)
+	for i := range numbers {
+		numbers[i] = 5 + 2*i
+	}
 	for _, opts := range []Options{
 		{ChunkSize: 7, MaxProblems: 10},
 		{ChunkSize: 3, MaxChunks: 5, MaxProblems: 3, SizeHint: int64(len(data))},
@@ -269,6 +273,9 @@ func TestSplitPlansAsTheReference(t *testing.T) {
 		{ChunkSize: 10, MaxRows: 3000},
 		{ChunkSize: 2, TargetChunks: 4, MaxChunks: 50, SizeHint: int64(len(data))},
 		{ChunkSize: 2, TargetChunks: 4},
+		{ChunkSize: 7, MaxProblems: 10, tableRows: 40},                            // the rows past 40 spill
+		{ChunkSize: 5, TargetChunks: 4, SizeHint: int64(len(data)), tableRows: 1}, // reserve stays within the budget
+		{ChunkSize: 9, Numbers: numbers, tableRows: 40},
 	} {
 		for _, seg := range []int{1, 100, 4096, segmentBytes} {
 			for workers := 1; workers <= 3; workers++ {
@@ -300,6 +307,9 @@ func FuzzSplitAsTheReference(f *testing.F) {
 		}
 		if flags&16 != 0 {
 			opts.TargetChunks = 2
+		}
+		if flags&32 != 0 {
+			opts.tableRows = 1 + int(limit%3)
 		}
 		if flags&8 != 0 {
 			opts.MaxLineBytes, opts.MaxHeaderBytes, opts.MaxRows = int(limit%300)+1, 200, int(limit%20)+1

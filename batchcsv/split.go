@@ -108,14 +108,20 @@ type Options struct {
 	// MaxRows, when above 0, bounds the data rows: one more is
 	// TOO_MANY_ROWS, found as that row is read.
 	MaxRows int
+
+	// tableRows, when above 0, is the most distinct rows the duplicate
+	// table holds in memory before the rest spill (tests set it low).
+	tableRows int
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Split reads a CSV input in one pass, checks its header against spec,
 // validates every row, finds duplicate rows and cuts the rows into chunks of
-// opts.ChunkSize. It keeps the chunk boundaries in memory and a 16-byte
-// digest per distinct valid row, and of the input a few segments of about
+// opts.ChunkSize. It keeps the chunk boundaries in memory, a 12-byte
+// digest per distinct valid row up to a million of them (outside the Go
+// heap; past them, in a temporary file, see deduper), and of the input a
+// few segments of about
 // 128 KB (a longer record makes a longer segment, up to
 // opts.MaxLineBytes). A file that cannot be accepted yields a
 // *bulkverify.Error that names the line.
@@ -146,6 +152,7 @@ func split(r io.Reader, spec bulkverify.Spec, opts Options, segment, workers int
 	}
 	start := base + cr.InputOffset()
 	s := newSplitter(plan, spec, opts, start)
+	defer s.dedup.release()
 	c := &cutter{r: br, size: segment, offset: start, line: guard.linesRead(br)}
 	if err := parseSegments(c, workers, s.newParser, s.merge); err != nil {
 		return Plan{}, err

@@ -289,14 +289,15 @@ func TestSplitSizesTheDuplicateTableFromTheUploadSize(t *testing.T) {
 	if !reflect.DeepEqual(plain, hinted) || hinted.Duplicates != 1000 {
 		t.Errorf("plans differ with a size hint (duplicates %d and %d, want 1000)", plain.Duplicates, hinted.Duplicates)
 	}
-	d := newDeduper(nil, digilockerSpec)
+	d := newDeduper(nil, digilockerSpec, 200_000, 0)
+	defer d.release()
 	d.reserve(5000)
-	if got := len(d.slots); got != 6875 {
-		t.Errorf("reserve(5000): %d slots, want 6875 (5,500 rows at load 4/5)", got)
+	if got := len(d.slots); got != 5666 {
+		t.Errorf("reserve(5000): %d slots, want 5666 (5,100 rows at load 9/10)", got)
 	}
 	d.reserve(1 << 40)
-	if got := len(d.slots); got != 2_062_500 {
-		t.Errorf("reserve of a claimed huge file: %d slots, want the bound's 2,062,500", got)
+	if got := len(d.slots); got != 226_666 {
+		t.Errorf("reserve of a claimed huge file: %d slots, want 226,666 (BV_MAX_ROWS's 200,000 and a fiftieth, at load 9/10)", got)
 	}
 }
 

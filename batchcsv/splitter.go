@@ -1,7 +1,9 @@
 package batchcsv
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/bulkverify/bulkverify"
 )
@@ -27,7 +29,8 @@ type splitter struct {
 
 // pendingRow is a row merged but not yet in a chunk.
 type pendingRow struct {
-	n     int
+	n     int   // its row number
+	k     int   // its ordinal in the upload, from 1
 	end   int64 // the input offset after the row
 	valid bool
 	dupOf int
@@ -41,7 +44,7 @@ func newSplitter(plan Plan, spec bulkverify.Spec, opts Options, start int64) *sp
 	return &splitter{
 		plan: plan, spec: spec, opts: opts, start: start,
 		chunks:  newChunker(opts, start),
-		dedup:   newDeduper(plan.Header, spec),
+		dedup:   newDeduper(plan.Header, spec, opts.MaxRows, opts.tableRows),
 		pending: make([]pendingRow, 0, flushRows),
 	}
 }
@@ -59,7 +62,7 @@ func (s *splitter) merge(p parsed) error {
 			return tooManyRows(s.opts.MaxRows, r.line)
 		}
 		s.plan.TotalRows++
-		pr := pendingRow{n: rowNumber(s.opts.Numbers, s.plan.TotalRows), end: r.end}
+		pr := pendingRow{n: rowNumber(s.opts.Numbers, s.plan.TotalRows), k: s.plan.TotalRows, end: r.end}
 		if r.rejected {
 			s.plan.RejectedRows++
 			if len(s.plan.Problems) < s.opts.MaxProblems {
@@ -99,9 +102,9 @@ func (s *splitter) flush() {
 		if !p.valid {
 			continue
 		}
-		if first, dup := s.dedup.seen(p.h, p.n); dup {
+		if first, dup := s.dedup.seen(p.h, p.k); dup {
 			s.plan.Duplicates++
-			p.dupOf = first
+			p.dupOf = rowNumber(s.opts.Numbers, first)
 		}
 	}
 	for _, p := range s.pending {
@@ -118,6 +121,21 @@ func (s *splitter) finish(end int64) (Plan, error) {
 		return Plan{}, fmt.Errorf("split: %d row numbers for %d rows", len(s.opts.Numbers), plan.TotalRows)
 	}
 	plan.Chunks = s.chunks.finish(end)
+	late, err := s.dedup.lateDuplicates()
+	if err != nil {
+		return Plan{}, fmt.Errorf("split: the duplicate check's temporary file ($TMPDIR): %w", err)
+	}
+	for _, l := range late {
+		i, _ := slices.BinarySearchFunc(plan.Chunks, l.k, func(c Chunk, k int) int {
+			return cmp.Compare(c.FirstRow+c.Rows-1, k)
+		})
+		c := &plan.Chunks[i]
+		if c.Dups == nil {
+			c.Dups = map[int]int{}
+		}
+		c.Dups[rowNumber(s.opts.Numbers, l.k)] = rowNumber(s.opts.Numbers, l.first)
+		plan.Duplicates++
+	}
 	if plan.TotalRows == 0 {
 		return Plan{}, bulkverify.Errorf(bulkverify.EEmptyFile, "the file has a header but no data rows: add at least one row under line 1")
 	}

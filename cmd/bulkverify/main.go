@@ -45,12 +45,11 @@ const (
 // `make bench`, and throughput rose by a tenth or more at 400.
 const workGCPercent = 400
 
-// serveGCPercent is GOGC of `serve` unless GOGC is set. What an upload
-// keeps live is mostly its duplicate table, which holds no pointers and so
-// costs the collector almost nothing to mark; what it allocates is one
-// string per CSV record, garbage at once. Collecting at half again the
-// live heap rather than twice it keeps a million-row upload's peak RSS
-// under 100 MB.
+// serveGCPercent is GOGC of `serve` unless GOGC is set. An upload's live
+// heap is small (its duplicate table is mapped outside the heap); what it
+// allocates is one string per CSV record and its sealed parts, garbage at
+// once. Collecting at half again the live heap rather than twice it keeps
+// the garbage of eight uploads at once from doubling serve's memory.
 const serveGCPercent = 50
 
 // tuneMemory sets the collector of `serve` and `work`: a soft memory limit
