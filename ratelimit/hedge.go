@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"sync"
@@ -9,7 +10,8 @@ import (
 
 // Hedging. A request that hangs (no answer, not even its headers) would
 // hold its row, and so its chunk's worker slot, until the timeout. So an
-// idempotent request (GET or HEAD without a body) that has no answer after
+// idempotent request (GET or HEAD without a body, or one declared so: see
+// hedgeable) that has no answer after
 // the hedge delay gets a second copy, which takes a token like any request;
 // the first answer wins and the other copy is cut at once. The hedge delay
 // is the larger of TransportConfig.HedgeAfter and hedgeFactor times the
@@ -88,8 +90,33 @@ func (h *hedger) take() bool {
 	return true
 }
 
+// hedgeable tells whether req may be sent twice: a GET or HEAD without a
+// body, or a request its caller declares idempotent as net/http's own
+// Transport reads it (an Idempotency-Key or X-Idempotency-Key header,
+// which an empty slice keeps off the wire) whose body can be had again.
 func hedgeable(req *http.Request) bool {
-	return (req.Method == http.MethodGet || req.Method == http.MethodHead) && (req.Body == nil || req.Body == http.NoBody)
+	noBody := req.Body == nil || req.Body == http.NoBody
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return noBody
+	}
+	_, key := req.Header["Idempotency-Key"]
+	_, xkey := req.Header["X-Idempotency-Key"]
+	return (key || xkey) && (noBody || req.GetBody != nil)
+}
+
+// copyOf returns req with a body of its own for a second copy on the
+// wire: the first copy's is being read.
+func copyOf(req *http.Request) (*http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, fmt.Errorf("hedge: the request's body again: %w", err)
+	}
+	c := req.Clone(req.Context())
+	c.Body = body
+	return c, nil
 }
 
 // hedged sends req and, if it has no answer after the hedge delay, a
@@ -143,8 +170,10 @@ func (t *Transport) hedged(req *http.Request) (*http.Response, error) {
 			go func() {
 				if err := t.lim.Wait(h.base, batchFrom(ctx)); err != nil {
 					h.err = err // never sent
+				} else if c, err := copyOf(req); err != nil {
+					h.err = err
 				} else {
-					h.send(req)
+					h.send(c)
 				}
 				results <- h
 			}()

@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -118,7 +119,45 @@ func TestHungGETIsHedged(t *testing.T) {
 	}
 }
 
-// A POST is never hedged: sending it twice could do the work twice.
+// A POST its caller declares idempotent (an empty Idempotency-Key, which
+// is not sent) is hedged like a GET, each copy with the whole body.
+func TestIdempotentPOSTIsHedgedWithItsBody(t *testing.T) {
+	var calls atomic.Int32
+	bodies := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies <- fmt.Sprintf("%s key sent: %v", b, r.Header["Idempotency-Key"] != nil)
+		if calls.Add(1) == 1 {
+			<-r.Context().Done() // the first copy hangs until it is cut
+			return
+		}
+		w.Write([]byte("second"))
+	}))
+	defer srv.Close()
+	lim := unlimited()
+	client := &http.Client{Transport: NewTransport(http.DefaultTransport, lim, TransportConfig{Timeout: time.Minute, HedgeAfter: 20 * time.Millisecond})}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(`{"q":1}`))
+	req.Header["Idempotency-Key"] = nil
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("got %v, want the second copy's answer", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "second" || calls.Load() != 2 {
+		t.Errorf("got body %q after %d copies, want %q after 2", b, calls.Load(), "second")
+	}
+	for range 2 {
+		if got := <-bodies; got != `{"q":1} key sent: false` {
+			t.Errorf("a copy got %q, want the whole body and no Idempotency-Key", got)
+		}
+	}
+}
+
+// A POST is never hedged unless declared idempotent: sending it twice
+// could do the work twice.
 func TestPOSTIsNotHedged(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

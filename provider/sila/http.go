@@ -10,8 +10,9 @@ import (
 	"github.com/bulkverify/bulkverify/provider/upstream"
 )
 
-// post sends POST Base+path with body as JSON and the bearer token. A
-// transport error comes back as a *bulkverify.UpstreamError.
+// post sends POST Base+path with body as JSON and the bearer token, as an
+// idempotent request. A transport error comes back as a
+// *bulkverify.UpstreamError.
 func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Response, error) {
 	req, err := c.NewRequest(ctx, OpList, http.MethodPost, path, bytes.NewReader(body))
 	if err != nil {
@@ -20,6 +21,9 @@ func (c *Client) post(ctx context.Context, path string, body []byte) (*http.Resp
 	req.Header.Set("Authorization", "Bearer "+c.token.Value)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
+	// list_documents only reads: a copy of it may be sent when the first
+	// hangs (net/http's idempotency mark; the empty key is not sent).
+	req.Header["Idempotency-Key"] = nil
 	return c.Do(OpList, req)
 }
 
