@@ -39,7 +39,7 @@ bench-ratelimit: build ## rate limit, fairness and fault benchmarks: 3 worker pr
 	BV_BENCH_REPORT=$(CURDIR)/.bench/ratelimit.md $(GO) test -tags bench -count=1 -timeout 20m -v -run 'Test' ./bench/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 	@echo; cat .bench/ratelimit.md
 
-chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults, Sentinel failover on 20,000-row batches, a finalizer killed mid-assembly of 1,000,000 rows; real processes (~33 min)
+chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults, Sentinel failover, a Redis Cluster node restarted on 20,000-row batches, a finalizer killed mid-assembly of 1,000,000 rows; real processes (~36 min)
 	./scripts/ensure-redis.sh
 	./scripts/ensure-minio.sh
 	@mkdir -p .bench && rm -f .bench/chaos.md

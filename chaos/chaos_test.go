@@ -5,11 +5,13 @@
 // breaks one part of it while a 20,000-row DigiLocker batch runs at a
 // global limit of 200 requests/s, and checks that every row ends once with
 // the status and code its account calls for; one scenario runs Redis as a
-// master, a replica and three sentinels and kills the master, and one runs
-// a 1,000,000-row batch with no rate limit and kills -9 the worker
-// assembling its output (finalizer_test.go). TestSoak
-// (`make soak`) runs four tenants' batches for an hour under faults. Run
-// them with `make chaos` and `make soak`; they are not part of `make test`.
+// master, a replica and three sentinels and kills the master, one runs a
+// Redis Cluster of three masters and kills -9 and restarts one
+// (redis_cluster_test.go), and one runs a 1,000,000-row batch with no rate
+// limit and kills -9 the worker assembling its output (finalizer_test.go).
+// TestSoak (`make soak`) runs four tenants' batches for an hour under
+// faults. Run them with `make chaos` and `make soak`; they are not part of
+// `make test`.
 package chaos
 
 import (
@@ -67,6 +69,8 @@ var scenarios = []scenario{
 	{name: "the same + 5% 429 with Retry-After", simArgs: append(append([]string{}, faultMix...), "--429-rate", "0.05")},
 	{name: "Sentinel: master killed -9, replica promoted", redis: (*cluster).startSentinel,
 		events: []event{{0.5, "kill -9 the Redis master", (*cluster).killMaster}}},
+	{name: "Redis Cluster: a master node killed -9 and restarted at 50%", redis: (*cluster).startRedisCluster,
+		events: []event{{0.5, "kill -9 the cluster node holding the chunks queue, start it again 2 s later", (*cluster).restartClusterNode}}},
 	{name: "finalizer killed -9 mid-assembly", rows: finalizeRows, simArgs: []string{"--rate-limit", "0"}, env: unlimited,
 		deadline: time.Duration(envInt("BV_CHAOS_FINALIZE_DEADLINE_S", 900)) * time.Second, finalizer: true,
 		events: []event{{1, "kill -9 the worker assembling the output, leave it down", (*cluster).killFinalizer}}},
@@ -87,6 +91,8 @@ type outcome struct {
 	// was announced, and the longest time without progress from then on.
 	killedAt, switchedAt time.Duration
 	stallAfterSwitch     time.Duration
+	// nodeRestart: the Redis Cluster scenario's figures.
+	nodeRestart *nodeRestartOutcome
 	// finalizer: the finalizer scenario's figures.
 	finalizer *finalizerOutcome
 }
@@ -151,6 +157,15 @@ func judge(t *testing.T, o outcome) {
 	}
 	if o.stallAfterSwitch >= 30*time.Second {
 		t.Errorf("%s: no progress for %v after the new master was announced, want under 30 s", o.name, o.stallAfterSwitch.Round(time.Second))
+	}
+	if r := o.nodeRestart; r != nil && r.okAt == 0 {
+		t.Errorf("%s: %s was killed and the cluster was not ok again", o.name, r.node)
+	}
+	if r := o.nodeRestart; r != nil && r.keysBefore > 0 && r.keysAfter == 0 {
+		t.Errorf("%s: %s held %d keys and came back with none: its AOF gave nothing back", o.name, r.node, r.keysBefore)
+	}
+	if r := o.nodeRestart; r != nil && r.stallAfterOK >= 30*time.Second {
+		t.Errorf("%s: no progress for %v after the cluster was ok again, want under 30 s", o.name, r.stallAfterOK.Round(time.Second))
 	}
 }
 
@@ -227,6 +242,9 @@ func run(t *testing.T, sc scenario, rows int, deadline time.Duration, tag string
 	if c.sentinels != nil {
 		o.failover(c.sentinels, start, progressAt, time.Now())
 	}
+	if c.redisCluster != nil {
+		o.nodeRestart = c.redisCluster.outcome(start, progressAt, o.finished, time.Now())
+	}
 	var finalizerErr error
 	if c.finalizer != nil {
 		completed, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(st["completed_at"]))
@@ -264,16 +282,25 @@ func (o *outcome) failover(s *sentinels, start time.Time, progressAt []time.Time
 		return
 	}
 	o.switchedAt = switched.Sub(start)
-	prev := switched
+	o.stallAfterSwitch = longestStall(switched, progressAt, o.finished, end)
+}
+
+// longestStall is the longest time without progress from from on: to the
+// first progress after it, between two, and, when the batch did not
+// finish, from the last to end.
+func longestStall(from time.Time, progressAt []time.Time, finished bool, end time.Time) time.Duration {
+	var longest time.Duration
+	prev := from
 	for _, at := range progressAt {
-		if at.After(switched) {
-			o.stallAfterSwitch = max(o.stallAfterSwitch, at.Sub(prev))
+		if at.After(from) {
+			longest = max(longest, at.Sub(prev))
 			prev = at
 		}
 	}
-	if !o.finished {
-		o.stallAfterSwitch = max(o.stallAfterSwitch, end.Sub(prev))
+	if !finished {
+		longest = max(longest, end.Sub(prev))
 	}
+	return longest
 }
 
 func num(v any) float64 {
@@ -345,6 +372,9 @@ func render(results []outcome, rows int) string {
 		stall := fmt.Sprintf("%.0f s", o.stall.Seconds())
 		if o.killedAt > 0 {
 			stall += fmt.Sprintf(" (master killed at %.0f s, +switch-master %.1f s later; %.1f s after it)", o.killedAt.Seconds(), (o.switchedAt - o.killedAt).Seconds(), o.stallAfterSwitch.Seconds())
+		}
+		if o.nodeRestart != nil {
+			stall += " (" + o.nodeRestart.String() + ")"
 		}
 		if o.finalizer != nil {
 			stall += fmt.Sprintf(" while verifying %d rows at no rate limit", o.rows)

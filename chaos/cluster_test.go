@@ -51,6 +51,10 @@ type cluster struct {
 	// scenario, what killFinalizer did to its finalizer.
 	batch     string
 	finalizer *finalizerKill
+
+	// redisCluster, in a Redis Cluster topology, is its nodes and what
+	// happened to them.
+	redisCluster *redisCluster
 }
 
 // layout is what a scenario changes in the cluster: the simulators' faults,
