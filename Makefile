@@ -43,7 +43,7 @@ chaos: build ## chaos suite: kill -9, Redis restart, MinIO down, upstream faults
 	./scripts/ensure-redis.sh
 	./scripts/ensure-minio.sh
 	@mkdir -p .bench && rm -f .bench/chaos.md
-	BV_CHAOS_REPORT=$(CURDIR)/.bench/chaos.md $(GO) test -tags chaos -count=1 -timeout 45m -v -run TestChaos ./chaos/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+	BV_CHAOS_REPORT=$(CURDIR)/.bench/chaos.md $(GO) test -tags chaos -count=1 -timeout 60m -v -run TestChaos ./chaos/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 	@echo; cat .bench/chaos.md
 
 BV_SOAK_DURATION ?= 1h
