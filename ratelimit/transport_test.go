@@ -76,12 +76,16 @@ func TestHungRequestTimesOut(t *testing.T) {
 	}
 }
 
-// A GET that hangs is sent again after the hedge delay; the second copy's
-// answer is returned and the hung copy is cut.
-func TestHungGETIsHedged(t *testing.T) {
+// hungOnce serves requests, each first given to seen (when set): the
+// first hangs until it is cut, which closes cut; the others answer
+// "second". It returns the server's URL, the count of requests and cut.
+func hungOnce(t *testing.T, seen func(*http.Request)) (string, *atomic.Int32, <-chan struct{}) {
 	var calls atomic.Int32
 	cut := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if seen != nil {
+			seen(r)
+		}
 		if calls.Add(1) == 1 {
 			<-r.Context().Done() // the first copy hangs until it is cut
 			close(cut)
@@ -89,12 +93,24 @@ func TestHungGETIsHedged(t *testing.T) {
 		}
 		w.Write([]byte("second"))
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv.URL, &calls, cut
+}
+
+// hedgingClient sends through lim, hedging after 20 ms.
+func hedgingClient(lim *Limiter) *http.Client {
+	return &http.Client{Transport: NewTransport(http.DefaultTransport, lim, TransportConfig{Timeout: time.Minute, HedgeAfter: 20 * time.Millisecond})}
+}
+
+// A GET that hangs is sent again after the hedge delay; the second copy's
+// answer is returned and the hung copy is cut.
+func TestHungGETIsHedged(t *testing.T) {
+	url, _, cut := hungOnce(t, nil)
 	lim := unlimited()
-	client := &http.Client{Transport: NewTransport(http.DefaultTransport, lim, TransportConfig{Timeout: time.Minute, HedgeAfter: 20 * time.Millisecond})}
+	client := hedgingClient(lim)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	resp, err := get(t, client, WithOperation(ctx, "list"), srv.URL)
+	resp, err := get(t, client, WithOperation(ctx, "list"), url)
 	if err != nil {
 		t.Fatalf("got %v, want the second copy's answer", err)
 	}
@@ -122,23 +138,15 @@ func TestHungGETIsHedged(t *testing.T) {
 // A POST its caller declares idempotent (an empty Idempotency-Key, which
 // is not sent) is hedged like a GET, each copy with the whole body.
 func TestIdempotentPOSTIsHedgedWithItsBody(t *testing.T) {
-	var calls atomic.Int32
 	bodies := make(chan string, 2)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	url, calls, _ := hungOnce(t, func(r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		bodies <- fmt.Sprintf("%s key sent: %v", b, r.Header["Idempotency-Key"] != nil)
-		if calls.Add(1) == 1 {
-			<-r.Context().Done() // the first copy hangs until it is cut
-			return
-		}
-		w.Write([]byte("second"))
-	}))
-	defer srv.Close()
-	lim := unlimited()
-	client := &http.Client{Transport: NewTransport(http.DefaultTransport, lim, TransportConfig{Timeout: time.Minute, HedgeAfter: 20 * time.Millisecond})}
+	})
+	client := hedgingClient(unlimited())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(`{"q":1}`))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(`{"q":1}`))
 	req.Header["Idempotency-Key"] = nil
 	resp, err := client.Do(req)
 	if err != nil {

@@ -62,7 +62,7 @@ func TestALinkExpiringMidwayKeepsTheFilesAlreadyChecked(t *testing.T) {
 	e := newStubEnv(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The links run out while the first file is checked.
 		if strings.HasPrefix(r.URL.Path, "/download/document_789013") && aged.CompareAndSwap(false, true) {
-			clk.Advance(DefaultSimLinkTTL + time.Second)
+			clk.Add(DefaultSimLinkTTL + time.Second)
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.Now = clk.Now })
@@ -82,7 +82,7 @@ func TestALinkRefusedAfterReListingIsTransient(t *testing.T) {
 	sim := NewSimulator(SimConfig{ClientID: testClientID, ClientSecret: testSecret, Now: clk.Now})
 	e := newStubEnv(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/download/") {
-			clk.Advance(DefaultSimLinkTTL + time.Second) // every link has run out on arrival
+			clk.Add(DefaultSimLinkTTL + time.Second) // every link has run out on arrival
 		}
 		sim.ServeHTTP(w, r)
 	}), func(c *Config) { c.Now = clk.Now })

@@ -6,11 +6,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bulkverify/bulkverify"
+	"github.com/bulkverify/bulkverify/internal/clocktest"
 	"github.com/bulkverify/bulkverify/provider/providertest"
 )
 
@@ -22,25 +22,8 @@ const (
 // testNow is where every test clock starts.
 var testNow = time.Date(2024, 11, 16, 11, 30, 0, 0, time.FixedZone("EST", -5*3600))
 
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: testNow} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock returns a test clock at testNow.
+func newClock() *clocktest.Clock { return clocktest.New(testNow) }
 
 // env is a simulator, a server for it, and a Client of it whose requests
 // are recorded; the simulator and the client share a fake clock.
@@ -49,7 +32,7 @@ type env struct {
 	srv   *providertest.Server
 	c     *Client
 	rec   *providertest.Recorder
-	clock *clock
+	clock *clocktest.Clock
 }
 
 // newEnv serves a simulator of cfg, with the test credentials and clock

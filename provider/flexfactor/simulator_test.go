@@ -96,7 +96,7 @@ func TestSimulatorList(t *testing.T) {
 		})
 	}
 	t.Run("an expired token is refused", func(t *testing.T) {
-		e.clock.Advance(time.Minute)
+		e.clock.Add(time.Minute)
 		status, _, body := e.do(t, "GET", "/v1/onboarding/application/complete-1/documents/", "Bearer "+token, "")
 		if status != 401 || !strings.Contains(body, ErrInvalidBearer) {
 			t.Errorf("got HTTP %d %s, want 401 %s", status, body, ErrInvalidBearer)
@@ -173,7 +173,7 @@ func TestSimulatorDownloadLinks(t *testing.T) {
 		})
 	}
 	t.Run("a link past its expiry is refused like S3 does", func(t *testing.T) {
-		e.clock.Advance(DefaultSimLinkTTL + time.Second)
+		e.clock.Add(DefaultSimLinkTTL + time.Second)
 		status, h, body := e.do(t, "GET", link.RequestURI(), "", "")
 		if status != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") || h.Get("Content-Type") != "application/xml" {
 			t.Errorf("got HTTP %d %s %s, want 403 application/xml AccessDenied Request has expired", status, h.Get("Content-Type"), body)

@@ -90,7 +90,7 @@ func TestAnAgedTokenIsReplacedBeforeUse(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			e.clock.Advance(s.advance)
+			e.clock.Add(s.advance)
 			res, err := providertest.Verify(t, e.c, appRow("complete-0001", "ID"))
 			verified.Check(t, res, err)
 			if got := e.sim.Counts().TokensIssued; got != s.tokens {
