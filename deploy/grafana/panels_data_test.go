@@ -147,28 +147,20 @@ func TestEveryPanelHasDataDuringBatches(t *testing.T) {
 // running program catches a misspelled one.
 func checkAlertRules(t *testing.T, prom *promServer, exported map[string]bool) {
 	t.Helper()
-	resp, err := httpClient.Get(prom.url + "/api/v1/rules?type=alert")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Data struct {
-			Groups []struct {
-				Rules []struct {
-					Name      string `json:"name"`
-					Query     string `json:"query"`
-					Health    string `json:"health"`
-					LastError string `json:"lastError"`
-				} `json:"rules"`
-			} `json:"groups"`
-		} `json:"data"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatalf("decode /api/v1/rules: %v", err)
+	// A rule's health is "unknown" until its group is first evaluated,
+	// which a busy machine can put off past the queries above: wait for
+	// every rule to have been evaluated once, then judge.
+	var groups []alertGroup
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		groups = alertRules(t, prom)
+		if evaluated(groups) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(250 * time.Millisecond) // polling Prometheus's rule state
 	}
 	n := 0
-	for _, g := range body.Data.Groups {
+	for _, g := range groups {
 		for _, r := range g.Rules {
 			n++
 			if r.Health != "ok" {
@@ -185,6 +177,47 @@ func checkAlertRules(t *testing.T, prom *promServer, exported map[string]bool) {
 		t.Error("prometheus loaded no alert rule from deploy/alerts.yml")
 	}
 	t.Logf("alert rules: %d evaluated on the real series", n)
+}
+
+// alertGroup is a rule group of Prometheus's /api/v1/rules.
+type alertGroup struct {
+	Rules []struct {
+		Name      string `json:"name"`
+		Query     string `json:"query"`
+		Health    string `json:"health"`
+		LastError string `json:"lastError"`
+	} `json:"rules"`
+}
+
+// alertRules reads the alert rules Prometheus has loaded, with their health.
+func alertRules(t *testing.T, prom *promServer) []alertGroup {
+	t.Helper()
+	resp, err := httpClient.Get(prom.url + "/api/v1/rules?type=alert")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Data struct {
+			Groups []alertGroup `json:"groups"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("decode /api/v1/rules: %v", err)
+	}
+	return body.Data.Groups
+}
+
+// evaluated reports whether every rule of groups has been evaluated once.
+func evaluated(groups []alertGroup) bool {
+	for _, g := range groups {
+		for _, r := range g.Rules {
+			if r.Health == "unknown" {
+				return false
+			}
+		}
+	}
+	return len(groups) > 0
 }
 
 // buildBinary builds bulkverify into the test's temporary directory.
